@@ -1,0 +1,2 @@
+/** kupgrade health-gates. */
+package io.kupgrade.gates;

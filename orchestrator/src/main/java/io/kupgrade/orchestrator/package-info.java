@@ -1,0 +1,2 @@
+/** kupgrade orchestrator. */
+package io.kupgrade.orchestrator;

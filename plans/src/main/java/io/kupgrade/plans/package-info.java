@@ -1,0 +1,2 @@
+/** kupgrade plans. */
+package io.kupgrade.plans;

@@ -1,0 +1,2 @@
+/** kupgrade sandbox. */
+package io.kupgrade.sandbox;
