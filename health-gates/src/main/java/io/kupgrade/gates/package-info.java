@@ -1,2 +1,0 @@
-/** kupgrade health-gates. */
-package io.kupgrade.gates;

@@ -1,2 +1,0 @@
-/** kupgrade orchestrator. */
-package io.kupgrade.orchestrator;

@@ -1,0 +1,35 @@
+package io.kupgrade.plans;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A parsed, validated upgrade plan: one cluster and an ordered list of phases, each rolled across the
+ * cluster in the same waves. Immutable. Built only by {@code PlanParser}; the YAML is the public API,
+ * this record is not.
+ *
+ * @param source the file the plan was read from
+ * @param sha256 hex SHA-256 of the file's bytes, so a reviewed plan can be pinned
+ * @param brokers the brokers named in the plan; empty when the plan leaves them to the cluster
+ * @param warnings problems that do not stop the plan (e.g. a protocol bump not marked as a point of no return)
+ */
+public record Plan(
+        Path source,
+        String sha256,
+        String apiVersion,
+        ClusterSpec cluster,
+        List<BrokerSpec> brokers,
+        AccessSpec access,
+        ServiceSpec service,
+        List<WaveSpec> waves,
+        GateSettings gates,
+        List<PhaseSpec> phases,
+        List<PlanProblem> warnings) {
+
+    public Plan {
+        brokers = List.copyOf(brokers);
+        waves = List.copyOf(waves);
+        phases = List.copyOf(phases);
+        warnings = List.copyOf(warnings);
+    }
+}

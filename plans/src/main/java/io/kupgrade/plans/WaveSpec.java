@@ -1,0 +1,27 @@
+package io.kupgrade.plans;
+
+import java.time.Duration;
+
+/**
+ * One entry of {@code waves:}.
+ *
+ * @param name the wave's name; null means the default ({@code canary} for the first, {@code wave-N} after)
+ * @param size how many brokers the wave takes
+ * @param soak how long the gates must hold after the wave before the next wave starts; zero for none
+ */
+public record WaveSpec(String name, WaveSize size, Duration soak) {
+
+    /** A wave size: a count of brokers, or a percentage of the cluster's brokers (rounded up, at least 1). */
+    public record WaveSize(int value, boolean percent) {
+        /** Number of brokers this size means for a cluster of {@code clusterSize} brokers (at least 1). */
+        public int brokersFor(int clusterSize) {
+            int n = percent ? (int) Math.ceil(clusterSize * value / 100.0) : value;
+            return Math.max(1, n);
+        }
+
+        @Override
+        public String toString() {
+            return percent ? value + "%" : Integer.toString(value);
+        }
+    }
+}

@@ -1,2 +1,0 @@
-/** kupgrade plans. */
-package io.kupgrade.plans;
