@@ -68,7 +68,7 @@ import org.apache.kafka.common.errors.UnsupportedVersionException;
  * <p>Not thread-safe: one reader per polling thread. {@link #close()} returns promptly, aborting calls in
  * flight. Failures to reach the cluster are thrown as {@link ClusterUnreachableException}.
  */
-public final class AdminClusterReader implements ClusterReader {
+public final class AdminClusterReader implements ClusterReader, ConfigReader {
     /** How long one {@link #read()} may take in total. */
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
     /** Topic configs are re-read at least every this many reads. */
@@ -259,6 +259,7 @@ public final class AdminClusterReader implements ClusterReader {
      * The cached configs of each topic that lint needs ({@code min.insync.replicas} and the replication
      * throttle lists), as of the last {@link #read()}. Keys absent or values empty mean not set.
      */
+    @Override
     public Map<String, Map<String, String>> topicConfigs() {
         return topicConfigs;
     }
@@ -269,6 +270,7 @@ public final class AdminClusterReader implements ClusterReader {
      *
      * @throws ClusterUnreachableException when the configs cannot be read
      */
+    @Override
     public Map<Integer, Map<String, String>> brokerConfigs(Collection<Integer> brokerIds, Set<String> names) {
         List<ConfigResource> resources = brokerIds.stream()
                 .map(id -> new ConfigResource(ConfigResource.Type.BROKER, String.valueOf(id))).toList();
