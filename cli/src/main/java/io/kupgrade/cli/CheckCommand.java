@@ -70,6 +70,9 @@ final class CheckCommand implements Callable<Integer> {
         } else {
             render(out, target, report);
         }
+        if (report.readAt() == null) {
+            return ExitCode.UNREACHABLE.code();
+        }
         return report.healthy() ? ExitCode.OK.code() : ExitCode.UNHEALTHY.code();
     }
 
