@@ -4,21 +4,33 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
  * What the cluster looked like at one instant. Immutable; built by a {@link ClusterReader} or, in tests
- * and benchmarks, by hand.
+ * and benchmarks, by hand or with {@link Snapshots#cluster()}.
  *
  * @param brokers registered (live; in KRaft unfenced) brokers by id
  * @param activeController the active controller: ZooKeeper mode the controller broker, KRaft the metadata
  *     quorum leader (never describeCluster's answer through a broker, which is a random live broker)
  * @param kraft true for KRaft clusters
  * @param partitions every partition of every topic
- * @param minIsrByTopic min.insync.replicas per topic (topic config or broker default)
+ * @param minIsrByTopic min.insync.replicas per topic (topic config or broker default); a topic missing here
+ *     counts as Kafka's default, 1
  * @param reassigning partitions with a reassignment in progress ("topic-partition")
  * @param quorumVoters KRaft voters and their lag behind the leader's log end offset; empty in ZooKeeper mode
  * @param finalizedFeatures finalized feature levels (e.g. metadata.version); empty in ZooKeeper mode
+ * @param brokerEpochs registration identity per broker where it can be read: in ZooKeeper mode the czxid of
+ *     {@code /brokers/ids/<id>} (Kafka's broker epoch, KIP-380), which changes with every new process; empty
+ *     when unknown (the Admin API of kafka-clients 3.9 does not expose it)
+ * @param quorumLastFetchMs KRaft: per node (voters and observers, i.e. brokers), the quorum leader's time of
+ *     that node's last metadata fetch (leader's clock, epoch millis). A stopped process stops fetching, so a
+ *     value newer than one recorded after the process exited proves a new incarnation. Empty in ZooKeeper mode
+ * @param notes signals the reader could not read and why (e.g. "listPartitionReassignments unsupported by
+ *     brokers older than 2.4"), so gates and reports can say what was not checked
+ * @param brokerMetrics JMX readings per broker, for the brokers that have a JMX port and answered; empty when
+ *     JMX is not used (see {@link JmxClusterReader})
  */
 public record ClusterSnapshot(
         Instant readAt,
@@ -29,7 +41,14 @@ public record ClusterSnapshot(
         Map<String, Integer> minIsrByTopic,
         Set<String> reassigning,
         Map<Integer, Long> quorumVoters,
-        Map<String, Short> finalizedFeatures) {
+        Map<String, Short> finalizedFeatures,
+        Map<Integer, Long> brokerEpochs,
+        Map<Integer, Long> quorumLastFetchMs,
+        List<String> notes,
+        Map<Integer, BrokerMetrics> brokerMetrics) {
+
+    /** Kafka's default {@code min.insync.replicas}. */
+    public static final int DEFAULT_MIN_ISR = 1;
 
     public ClusterSnapshot {
         brokers = Map.copyOf(brokers);
@@ -38,6 +57,75 @@ public record ClusterSnapshot(
         reassigning = Set.copyOf(reassigning);
         quorumVoters = Map.copyOf(quorumVoters);
         finalizedFeatures = Map.copyOf(finalizedFeatures);
+        brokerEpochs = Map.copyOf(brokerEpochs);
+        quorumLastFetchMs = Map.copyOf(quorumLastFetchMs);
+        notes = List.copyOf(notes);
+        brokerMetrics = Map.copyOf(brokerMetrics);
+    }
+
+    /** Without JMX readings. */
+    public ClusterSnapshot(Instant readAt, Map<Integer, Node> brokers, OptionalInt activeController, boolean kraft,
+                           List<PartitionState> partitions, Map<String, Integer> minIsrByTopic,
+                           Set<String> reassigning, Map<Integer, Long> quorumVoters,
+                           Map<String, Short> finalizedFeatures, Map<Integer, Long> brokerEpochs,
+                           Map<Integer, Long> quorumLastFetchMs, List<String> notes) {
+        this(readAt, brokers, activeController, kraft, partitions, minIsrByTopic, reassigning, quorumVoters,
+                finalizedFeatures, brokerEpochs, quorumLastFetchMs, notes, Map.of());
+    }
+
+    /** This snapshot with JMX readings (and further notes) added. */
+    public ClusterSnapshot withMetrics(Map<Integer, BrokerMetrics> metrics, List<String> moreNotes) {
+        List<String> allNotes = new java.util.ArrayList<>(notes);
+        allNotes.addAll(moreNotes);
+        return new ClusterSnapshot(readAt, brokers, activeController, kraft, partitions, minIsrByTopic, reassigning,
+                quorumVoters, finalizedFeatures, brokerEpochs, quorumLastFetchMs, allNotes, metrics);
+    }
+
+    /** This snapshot with ZooKeeper-mode broker epochs (and further notes) added. */
+    public ClusterSnapshot withBrokerEpochs(Map<Integer, Long> epochs, List<String> moreNotes) {
+        List<String> allNotes = new java.util.ArrayList<>(notes);
+        allNotes.addAll(moreNotes);
+        return new ClusterSnapshot(readAt, brokers, activeController, kraft, partitions, minIsrByTopic, reassigning,
+                quorumVoters, finalizedFeatures, epochs, quorumLastFetchMs, allNotes, brokerMetrics);
+    }
+
+    /** The original contract's constructor: no registration identities, no notes. */
+    public ClusterSnapshot(Instant readAt, Map<Integer, Node> brokers, OptionalInt activeController, boolean kraft,
+                           List<PartitionState> partitions, Map<String, Integer> minIsrByTopic,
+                           Set<String> reassigning, Map<Integer, Long> quorumVoters,
+                           Map<String, Short> finalizedFeatures) {
+        this(readAt, brokers, activeController, kraft, partitions, minIsrByTopic, reassigning, quorumVoters,
+                finalizedFeatures, Map.of(), Map.of(), List.of());
+    }
+
+    /** min.insync.replicas of a topic as configured (topic config or broker default; 1 when unknown). */
+    public int minIsr(String topic) {
+        Integer configured = minIsrByTopic.get(topic);
+        return configured == null ? DEFAULT_MIN_ISR : configured;
+    }
+
+    /**
+     * The min ISR a partition is actually held to: {@code min(min.insync.replicas, replication factor)},
+     * as the broker computes it (Kafka {@code Partition.effectiveMinIsr}, reference §2 "min ISR").
+     */
+    public int effectiveMinIsr(PartitionState partition) {
+        return Math.min(minIsr(partition.topic()), partition.replicas().length);
+    }
+
+    public boolean registered(int brokerId) {
+        return brokers.containsKey(brokerId);
+    }
+
+    /** The broker's registration identity (ZooKeeper-mode broker epoch), when known. */
+    public OptionalLong brokerEpoch(int brokerId) {
+        Long epoch = brokerEpochs.get(brokerId);
+        return epoch == null ? OptionalLong.empty() : OptionalLong.of(epoch);
+    }
+
+    /** KRaft: the quorum leader's time of the node's last metadata fetch, when known. */
+    public OptionalLong lastMetadataFetchMs(int nodeId) {
+        Long at = quorumLastFetchMs.get(nodeId);
+        return at == null ? OptionalLong.empty() : OptionalLong.of(at);
     }
 
     /** A registered broker. */
@@ -51,6 +139,27 @@ public record ClusterSnapshot(
     public record PartitionState(String topic, int partition, int[] replicas, int[] isr, int leader) {
         public String name() {
             return topic + "-" + partition;
+        }
+
+        public boolean hasReplicaOn(int brokerId) {
+            return contains(replicas, brokerId);
+        }
+
+        public boolean inIsr(int brokerId) {
+            return contains(isr, brokerId);
+        }
+
+        public boolean offline() {
+            return leader < 0;
+        }
+
+        private static boolean contains(int[] ids, int id) {
+            for (int each : ids) {
+                if (each == id) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 }

@@ -14,6 +14,9 @@ import java.util.Map;
  * @param pointOfNoReturn after this phase, rollback is refused unless forced (e.g. the protocol bump)
  * @param finalizeMetadataVersion KRaft only: after every broker is rolled, finalize metadata.version to
  *     this release (e.g. {@code 4.1}); refused while any node runs an older version; nullable
+ * @param pointOfNoReturnReasons why this phase is a point of no return, for people (e.g. "raises
+ *     inter.broker.protocol.version from 3.8 to 3.9"); empty exactly when {@code pointOfNoReturn} is false.
+ *     The parser sets {@code pointOfNoReturn} for a protocol bump or a finalize even when the plan does not.
  */
 public record PhaseSpec(
         String name,
@@ -22,10 +25,32 @@ public record PhaseSpec(
         Map<String, String> set,
         List<String> unset,
         boolean pointOfNoReturn,
-        String finalizeMetadataVersion) {
+        String finalizeMetadataVersion,
+        List<String> pointOfNoReturnReasons) {
 
     public PhaseSpec {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("a phase needs a name");
+        }
         set = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(set));
         unset = List.copyOf(unset);
+        pointOfNoReturnReasons = List.copyOf(pointOfNoReturnReasons);
+        if (pointOfNoReturn && pointOfNoReturnReasons.isEmpty()) {
+            pointOfNoReturnReasons = List.of("marked pointOfNoReturn in the plan");
+        }
+        if (!pointOfNoReturn && !pointOfNoReturnReasons.isEmpty()) {
+            throw new IllegalArgumentException("reasons given for a phase that is not a point of no return");
+        }
+    }
+
+    /** The shape before {@code pointOfNoReturnReasons} was added; a marked phase gets the reason "marked". */
+    public PhaseSpec(String name, String install, String version, Map<String, String> set, List<String> unset,
+                     boolean pointOfNoReturn, String finalizeMetadataVersion) {
+        this(name, install, version, set, unset, pointOfNoReturn, finalizeMetadataVersion, List.of());
+    }
+
+    /** True when the phase changes nothing in server.properties and installs nothing: a rolling restart. */
+    public boolean isRollingRestart() {
+        return install == null && set.isEmpty() && unset.isEmpty();
     }
 }

@@ -1,0 +1,441 @@
+package io.kupgrade.gates;
+
+import io.kupgrade.plans.ClusterSpec;
+import io.kupgrade.plans.PlanException;
+import io.kupgrade.plans.PlanProblem;
+import io.kupgrade.plans.Secret;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeClusterResult;
+import org.apache.kafka.clients.admin.DescribeConfigsOptions;
+import org.apache.kafka.clients.admin.DescribeFeaturesOptions;
+import org.apache.kafka.clients.admin.DescribeMetadataQuorumOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.FeatureMetadata;
+import org.apache.kafka.clients.admin.ListPartitionReassignmentsOptions;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.PartitionReassignment;
+import org.apache.kafka.clients.admin.QuorumInfo;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicCollection;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+
+/**
+ * Reads {@link ClusterSnapshot}s with the Kafka Admin client (kafka-clients 3.9, which still talks to brokers
+ * from 0.10 on; reference §2 "Client library choice").
+ *
+ * <p>One {@link #read()} issues, concurrently: describeCluster, describeMetadataQuorum, listTopics then one
+ * describeTopics of all topics, listPartitionReassignments and describeFeatures. Topic configs
+ * ({@code min.insync.replicas} and the replication-throttle lists) are cached: re-read every
+ * {@code configRefreshPolls} reads or when the topic set changes, since they rarely change during a roll.
+ *
+ * <ul>
+ *   <li>KRaft is detected by describeMetadataQuorum answering (KIP-836, 3.3+); the active controller is then
+ *       its {@code leaderId}, never describeCluster's controller, which through a broker is a random live
+ *       broker (reference §2 "KRaft gotcha"). ZooKeeper mode: describeCluster's controller.</li>
+ *   <li>Voter lag = leader's log end offset − voter's log end offset (what kafka-metadata-quorum prints).</li>
+ *   <li>Brokers older than 2.4 cannot list reassignments: the snapshot is empty there and carries a note.</li>
+ *   <li>describeFeatures is empty in ZooKeeper mode and unsupported before 2.7 (then a note).</li>
+ * </ul>
+ *
+ * <p>Not thread-safe: one reader per polling thread. {@link #close()} returns promptly, aborting calls in
+ * flight. Failures to reach the cluster are thrown as {@link ClusterUnreachableException}.
+ */
+public final class AdminClusterReader implements ClusterReader, ConfigReader {
+    /** How long one {@link #read()} may take in total. */
+    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
+    /** Topic configs are re-read at least every this many reads. */
+    public static final int DEFAULT_CONFIG_REFRESH_POLLS = 60;
+
+    static final String MIN_ISR = "min.insync.replicas";
+    static final String LEADER_THROTTLED_REPLICAS = "leader.replication.throttled.replicas";
+    static final String FOLLOWER_THROTTLED_REPLICAS = "follower.replication.throttled.replicas";
+    static final Set<String> TOPIC_CONFIG_KEYS = Set.of(MIN_ISR, LEADER_THROTTLED_REPLICAS,
+            FOLLOWER_THROTTLED_REPLICAS);
+
+    private final Admin admin;
+    private final Clock clock;
+    private final Duration readTimeout;
+    private final int configRefreshPolls;
+
+    private Map<String, Map<String, String>> topicConfigs = Map.of();
+    private Integer brokerDefaultMinIsr;
+    private int readsSinceConfigRefresh;
+    private boolean reassignmentsUnsupported;
+    private boolean quorumUnsupported;
+    private int readsSinceQuorumProbe;
+
+    /**
+     * A reader over an Admin the caller created (tests, or callers with their own client settings). The
+     * reader takes ownership and closes it.
+     */
+    public AdminClusterReader(Admin admin, Clock clock, Duration readTimeout, int configRefreshPolls) {
+        this.admin = admin;
+        this.clock = clock;
+        this.readTimeout = readTimeout;
+        this.configRefreshPolls = Math.max(1, configRefreshPolls);
+    }
+
+    /**
+     * A reader for the plan's cluster. Client properties are, in increasing precedence: the
+     * {@code commandConfig} file (as Kafka's tools take it), the plan's {@code clientProperties} (secrets
+     * revealed only here, into the client), the bootstrap servers; then short timeouts suited to polling,
+     * unless the user set them.
+     *
+     * @throws PlanException when the command config file cannot be read
+     */
+    public static AdminClusterReader create(ClusterSpec cluster) {
+        return new AdminClusterReader(Admin.create(clientProperties(cluster)), Clock.systemUTC(),
+                DEFAULT_READ_TIMEOUT, DEFAULT_CONFIG_REFRESH_POLLS);
+    }
+
+    /** The Admin client properties for a cluster; see {@link #create(ClusterSpec)}. Values may be secrets. */
+    static Properties clientProperties(ClusterSpec cluster) {
+        Properties props = new Properties();
+        if (cluster.commandConfig() != null && !cluster.commandConfig().isBlank()) {
+            Path file = Path.of(cluster.commandConfig());
+            try (InputStream in = Files.newInputStream(file)) {
+                props.load(in);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new PlanException(List.of(new PlanProblem(cluster.commandConfig(), 0, 0,
+                        "cluster.commandConfig", "cannot read the client properties file: " + e.getMessage())));
+            }
+        }
+        for (Map.Entry<String, Secret> entry : cluster.clientProperties().entrySet()) {
+            props.put(entry.getKey(), entry.getValue().reveal());
+        }
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        // Polling wants quick answers: a stuck request must not hold a poll for the default 30 s/60 s.
+        props.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "kupgrade-gates");
+        props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+        props.putIfAbsent(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, "2000");
+        props.putIfAbsent(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, "5000");
+        props.putIfAbsent(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
+        props.putIfAbsent(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, "100");
+        props.putIfAbsent(AdminClientConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "1000");
+        props.putIfAbsent(AdminClientConfig.METADATA_MAX_AGE_CONFIG, "5000");
+        return props;
+    }
+
+    @Override
+    public ClusterSnapshot read() {
+        long deadline = System.nanoTime() + readTimeout.toNanos();
+        int timeoutMs = (int) readTimeout.toMillis();
+        List<String> notes = new ArrayList<>();
+
+        DescribeClusterResult cluster = admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs));
+        KafkaFuture<Set<String>> topicNames = admin.listTopics(
+                new ListTopicsOptions().listInternal(true).timeoutMs(timeoutMs)).names();
+        boolean probeQuorum = !quorumUnsupported || ++readsSinceQuorumProbe >= configRefreshPolls;
+        KafkaFuture<QuorumInfo> quorum = probeQuorum
+                ? admin.describeMetadataQuorum(new DescribeMetadataQuorumOptions().timeoutMs(timeoutMs)).quorumInfo()
+                : null;
+        KafkaFuture<Map<TopicPartition, PartitionReassignment>> reassignments = reassignmentsUnsupported ? null
+                : admin.listPartitionReassignments(new ListPartitionReassignmentsOptions().timeoutMs(timeoutMs))
+                        .reassignments();
+        KafkaFuture<FeatureMetadata> features = admin.describeFeatures(
+                new DescribeFeaturesOptions().timeoutMs(timeoutMs)).featureMetadata();
+
+        Map<Integer, ClusterSnapshot.Node> brokers = new HashMap<>();
+        for (Node node : get(cluster.nodes(), deadline, "describeCluster")) {
+            brokers.put(node.id(), new ClusterSnapshot.Node(node.id(), node.host(), node.port(), node.rack()));
+        }
+        Node clusterController = get(cluster.controller(), deadline, "describeCluster");
+
+        boolean kraft = false;
+        OptionalInt activeController = clusterController == null || clusterController.isEmpty()
+                ? OptionalInt.empty() : OptionalInt.of(clusterController.id());
+        Map<Integer, Long> voterLag = new HashMap<>();
+        Map<Integer, Long> lastFetch = new HashMap<>();
+        if (quorum != null) {
+            try {
+                QuorumInfo info = quorum.get(remainingMs(deadline), TimeUnit.MILLISECONDS);
+                kraft = true;
+                quorumUnsupported = false;
+                activeController = info.leaderId() >= 0 ? OptionalInt.of(info.leaderId()) : OptionalInt.empty();
+                long leaderEnd = info.voters().stream().filter(v -> v.replicaId() == info.leaderId())
+                        .mapToLong(QuorumInfo.ReplicaState::logEndOffset).findFirst().orElse(info.highWatermark());
+                for (QuorumInfo.ReplicaState voter : info.voters()) {
+                    voterLag.put(voter.replicaId(), Math.max(0, leaderEnd - voter.logEndOffset()));
+                    voter.lastFetchTimestamp().ifPresent(at -> lastFetch.put(voter.replicaId(), at));
+                }
+                for (QuorumInfo.ReplicaState observer : info.observers()) {
+                    observer.lastFetchTimestamp().ifPresent(at -> lastFetch.put(observer.replicaId(), at));
+                }
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof UnsupportedVersionException) {
+                    // ZooKeeper mode (or KRaft before 3.3): the brokers do not serve DescribeQuorum
+                    quorumUnsupported = true;
+                    readsSinceQuorumProbe = 0;
+                } else {
+                    // KRaft without an answer from the quorum: no controller rather than a wrong one
+                    kraft = true;
+                    activeController = OptionalInt.empty();
+                    notes.add("describeMetadataQuorum failed: " + e.getCause().getMessage());
+                }
+            } catch (TimeoutException e) {
+                throw unreachable("describeMetadataQuorum", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw unreachable("describeMetadataQuorum", e);
+            }
+        }
+        if (quorum == null && quorumUnsupported) {
+            kraft = false;
+        }
+
+        Set<String> topics = get(topicNames, deadline, "listTopics");
+        List<ClusterSnapshot.PartitionState> partitions = describePartitions(topics, deadline, timeoutMs);
+        Map<String, Integer> minIsr = minIsrByTopic(topics, brokers.keySet(), deadline, timeoutMs, notes);
+
+        Set<String> reassigning = new HashSet<>();
+        if (reassignments != null) {
+            try {
+                for (TopicPartition tp : reassignments.get(remainingMs(deadline), TimeUnit.MILLISECONDS).keySet()) {
+                    reassigning.add(tp.topic() + "-" + tp.partition());
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnsupportedVersionException)) {
+                    throw unreachable("listPartitionReassignments", e.getCause());
+                }
+                reassignmentsUnsupported = true;
+            } catch (TimeoutException e) {
+                throw unreachable("listPartitionReassignments", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw unreachable("listPartitionReassignments", e);
+            }
+        }
+        if (reassignmentsUnsupported) {
+            notes.add(Gates.NOTE_NO_REASSIGNMENTS + " is not supported by brokers older than 2.4");
+        }
+
+        Map<String, Short> finalized = new HashMap<>();
+        try {
+            features.get(remainingMs(deadline), TimeUnit.MILLISECONDS).finalizedFeatures()
+                    .forEach((name, range) -> finalized.put(name, range.maxVersionLevel()));
+        } catch (ExecutionException e) {
+            notes.add("describeFeatures failed: " + e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            throw unreachable("describeFeatures", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unreachable("describeFeatures", e);
+        }
+
+        return new ClusterSnapshot(clock.instant(), brokers, activeController, kraft, partitions, minIsr,
+                reassigning, voterLag, finalized, Map.of(), lastFetch, notes);
+    }
+
+    /**
+     * The cached configs of each topic that lint needs ({@code min.insync.replicas} and the replication
+     * throttle lists), as of the last {@link #read()}. Keys absent or values empty mean not set.
+     */
+    @Override
+    public Map<String, Map<String, String>> topicConfigs() {
+        return topicConfigs;
+    }
+
+    /**
+     * Reads the named configs of each broker (e.g. {@code leader.replication.throttled.rate}); only values
+     * that are set (not defaults) are returned. For lint; not cached.
+     *
+     * @throws ClusterUnreachableException when the configs cannot be read
+     */
+    @Override
+    public Map<Integer, Map<String, String>> brokerConfigs(Collection<Integer> brokerIds, Set<String> names) {
+        List<ConfigResource> resources = brokerIds.stream()
+                .map(id -> new ConfigResource(ConfigResource.Type.BROKER, String.valueOf(id))).toList();
+        long deadline = System.nanoTime() + readTimeout.toNanos();
+        Map<ConfigResource, Config> configs = get(admin.describeConfigs(resources,
+                new DescribeConfigsOptions().timeoutMs((int) readTimeout.toMillis())).all(), deadline,
+                "describeConfigs(brokers)");
+        Map<Integer, Map<String, String>> result = new HashMap<>();
+        configs.forEach((resource, config) -> {
+            Map<String, String> set = new HashMap<>();
+            for (ConfigEntry entry : config.entries()) {
+                if (names.contains(entry.name()) && !entry.isDefault() && entry.value() != null) {
+                    set.put(entry.name(), entry.value());
+                }
+            }
+            result.put(Integer.parseInt(resource.name()), set);
+        });
+        return result;
+    }
+
+    /** The Admin client under this reader, for callers that need one more call (e.g. electLeaders). */
+    public Admin admin() {
+        return admin;
+    }
+
+    @Override
+    public void close() {
+        // Duration.ZERO: abort calls in flight rather than wait for them; a roll that ends must end now.
+        admin.close(Duration.ZERO);
+    }
+
+    private List<ClusterSnapshot.PartitionState> describePartitions(Set<String> topics, long deadline,
+                                                                     int timeoutMs) {
+        List<ClusterSnapshot.PartitionState> partitions = new ArrayList<>();
+        if (topics.isEmpty()) {
+            return partitions;
+        }
+        Map<String, KafkaFuture<TopicDescription>> described = admin.describeTopics(
+                TopicCollection.ofTopicNames(topics), new DescribeTopicsOptions().timeoutMs(timeoutMs))
+                .topicNameValues();
+        for (Map.Entry<String, KafkaFuture<TopicDescription>> entry : described.entrySet()) {
+            TopicDescription description;
+            try {
+                description = entry.getValue().get(remainingMs(deadline), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                    continue; // deleted between listTopics and describeTopics
+                }
+                throw unreachable("describeTopics", e.getCause());
+            } catch (TimeoutException e) {
+                throw unreachable("describeTopics", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw unreachable("describeTopics", e);
+            }
+            for (TopicPartitionInfo info : description.partitions()) {
+                Node leader = info.leader();
+                partitions.add(new ClusterSnapshot.PartitionState(description.name(), info.partition(),
+                        ids(info.replicas()), ids(info.isr()),
+                        leader == null || leader.isEmpty() ? -1 : leader.id()));
+            }
+        }
+        return partitions;
+    }
+
+    private Map<String, Integer> minIsrByTopic(Set<String> topics, Set<Integer> brokerIds, long deadline,
+                                               int timeoutMs, List<String> notes) {
+        readsSinceConfigRefresh++;
+        if (!topics.equals(topicConfigs.keySet()) || readsSinceConfigRefresh >= configRefreshPolls) {
+            topicConfigs = describeTopicConfigs(topics, deadline, timeoutMs, notes);
+            readsSinceConfigRefresh = 0;
+        }
+        Map<String, Integer> minIsr = new HashMap<>();
+        for (String topic : topics) {
+            String value = topicConfigs.getOrDefault(topic, Map.of()).get(MIN_ISR);
+            if (value != null) {
+                minIsr.put(topic, Integer.parseInt(value.trim()));
+            } else {
+                Integer fallback = brokerDefaultMinIsr(brokerIds, deadline, notes);
+                if (fallback != null) {
+                    minIsr.put(topic, fallback);
+                }
+            }
+        }
+        return minIsr;
+    }
+
+    private Map<String, Map<String, String>> describeTopicConfigs(Set<String> topics, long deadline,
+                                                                  int timeoutMs, List<String> notes) {
+        Map<String, Map<String, String>> result = new HashMap<>();
+        if (topics.isEmpty()) {
+            return result;
+        }
+        List<ConfigResource> resources = topics.stream()
+                .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+        Map<ConfigResource, KafkaFuture<Config>> futures = admin.describeConfigs(resources,
+                new DescribeConfigsOptions().timeoutMs(timeoutMs)).values();
+        int failed = 0;
+        for (Map.Entry<ConfigResource, KafkaFuture<Config>> entry : futures.entrySet()) {
+            Map<String, String> wanted = new HashMap<>();
+            try {
+                Config config = entry.getValue().get(remainingMs(deadline), TimeUnit.MILLISECONDS);
+                for (ConfigEntry configEntry : config.entries()) {
+                    if (TOPIC_CONFIG_KEYS.contains(configEntry.name()) && configEntry.value() != null) {
+                        wanted.put(configEntry.name(), configEntry.value());
+                    }
+                }
+            } catch (ExecutionException e) {
+                failed++; // deleted meanwhile, or not authorized: fall back to the broker default
+            } catch (TimeoutException e) {
+                throw unreachable("describeConfigs(topics)", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw unreachable("describeConfigs(topics)", e);
+            }
+            result.put(entry.getKey().name(), wanted);
+        }
+        if (failed > 0) {
+            notes.add("describeConfigs failed for " + failed + " topics; their min ISR is the broker default");
+        }
+        return result;
+    }
+
+    private Integer brokerDefaultMinIsr(Set<Integer> brokerIds, long deadline, List<String> notes) {
+        if (brokerDefaultMinIsr != null || brokerIds.isEmpty()) {
+            return brokerDefaultMinIsr;
+        }
+        try {
+            int anyBroker = brokerIds.iterator().next();
+            Map<Integer, Map<String, String>> configs = brokerConfigs(List.of(anyBroker), Set.of(MIN_ISR));
+            String value = configs.getOrDefault(anyBroker, Map.of()).get(MIN_ISR);
+            brokerDefaultMinIsr = value == null ? ClusterSnapshot.DEFAULT_MIN_ISR : Integer.parseInt(value.trim());
+        } catch (ClusterUnreachableException e) {
+            notes.add("broker default min.insync.replicas unreadable; assuming 1");
+        }
+        return brokerDefaultMinIsr;
+    }
+
+    private static int[] ids(List<Node> nodes) {
+        int[] ids = new int[nodes.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = nodes.get(i).id();
+        }
+        return ids;
+    }
+
+    private static long remainingMs(long deadlineNanos) {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+    }
+
+    private static <T> T get(KafkaFuture<T> future, long deadline, String call) {
+        try {
+            return future.get(remainingMs(deadline), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw unreachable(call, e.getCause());
+        } catch (TimeoutException e) {
+            throw unreachable(call, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unreachable(call, e);
+        }
+    }
+
+    private static ClusterUnreachableException unreachable(String call, Throwable cause) {
+        String message = cause == null || cause.getMessage() == null ? String.valueOf(cause) : cause.getMessage();
+        return new ClusterUnreachableException(call + ": " + message, cause);
+    }
+}

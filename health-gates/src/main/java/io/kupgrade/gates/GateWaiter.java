@@ -1,0 +1,139 @@
+package io.kupgrade.gates;
+
+import io.kupgrade.plans.GateSettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Polls a {@link ClusterReader} until all given gates pass on {@code stablePolls} consecutive polls, or the
+ * timeout passes. One snapshot is read per poll and shared by all gates. Several clean polls are required
+ * because ISR changes reach metadata late (reference §2, "ISR freshness in ZooKeeper mode").
+ *
+ * <p>Polls start every {@code pollInterval} (measured from the start of the previous poll, so a slow read does
+ * not stretch the interval); the last poll happens at the deadline. A read that fails with
+ * {@link ClusterUnreachableException}, and a gate that throws, count as a poll that did not pass, never as a
+ * crash. Time comes from the injected {@link Clock} and passes through the injected {@link Sleeper}.
+ *
+ * <p>Defaults: poll interval 1 s, timeout 15 min, 2 stable polls. Thread-safe as long as the reader is: the
+ * waiter itself keeps no state between calls.
+ */
+public final class GateWaiter {
+    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(15);
+    public static final int DEFAULT_STABLE_POLLS = 2;
+    /** The name of the result standing in for all gates when the cluster could not be read. */
+    public static final String CLUSTER_READ = "clusterRead";
+
+    private final ClusterReader reader;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final Duration pollInterval;
+    private final Duration timeout;
+    private final int stablePolls;
+
+    /** Receives every poll's progress, on the waiting thread. */
+    @FunctionalInterface
+    public interface Listener {
+        Listener NONE = progress -> { };
+
+        void onPoll(WaitProgress progress);
+    }
+
+    /**
+     * @throws IllegalArgumentException when the interval or timeout is not positive or stablePolls &lt; 1
+     */
+    public GateWaiter(ClusterReader reader, Clock clock, Sleeper sleeper, Duration pollInterval,
+                      Duration timeout, int stablePolls) {
+        this.reader = Objects.requireNonNull(reader, "reader");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        this.pollInterval = positive(pollInterval, "pollInterval");
+        this.timeout = positive(timeout, "timeout");
+        if (stablePolls < 1) {
+            throw new IllegalArgumentException("stablePolls must be at least 1, was " + stablePolls);
+        }
+        this.stablePolls = stablePolls;
+    }
+
+    /** A waiter with the plan's settings; null settings or null fields take the defaults. */
+    public static GateWaiter of(ClusterReader reader, GateSettings settings, Clock clock, Sleeper sleeper) {
+        Duration interval = settings == null || settings.pollInterval() == null
+                ? DEFAULT_POLL_INTERVAL : settings.pollInterval();
+        Duration timeout = settings == null || settings.timeout() == null ? DEFAULT_TIMEOUT : settings.timeout();
+        int stable = settings == null || settings.stablePolls() < 1 ? DEFAULT_STABLE_POLLS : settings.stablePolls();
+        return new GateWaiter(reader, clock, sleeper, interval, timeout, stable);
+    }
+
+    /** {@link #await(String, List, Duration, Listener)} with this waiter's timeout. */
+    public WaitResult await(String purpose, List<Gate> gates, Listener listener) throws InterruptedException {
+        return await(purpose, gates, timeout, listener);
+    }
+
+    /**
+     * Waits until every gate passes on {@code stablePolls} consecutive polls, or {@code timeout} has passed.
+     *
+     * @param purpose what is waited for, for progress messages ("broker 3 to rejoin"); may be empty
+     * @throws InterruptedException when the sleeper is interrupted (the wait is abandoned)
+     */
+    public WaitResult await(String purpose, List<Gate> gates, Duration timeout, Listener listener)
+            throws InterruptedException {
+        List<Gate> toCheck = List.copyOf(gates);
+        Instant start = clock.instant();
+        Instant deadline = start.plus(positive(timeout, "timeout"));
+        int polls = 0;
+        int consecutive = 0;
+        while (true) {
+            Instant pollStart = clock.instant();
+            List<GateResult> results = poll(toCheck);
+            polls++;
+            consecutive = results.stream().allMatch(GateResult::passed) ? consecutive + 1 : 0;
+            Instant now = clock.instant();
+            Duration elapsed = Duration.between(start, now);
+            listener.onPoll(new WaitProgress(purpose == null ? "" : purpose, polls, elapsed, consecutive, results));
+            if (consecutive >= stablePolls) {
+                return new WaitResult(WaitResult.Outcome.PASSED, elapsed, polls, results);
+            }
+            if (!now.isBefore(deadline)) {
+                return new WaitResult(WaitResult.Outcome.TIMED_OUT, elapsed, polls, results);
+            }
+            Instant next = pollStart.plus(pollInterval);
+            if (next.isAfter(deadline)) {
+                next = deadline;
+            }
+            Duration pause = Duration.between(now, next);
+            if (!pause.isNegative() && !pause.isZero()) {
+                sleeper.sleep(pause);
+            }
+        }
+    }
+
+    private List<GateResult> poll(List<Gate> gates) {
+        ClusterSnapshot snapshot;
+        try {
+            snapshot = reader.read();
+        } catch (ClusterUnreachableException e) {
+            return List.of(GateResult.inconclusive(CLUSTER_READ, "cluster not readable: " + e.getMessage()));
+        }
+        List<GateResult> results = new ArrayList<>(gates.size());
+        for (Gate gate : gates) {
+            try {
+                results.add(gate.evaluate(snapshot));
+            } catch (RuntimeException e) {
+                // a gate bug must not crash a roll in the middle of a broker; it just never passes
+                results.add(GateResult.inconclusive(gate.name(), "gate failed: " + e));
+            }
+        }
+        return results;
+    }
+
+    private static Duration positive(Duration duration, String what) {
+        if (duration == null || duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive, was " + duration);
+        }
+        return duration;
+    }
+}

@@ -1,0 +1,792 @@
+package io.kupgrade.plans;
+
+import io.kupgrade.plans.YamlNode.Entry;
+import io.kupgrade.plans.YamlNode.ListNode;
+import io.kupgrade.plans.YamlNode.MapNode;
+import io.kupgrade.plans.YamlNode.ScalarNode;
+import io.kupgrade.plans.YamlNode.ScalarType;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a located YAML tree into the plan records, recording every problem with its location and field
+ * path. Not thread-safe; one instance per parse.
+ */
+final class PlanBinder {
+    static final List<String> ROOT_KEYS =
+            List.of("apiVersion", "cluster", "brokers", "access", "service", "waves", "gates", "phases");
+    static final List<String> CLUSTER_KEYS =
+            List.of("name", "bootstrapServers", "commandConfig", "clientProperties", "zookeeper");
+    static final List<String> BROKER_KEYS = List.of("id", "host", "rack", "jmxPort");
+    static final List<String> ACCESS_KEYS = List.of("executor", "ssh");
+    static final List<String> SSH_KEYS =
+            List.of("user", "port", "identityFile", "passphrase", "knownHosts", "connectTimeout");
+    static final List<String> SERVICE_KEYS =
+            List.of("configFile", "stop", "start", "isRunning", "stopTimeout", "startTimeout");
+    static final List<String> WAVE_KEYS = List.of("name", "size", "soak");
+    static final List<String> GATES_KEYS = List.of("pollInterval", "timeout", "stablePolls");
+    static final List<String> PHASE_KEYS =
+            List.of("name", "install", "version", "set", "unset", "pointOfNoReturn", "finalize");
+    static final List<String> FINALIZE_KEYS = List.of("metadataVersion");
+
+    // Defaults; docs/plan-reference.md lists the same values.
+    static final String DEFAULT_EXECUTOR = "ssh";
+    static final int DEFAULT_SSH_PORT = 22;
+    static final String DEFAULT_KNOWN_HOSTS = "~/.ssh/known_hosts";
+    static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
+    static final Duration DEFAULT_GATE_TIMEOUT = Duration.ofMinutes(15);
+    static final int DEFAULT_STABLE_POLLS = 2;
+    static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofMinutes(5);
+    static final Duration DEFAULT_START_TIMEOUT = Duration.ofMinutes(2);
+
+    /** Names used in journals, lock files and {@code --wave}/{@code --phase} options. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    private static final Pattern PERCENT = Pattern.compile("(\\d+)%");
+    private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._-]+):(\\d{1,5})");
+
+    private final Problems problems;
+    private final Path baseDir;
+    private final Function<String, String> environment;
+
+    PlanBinder(Problems problems, Path baseDir, Function<String, String> environment) {
+        this.problems = problems;
+        this.baseDir = baseDir;
+        this.environment = environment;
+    }
+
+    Plan bind(YamlNode rootNode, Path source, String sha256) {
+        if (!(rootNode instanceof MapNode)) {
+            problems.error(rootNode, "", "a plan is a YAML mapping (apiVersion, cluster, phases, ...), got "
+                    + rootNode.kind());
+            problems.throwIfErrors();
+        }
+        MapNode root = (MapNode) rootNode;
+        checkKeys(root, "", ROOT_KEYS);
+        checkSecretReferencesOnlyWhereAllowed(root, "");
+
+        String apiVersion = string(root, "apiVersion", "", true);
+        if (apiVersion != null && !apiVersion.equals(PlanParser.API_VERSION)) {
+            problems.error(root.get("apiVersion"), "apiVersion", "unsupported apiVersion '" + apiVersion
+                    + "': this kupgrade reads " + PlanParser.API_VERSION);
+        }
+        ClusterSpec cluster = cluster(root);
+        List<BrokerSpec> brokers = brokers(root);
+        AccessSpec access = access(root);
+        ServiceSpec service = service(root);
+        List<WaveSpec> waves = waves(root);
+        GateSettings gates = gates(root);
+        List<PhaseDraft> phases = phases(root);
+        new PlanChecks(problems).check(cluster, brokers, service, phases, root);
+        problems.throwIfErrors();
+
+        List<PhaseSpec> phaseSpecs = new ArrayList<>();
+        for (PhaseDraft d : phases) {
+            phaseSpecs.add(d.toSpec());
+        }
+        return new Plan(source, sha256, apiVersion, cluster, brokers, access, service, waves, gates, phaseSpecs,
+                problems.warnings());
+    }
+
+    // ---------------------------------------------------------------- sections
+
+    private ClusterSpec cluster(MapNode root) {
+        MapNode m = section(root, "cluster", "", true);
+        if (m == null) {
+            return null;
+        }
+        String p = "cluster";
+        checkKeys(m, p, CLUSTER_KEYS);
+        String name = name(m, "name", p, true);
+        String bootstrap = bootstrapServers(m, p);
+        String commandConfig = singleLine(m, "commandConfig", p, false);
+        Map<String, Secret> clientProperties = new LinkedHashMap<>();
+        MapNode props = section(m, "clientProperties", p, false);
+        if (props != null) {
+            for (Entry e : props.entries().values()) {
+                String path = join(p + ".clientProperties", e.key());
+                String value = scalarText(e.value(), path, true);
+                if (value == null) {
+                    continue;
+                }
+                if (value.indexOf('\n') >= 0) {
+                    problems.error(e.value(), path, "a property value cannot span several lines");
+                    continue;
+                }
+                boolean sensitive = Secrets.looksSensitive(e.key());
+                Secret s = Secrets.of(value, sensitive, e.value(), path, problems, baseDir, environment);
+                if (s != null) {
+                    clientProperties.put(e.key(), s);
+                    warnLiteralSecret(e, value, path);
+                }
+            }
+        }
+        String zookeeper = singleLine(m, "zookeeper", p, false);
+        if (problems.hasErrors() && (name == null || bootstrap == null)) {
+            return null;
+        }
+        return new ClusterSpec(name, bootstrap, commandConfig, clientProperties, zookeeper);
+    }
+
+    private void warnLiteralSecret(Entry e, String value, String path) {
+        String k = e.key().toLowerCase(java.util.Locale.ROOT);
+        boolean credential = k.contains("password") || k.contains("secret") || k.contains("token")
+                || k.contains("jaas") || k.contains("passphrase");
+        if (credential && !Secrets.REFERENCE.matcher(value).find()) {
+            problems.warn(e.value(), path, "secret written literally in the plan; prefer ${env:NAME} or "
+                    + "${file:PATH} so the plan can be shared and reviewed");
+        }
+    }
+
+    private String bootstrapServers(MapNode m, String p) {
+        String path = join(p, "bootstrapServers");
+        YamlNode n = m.get("bootstrapServers");
+        if (n == null || isNull(n)) {
+            problems.error(n == null ? m : n, path, "missing required field 'bootstrapServers'");
+            return null;
+        }
+        List<String> servers = new ArrayList<>();
+        if (n instanceof ListNode) {
+            for (YamlNode item : ((ListNode) n).items()) {
+                String s = scalarText(item, path, false);
+                if (s != null) {
+                    servers.add(s.trim());
+                }
+            }
+        } else {
+            String s = scalarText(n, path, false);
+            if (s == null) {
+                return null;
+            }
+            for (String part : s.split(",", -1)) {
+                servers.add(part.trim());
+            }
+        }
+        boolean ok = true;
+        for (String s : servers) {
+            Matcher hp = HOST_PORT.matcher(s);
+            if (!hp.matches() || Integer.parseInt(hp.group(2)) < 1 || Integer.parseInt(hp.group(2)) > 65535) {
+                problems.error(n, path, "'" + s + "' is not host:port (e.g. kafka-1.example:9092)");
+                ok = false;
+            }
+        }
+        if (servers.isEmpty()) {
+            problems.error(n, path, "bootstrapServers is empty");
+            ok = false;
+        }
+        return ok ? String.join(",", servers) : null;
+    }
+
+    private List<BrokerSpec> brokers(MapNode root) {
+        List<BrokerSpec> brokers = new ArrayList<>();
+        ListNode list = list(root, "brokers", "", false);
+        if (list == null) {
+            return brokers;
+        }
+        Map<Integer, Integer> lineOfId = new HashMap<>();
+        for (int i = 0; i < list.items().size(); i++) {
+            String p = "brokers[" + i + "]";
+            YamlNode item = list.items().get(i);
+            if (!(item instanceof MapNode)) {
+                problems.error(item, p, "expected a broker ({id: 1, host: kafka-1.example, rack: r1}), got "
+                        + item.kind());
+                continue;
+            }
+            MapNode m = (MapNode) item;
+            checkKeys(m, p, BROKER_KEYS);
+            Integer id = integer(m, "id", p, true, 0, Integer.MAX_VALUE);
+            String host = singleLine(m, "host", p, true);
+            String rack = singleLine(m, "rack", p, false);
+            Integer jmxPort = integer(m, "jmxPort", p, false, 1, 65535);
+            if (id != null) {
+                Integer first = lineOfId.putIfAbsent(id, m.line());
+                if (first != null) {
+                    problems.error(m.get("id"), join(p, "id"), "duplicate broker id " + id
+                            + " (first given on line " + first + ")");
+                    continue;
+                }
+            }
+            if (id != null && host != null) {
+                brokers.add(new BrokerSpec(id, host, rack, jmxPort));
+            }
+        }
+        return brokers;
+    }
+
+    private AccessSpec access(MapNode root) {
+        MapNode m = section(root, "access", "", false);
+        String p = "access";
+        if (m == null) {
+            return new AccessSpec(DEFAULT_EXECUTOR, defaultSsh());
+        }
+        checkKeys(m, p, ACCESS_KEYS);
+        String executor = string(m, "executor", p, false);
+        if (executor == null) {
+            executor = DEFAULT_EXECUTOR;
+        } else if (!executor.equals("ssh") && !executor.equals("local")) {
+            problems.error(m.get("executor"), join(p, "executor"), "unknown executor '" + executor
+                    + "': use ssh or local" + Suggestions.didYouMean(executor, List.of("ssh", "local")));
+            executor = DEFAULT_EXECUTOR;
+        }
+        MapNode s = section(m, "ssh", p, false);
+        if (executor.equals("local")) {
+            if (s != null) {
+                problems.warn(m.entry("ssh").line(), m.entry("ssh").column(), join(p, "ssh"),
+                        "ssh settings are ignored with executor: local");
+            }
+            return new AccessSpec(executor, null);
+        }
+        if (s == null) {
+            return new AccessSpec(executor, defaultSsh());
+        }
+        p = "access.ssh";
+        checkKeys(s, p, SSH_KEYS);
+        String user = singleLine(s, "user", p, false);
+        Integer port = integer(s, "port", p, false, 1, 65535);
+        String identityFile = singleLine(s, "identityFile", p, false);
+        Secret passphrase = null;
+        String pass = string(s, "passphrase", p, false);
+        if (pass != null) {
+            passphrase = Secrets.of(pass, true, s.get("passphrase"), join(p, "passphrase"), problems, baseDir,
+                    environment);
+            warnLiteralSecret(s.entry("passphrase"), pass, join(p, "passphrase"));
+        }
+        String knownHosts = singleLine(s, "knownHosts", p, false);
+        Duration connectTimeout = duration(s, "connectTimeout", p, false, false);
+        return new AccessSpec(executor, new AccessSpec.SshSpec(user, port == null ? DEFAULT_SSH_PORT : port,
+                identityFile, passphrase, knownHosts == null ? DEFAULT_KNOWN_HOSTS : knownHosts,
+                connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout));
+    }
+
+    private static AccessSpec.SshSpec defaultSsh() {
+        return new AccessSpec.SshSpec(null, DEFAULT_SSH_PORT, null, null, DEFAULT_KNOWN_HOSTS,
+                DEFAULT_CONNECT_TIMEOUT);
+    }
+
+    private ServiceSpec service(MapNode root) {
+        MapNode m = section(root, "service", "", true);
+        if (m == null) {
+            return null;
+        }
+        String p = "service";
+        checkKeys(m, p, SERVICE_KEYS);
+        String configFile = singleLine(m, "configFile", p, true);
+        String stop = string(m, "stop", p, true);
+        String start = string(m, "start", p, true);
+        String isRunning = string(m, "isRunning", p, true);
+        Duration stopTimeout = duration(m, "stopTimeout", p, false, false);
+        Duration startTimeout = duration(m, "startTimeout", p, false, false);
+        if (configFile == null || stop == null || start == null || isRunning == null) {
+            return null;
+        }
+        return new ServiceSpec(configFile, stop, start, isRunning,
+                stopTimeout == null ? DEFAULT_STOP_TIMEOUT : stopTimeout,
+                startTimeout == null ? DEFAULT_START_TIMEOUT : startTimeout);
+    }
+
+    private List<WaveSpec> waves(MapNode root) {
+        ListNode list = list(root, "waves", "", false);
+        if (list == null) {
+            return List.of(new WaveSpec("canary", new WaveSpec.WaveSize(1, false), Duration.ZERO),
+                    new WaveSpec("wave-2", new WaveSpec.WaveSize(100, true), Duration.ZERO));
+        }
+        if (list.items().isEmpty()) {
+            problems.error(list, "waves", "waves is empty; leave it out for the default [1, \"100%\"]");
+            return List.of();
+        }
+        List<WaveSpec> waves = new ArrayList<>();
+        Map<String, Integer> lineOfName = new HashMap<>();
+        for (int i = 0; i < list.items().size(); i++) {
+            String p = "waves[" + i + "]";
+            YamlNode item = list.items().get(i);
+            String name = null;
+            YamlNode nameNode = item;
+            WaveSpec.WaveSize size;
+            Duration soak = Duration.ZERO;
+            if (item instanceof MapNode) {
+                MapNode m = (MapNode) item;
+                checkKeys(m, p, WAVE_KEYS);
+                name = name(m, "name", p, false);
+                nameNode = m.get("name") == null ? m : m.get("name");
+                YamlNode sizeNode = m.get("size");
+                if (sizeNode == null || isNull(sizeNode)) {
+                    problems.error(sizeNode == null ? m : sizeNode, join(p, "size"),
+                            "missing required field 'size' (a count such as 3, or a percentage such as \"50%\")");
+                    size = null;
+                } else {
+                    size = waveSize(sizeNode, join(p, "size"));
+                }
+                Duration d = duration(m, "soak", p, false, true);
+                soak = d == null ? Duration.ZERO : d;
+            } else {
+                size = waveSize(item, p);
+            }
+            if (name == null) {
+                name = i == 0 ? "canary" : "wave-" + (i + 1);
+            }
+            Integer first = lineOfName.putIfAbsent(name, nameNode.line());
+            if (first != null) {
+                problems.error(nameNode, p, "duplicate wave name '" + name + "' (first used on line " + first + ")");
+            }
+            if (size != null) {
+                waves.add(new WaveSpec(name, size, soak));
+            }
+        }
+        for (int i = 0; i < waves.size() - 1; i++) {
+            WaveSpec.WaveSize s = waves.get(i).size();
+            if (s.percent() && s.value() == 100) {
+                problems.warn(list.items().get(i + 1), "waves[" + (i + 1) + "]",
+                        "this wave never runs: the wave before it takes all remaining brokers (\"100%\")");
+                break;
+            }
+        }
+        return waves;
+    }
+
+    private WaveSpec.WaveSize waveSize(YamlNode n, String path) {
+        if (n instanceof ScalarNode && ((ScalarNode) n).type() == ScalarType.INT) {
+            long v = parseLongOrMax(((ScalarNode) n).text());
+            if (v <= 0 || v > Integer.MAX_VALUE) {
+                problems.error(n, path, "wave size must be at least 1, got " + ((ScalarNode) n).text());
+                return null;
+            }
+            return new WaveSpec.WaveSize((int) v, false);
+        }
+        if (n instanceof ScalarNode && ((ScalarNode) n).type() == ScalarType.STRING) {
+            String t = ((ScalarNode) n).text().trim();
+            Matcher pm = PERCENT.matcher(t);
+            if (pm.matches()) {
+                long v = parseLongOrMax(pm.group(1));
+                if (v < 1 || v > 100) {
+                    problems.error(n, path, "wave percentage must be between 1% and 100%, got " + t);
+                    return null;
+                }
+                return new WaveSpec.WaveSize((int) v, true);
+            }
+            if (t.matches("\\d+")) {
+                return waveSize(new ScalarNode(n.line(), n.column(), ScalarType.INT, t), path);
+            }
+            problems.error(n, path, "invalid wave size '" + t
+                    + "': write a count (3) or a whole percentage of the brokers (\"50%\")");
+            return null;
+        }
+        problems.error(n, path, "expected a wave size (3, \"50%\") or {name, size, soak}, got " + n.kind());
+        return null;
+    }
+
+    private static long parseLongOrMax(String digits) {
+        try {
+            return Long.parseLong(digits.replace("_", ""));
+        } catch (NumberFormatException e) {
+            return digits.startsWith("-") ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+    }
+
+    private GateSettings gates(MapNode root) {
+        MapNode m = section(root, "gates", "", false);
+        if (m == null) {
+            return new GateSettings(DEFAULT_POLL_INTERVAL, DEFAULT_GATE_TIMEOUT, DEFAULT_STABLE_POLLS);
+        }
+        String p = "gates";
+        checkKeys(m, p, GATES_KEYS);
+        Duration poll = duration(m, "pollInterval", p, false, false);
+        Duration timeout = duration(m, "timeout", p, false, false);
+        Integer stable = integer(m, "stablePolls", p, false, 1, 1000);
+        poll = poll == null ? DEFAULT_POLL_INTERVAL : poll;
+        timeout = timeout == null ? DEFAULT_GATE_TIMEOUT : timeout;
+        if (poll.compareTo(timeout) >= 0) {
+            YamlNode at = m.get("pollInterval") != null ? m.get("pollInterval") : m.get("timeout");
+            problems.error(at, join(p, m.get("pollInterval") != null ? "pollInterval" : "timeout"),
+                    "pollInterval (" + Durations.format(poll) + ") must be shorter than timeout ("
+                            + Durations.format(timeout) + ")");
+        }
+        return new GateSettings(poll, timeout, stable == null ? DEFAULT_STABLE_POLLS : stable);
+    }
+
+    private List<PhaseDraft> phases(MapNode root) {
+        List<PhaseDraft> phases = new ArrayList<>();
+        ListNode list = list(root, "phases", "", true);
+        if (list == null) {
+            return phases;
+        }
+        if (list.items().isEmpty()) {
+            problems.error(list, "phases", "phases is empty: a plan needs at least one phase");
+            return phases;
+        }
+        Map<String, Integer> lineOfName = new HashMap<>();
+        for (int i = 0; i < list.items().size(); i++) {
+            String p = "phases[" + i + "]";
+            YamlNode item = list.items().get(i);
+            if (!(item instanceof MapNode)) {
+                problems.error(item, p, "expected a phase ({name: ..., set: {...}}), got " + item.kind());
+                continue;
+            }
+            MapNode m = (MapNode) item;
+            checkKeys(m, p, PHASE_KEYS);
+            String name = name(m, "name", p, true);
+            if (name != null) {
+                Integer first = lineOfName.putIfAbsent(name, m.get("name").line());
+                if (first != null) {
+                    problems.error(m.get("name"), join(p, "name"), "duplicate phase name '" + name
+                            + "' (first used on line " + first + ")");
+                }
+            }
+            String install = string(m, "install", p, false);
+            String version = versionString(m, "version", p);
+            Map<String, String> set = new LinkedHashMap<>();
+            Map<String, Entry> setEntries = new LinkedHashMap<>();
+            MapNode setNode = section(m, "set", p, false);
+            if (setNode != null) {
+                for (Entry e : setNode.entries().values()) {
+                    String path = join(p + ".set", e.key());
+                    String value = propertyValue(e, path);
+                    if (value != null) {
+                        set.put(e.key(), value);
+                        setEntries.put(e.key(), e);
+                    }
+                }
+            }
+            List<String> unset = new ArrayList<>();
+            Map<String, YamlNode> unsetNodes = new LinkedHashMap<>();
+            ListNode unsetNode = list(m, "unset", p, false);
+            if (unsetNode != null) {
+                for (int j = 0; j < unsetNode.items().size(); j++) {
+                    YamlNode u = unsetNode.items().get(j);
+                    String path = p + ".unset[" + j + "]";
+                    String key = scalarText(u, path, false);
+                    if (key == null) {
+                        continue;
+                    }
+                    if (unsetNodes.containsKey(key)) {
+                        problems.error(u, path, "'" + key + "' is listed twice in unset");
+                    } else if (set.containsKey(key)) {
+                        problems.error(u, path, "'" + key + "' is both set and unset in this phase");
+                    } else {
+                        unset.add(key);
+                        unsetNodes.put(key, u);
+                    }
+                }
+            }
+            Boolean pointOfNoReturn = bool(m, "pointOfNoReturn", p, false);
+            String finalizeMetadataVersion = null;
+            MapNode fin = section(m, "finalize", p, false);
+            YamlNode finalizeNode = null;
+            if (fin != null) {
+                checkKeys(fin, p + ".finalize", FINALIZE_KEYS);
+                finalizeMetadataVersion = versionString(fin, "metadataVersion", p + ".finalize");
+                finalizeNode = fin.get("metadataVersion");
+                if (finalizeNode == null) {
+                    problems.error(fin, p + ".finalize.metadataVersion",
+                            "missing required field 'metadataVersion' (e.g. metadataVersion: \"4.1\")");
+                }
+            }
+            if (name != null) {
+                phases.add(new PhaseDraft(i, m, name, install, version, set, setEntries, unset, unsetNodes,
+                        Boolean.TRUE.equals(pointOfNoReturn), finalizeMetadataVersion, finalizeNode));
+            }
+        }
+        return phases;
+    }
+
+    /**
+     * A {@code set} value as the text that goes into server.properties. YAML numbers and booleans are taken
+     * as written; version-valued properties must be quoted, because a plain {@code 3.10} is the YAML float
+     * 3.1 to every other YAML tool (and to Jackson's data binding).
+     */
+    private String propertyValue(Entry e, String path) {
+        YamlNode v = e.value();
+        if (!(v instanceof ScalarNode)) {
+            problems.error(v, path, "a property value must be a single value, got " + v.kind());
+            return null;
+        }
+        ScalarNode s = (ScalarNode) v;
+        if (s.isNull()) {
+            problems.error(v, path, "no value given; to remove '" + e.key() + "' from server.properties, list it "
+                    + "under unset");
+            return null;
+        }
+        if (KafkaChecks.VERSION_PROPERTIES.contains(e.key())
+                && (s.type() == ScalarType.FLOAT || s.type() == ScalarType.INT)) {
+            problems.error(v, path, "write the version as a quoted string (\"" + s.text() + "\"): an unquoted "
+                    + s.text() + " is a YAML number, and 3.10 would read as 3.1");
+            return null;
+        }
+        if (s.text().indexOf('\n') >= 0 || s.text().indexOf('\r') >= 0) {
+            problems.error(v, path, "a property value cannot span several lines");
+            return null;
+        }
+        return s.text();
+    }
+
+    /** A version field: a string; a YAML number is refused (3.10 is ambiguous). */
+    private String versionString(MapNode m, String key, String p) {
+        YamlNode n = m.get(key);
+        if (n instanceof ScalarNode && (((ScalarNode) n).type() == ScalarType.FLOAT
+                || ((ScalarNode) n).type() == ScalarType.INT)) {
+            String t = ((ScalarNode) n).text();
+            problems.error(n, join(p, key), "write the version as a quoted string (\"" + t + "\"): an unquoted "
+                    + t + " is a YAML number, and 3.10 would read as 3.1");
+            return null;
+        }
+        return singleLine(m, key, p, false);
+    }
+
+    // ---------------------------------------------------------------- typed accessors
+
+    /** Reports keys of {@code m} that are not in {@code known}, with a suggestion for near misses. */
+    private void checkKeys(MapNode m, String path, List<String> known) {
+        for (Entry e : m.entries().values()) {
+            if (!known.contains(e.key())) {
+                problems.error(e, join(path, e.key()), "unknown field '" + e.key() + "'"
+                        + Suggestions.closest(e.key(), known).map(s -> " — did you mean '" + s + "'?")
+                        .orElse(" (known fields: " + String.join(", ", known) + ")"));
+            }
+        }
+    }
+
+    private MapNode section(MapNode parent, String key, String p, boolean required) {
+        YamlNode n = parent.get(key);
+        String path = join(p, key);
+        if (n == null || isNull(n)) {
+            if (required) {
+                problems.error(n == null ? parent : n, path, "missing required field '" + key + "'");
+            }
+            return null;
+        }
+        if (!(n instanceof MapNode)) {
+            problems.error(n, path, "expected a mapping (key: value, ...), got " + n.kind());
+            return null;
+        }
+        return (MapNode) n;
+    }
+
+    private ListNode list(MapNode parent, String key, String p, boolean required) {
+        YamlNode n = parent.get(key);
+        String path = join(p, key);
+        if (n == null || isNull(n)) {
+            if (required) {
+                problems.error(n == null ? parent : n, path, "missing required field '" + key + "'");
+            }
+            return null;
+        }
+        if (!(n instanceof ListNode)) {
+            problems.error(n, path, "expected a list, got " + n.kind());
+            return null;
+        }
+        return (ListNode) n;
+    }
+
+    /** A string field. YAML numbers are taken as written (rack: 1); booleans, lists and maps are refused. */
+    private String string(MapNode m, String key, String p, boolean required) {
+        YamlNode n = m.get(key);
+        String path = join(p, key);
+        if (n == null || isNull(n)) {
+            if (required) {
+                problems.error(n == null ? m : n, path, "missing required field '" + key + "'");
+            }
+            return null;
+        }
+        String t = scalarText(n, path, false);
+        if (t != null && t.isBlank()) {
+            problems.error(n, path, "'" + key + "' is empty");
+            return null;
+        }
+        return t;
+    }
+
+    private String singleLine(MapNode m, String key, String p, boolean required) {
+        String t = string(m, key, p, required);
+        if (t != null && (t.indexOf('\n') >= 0 || t.indexOf('\r') >= 0)) {
+            problems.error(m.get(key), join(p, key), "'" + key + "' cannot span several lines");
+            return null;
+        }
+        return t == null ? null : t.trim();
+    }
+
+    private String name(MapNode m, String key, String p, boolean required) {
+        String t = singleLine(m, key, p, required);
+        if (t != null && !NAME.matcher(t).matches()) {
+            problems.error(m.get(key), join(p, key), "invalid name '" + t
+                    + "': use letters, digits, '.', '_' and '-', starting with a letter or digit");
+            return null;
+        }
+        return t;
+    }
+
+    /** The text of a scalar; a boolean is refused unless {@code allowBoolean}, non-scalars always. */
+    private String scalarText(YamlNode n, String path, boolean allowBoolean) {
+        if (!(n instanceof ScalarNode)) {
+            problems.error(n, path, "expected a single value, got " + n.kind());
+            return null;
+        }
+        ScalarNode s = (ScalarNode) n;
+        if (s.isNull()) {
+            problems.error(n, path, "no value given");
+            return null;
+        }
+        if (s.type() == ScalarType.BOOL && !allowBoolean) {
+            problems.error(n, path, "expected a string, got " + s.kind() + "; quote it if you mean the text");
+            return null;
+        }
+        return s.text();
+    }
+
+    private Integer integer(MapNode m, String key, String p, boolean required, int min, int max) {
+        YamlNode n = m.get(key);
+        String path = join(p, key);
+        if (n == null || isNull(n)) {
+            if (required) {
+                problems.error(n == null ? m : n, path, "missing required field '" + key + "'");
+            }
+            return null;
+        }
+        if (!(n instanceof ScalarNode) || ((ScalarNode) n).type() != ScalarType.INT) {
+            problems.error(n, path, "expected an integer, got " + n.kind());
+            return null;
+        }
+        long v = parseLongOrMax(((ScalarNode) n).text());
+        if (v < min || v > max) {
+            problems.error(n, path, key + " must be between " + min + " and "
+                    + (max == Integer.MAX_VALUE ? "2147483647" : max) + ", got " + ((ScalarNode) n).text());
+            return null;
+        }
+        return (int) v;
+    }
+
+    private Boolean bool(MapNode m, String key, String p, boolean required) {
+        YamlNode n = m.get(key);
+        String path = join(p, key);
+        if (n == null || isNull(n)) {
+            if (required) {
+                problems.error(n == null ? m : n, path, "missing required field '" + key + "'");
+            }
+            return null;
+        }
+        if (!(n instanceof ScalarNode) || ((ScalarNode) n).type() != ScalarType.BOOL) {
+            problems.error(n, path, "expected true or false, got " + n.kind());
+            return null;
+        }
+        return Boolean.parseBoolean(((ScalarNode) n).text().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    private Duration duration(MapNode m, String key, String p, boolean required, boolean zeroAllowed) {
+        YamlNode n = m.get(key);
+        String path = join(p, key);
+        if (n == null || isNull(n)) {
+            if (required) {
+                problems.error(n == null ? m : n, path, "missing required field '" + key + "'");
+            }
+            return null;
+        }
+        if (n instanceof ScalarNode && ((ScalarNode) n).type() == ScalarType.INT) {
+            String t = ((ScalarNode) n).text();
+            problems.error(n, path, "a duration needs a unit: write " + t + "s, " + t + "m or " + t + "ms");
+            return null;
+        }
+        if (!(n instanceof ScalarNode) || ((ScalarNode) n).type() != ScalarType.STRING) {
+            problems.error(n, path, "expected a duration (500ms, 30s, 15m, 2h, 1h30m), got " + n.kind());
+            return null;
+        }
+        try {
+            Duration d = Durations.parse(((ScalarNode) n).text());
+            if (d.isZero() && !zeroAllowed) {
+                problems.error(n, path, key + " must be longer than 0s");
+                return null;
+            }
+            return d;
+        } catch (IllegalArgumentException e) {
+            problems.error(n, path, e.getMessage());
+            return null;
+        }
+    }
+
+    private static boolean isNull(YamlNode n) {
+        return n instanceof ScalarNode && ((ScalarNode) n).isNull();
+    }
+
+    static String join(String path, String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    /**
+     * {@code ${env:...}} and {@code ${file:...}} are resolved only in cluster.clientProperties and
+     * access.ssh.passphrase; anywhere else they would be used as literal text, which is never what was meant.
+     */
+    private void checkSecretReferencesOnlyWhereAllowed(YamlNode n, String path) {
+        if (path.startsWith("cluster.clientProperties") || path.equals("access.ssh.passphrase")) {
+            return;
+        }
+        if (n instanceof MapNode) {
+            for (Entry e : ((MapNode) n).entries().values()) {
+                checkSecretReferencesOnlyWhereAllowed(e.value(), join(path, e.key()));
+            }
+        } else if (n instanceof ListNode) {
+            List<YamlNode> items = ((ListNode) n).items();
+            for (int i = 0; i < items.size(); i++) {
+                checkSecretReferencesOnlyWhereAllowed(items.get(i), path + "[" + i + "]");
+            }
+        } else if (n instanceof ScalarNode) {
+            String t = ((ScalarNode) n).text();
+            if (t.contains("${env:") || t.contains("${file:")) {
+                problems.error(n, path, "secret references (${env:...}, ${file:...}) are only resolved in "
+                        + "cluster.clientProperties and access.ssh.passphrase");
+            }
+        }
+    }
+
+    /** A phase as read, with the nodes later checks point at. */
+    static final class PhaseDraft {
+        final int index;
+        final MapNode node;
+        final String name;
+        final String install;
+        final String version;
+        final Map<String, String> set;
+        final Map<String, Entry> setEntries;
+        final List<String> unset;
+        final Map<String, YamlNode> unsetNodes;
+        final boolean declaredPointOfNoReturn;
+        final String finalizeMetadataVersion;
+        final YamlNode finalizeNode;
+        final List<String> pointOfNoReturnReasons = new ArrayList<>();
+
+        PhaseDraft(int index, MapNode node, String name, String install, String version, Map<String, String> set,
+                   Map<String, Entry> setEntries, List<String> unset, Map<String, YamlNode> unsetNodes,
+                   boolean declaredPointOfNoReturn, String finalizeMetadataVersion, YamlNode finalizeNode) {
+            this.index = index;
+            this.node = node;
+            this.name = name;
+            this.install = install;
+            this.version = version;
+            this.set = set;
+            this.setEntries = setEntries;
+            this.unset = unset;
+            this.unsetNodes = unsetNodes;
+            this.declaredPointOfNoReturn = declaredPointOfNoReturn;
+            this.finalizeMetadataVersion = finalizeMetadataVersion;
+            this.finalizeNode = finalizeNode;
+        }
+
+        String path() {
+            return "phases[" + index + "]";
+        }
+
+        PhaseSpec toSpec() {
+            List<String> reasons = new ArrayList<>();
+            if (declaredPointOfNoReturn) {
+                reasons.add("marked pointOfNoReturn in the plan");
+            }
+            reasons.addAll(pointOfNoReturnReasons);
+            return new PhaseSpec(name, install, version, set, unset, !reasons.isEmpty(), finalizeMetadataVersion,
+                    reasons);
+        }
+    }
+}
