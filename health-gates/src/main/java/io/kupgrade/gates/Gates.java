@@ -76,8 +76,12 @@ public final class Gates {
                     if (isrAfter == 0) {
                         withoutIsr++;
                     }
-                    blocking.add(p.name() + " (ISR " + Arrays.toString(p.isr()) + " -> " + isrAfter
-                            + ", min ISR " + minIsr + ")");
+                    if (blocking.naming()) {
+                        blocking.add(p.name() + " (ISR " + Arrays.toString(p.isr()) + " -> " + isrAfter
+                                + ", min ISR " + minIsr + ")");
+                    } else {
+                        blocking.countOne();
+                    }
                 }
             }
             Map<String, Object> evidence = blocking.evidence("blockingPartitions", "partitions");
@@ -108,7 +112,7 @@ public final class Gates {
             Offenders under = new Offenders(EVIDENCE_LIMIT);
             for (ClusterSnapshot.PartitionState p : snapshot.partitions()) {
                 if (p.isr().length < p.replicas().length) {
-                    under.add(p.name());
+                    under.add(p);
                 }
             }
             Map<String, Object> evidence = under.evidence("underReplicated", "partitions");
@@ -136,7 +140,7 @@ public final class Gates {
                 if (p.hasReplicaOn(brokerId)) {
                     hosted++;
                     if (!p.inIsr(brokerId)) {
-                        missing.add(p.name());
+                        missing.add(p);
                     }
                 }
             }
@@ -161,7 +165,7 @@ public final class Gates {
             Offenders offline = new Offenders(EVIDENCE_LIMIT);
             for (ClusterSnapshot.PartitionState p : snapshot.partitions()) {
                 if (p.offline()) {
-                    offline.add(p.name());
+                    offline.add(p);
                 }
             }
             Map<String, Object> evidence = offline.evidence("offline", "partitions");
@@ -183,7 +187,11 @@ public final class Gates {
             for (ClusterSnapshot.PartitionState p : snapshot.partitions()) {
                 int minIsr = snapshot.effectiveMinIsr(p);
                 if (p.isr().length < minIsr) {
-                    under.add(p.name() + " (ISR " + p.isr().length + " < " + minIsr + ")");
+                    if (under.naming()) {
+                        under.add(p.name() + " (ISR " + p.isr().length + " < " + minIsr + ")");
+                    } else {
+                        under.countOne();
+                    }
                 }
             }
             Map<String, Object> evidence = under.evidence("underMinIsr", "partitions");

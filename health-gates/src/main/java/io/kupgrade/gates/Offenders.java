@@ -25,6 +25,23 @@ final class Offenders {
         }
     }
 
+    /** Adds a partition by name; the name is only built for the first few (this runs per partition). */
+    void add(ClusterSnapshot.PartitionState partition) {
+        if (count++ < limit) {
+            first.add(partition.name());
+        }
+    }
+
+    /** True while added subjects are still named; past that, callers may just {@link #count()} them. */
+    boolean naming() {
+        return count < limit;
+    }
+
+    /** Counts one more subject without naming it. */
+    void countOne() {
+        count++;
+    }
+
     int count() {
         return count;
     }

@@ -1,0 +1,55 @@
+package io.kupgrade.orchestrator.engine;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * How the runner waits on gates: turns {@link GateSpec}s into the health-gates module's gates and polls the
+ * cluster. Implementations may keep state between calls of one run (e.g. the snapshot read when a broker
+ * was seen gone, to recognise its new incarnation later). Not required to be thread-safe: one run, one thread.
+ */
+public interface GatePort {
+
+    /**
+     * Waits until every gate passes (stably) or {@code timeout} passes.
+     *
+     * @param purpose what is waited for, for people ("broker 3 to rejoin the ISRs")
+     * @throws InterruptedException when the run is interrupted while waiting
+     */
+    GateOutcome await(String purpose, List<GateSpec> gates, Duration timeout, WaitListener listener)
+            throws InterruptedException;
+
+    /**
+     * Requires every gate to keep passing for {@code duration} (a soak): fails as soon as one fails for good.
+     *
+     * @throws InterruptedException when the run is interrupted while waiting
+     */
+    GateOutcome hold(String purpose, List<GateSpec> gates, Duration duration, WaitListener listener)
+            throws InterruptedException;
+
+    /** Gate kinds this port cannot check (e.g. the running version without JMX), each with the reason. */
+    default Set<GateSpec.Kind> unsupported() {
+        return Set.of();
+    }
+
+    /** Why {@code kind} cannot be checked; only called for kinds in {@link #unsupported()}. */
+    default String whyUnsupported(GateSpec.Kind kind) {
+        return "not supported";
+    }
+
+    /**
+     * The result of a wait.
+     *
+     * @param reason for a failure, one line naming the failing gates and why ("2 partitions under-replicated:
+     *     t-0, t-3"); for a pass, a summary
+     */
+    record GateOutcome(boolean passed, Duration elapsed, String reason) {
+    }
+
+    /** Progress of a wait, for the progress listener: what is waited on and for how long so far. */
+    @FunctionalInterface
+    interface WaitListener {
+        void waiting(String what, Duration elapsed);
+    }
+}

@@ -1,0 +1,44 @@
+package io.kupgrade.orchestrator.engine;
+
+/**
+ * A gate a step waits on, named by the engine and turned into a real {@code io.kupgrade.gates.Gate} by the
+ * {@link GatePort} (so the decision logic and the preview never need a cluster).
+ *
+ * @param brokerId the broker the gate is about; null for cluster-wide gates
+ * @param version the expected Kafka version for {@link Kind#RUNNING_VERSION}; null otherwise
+ */
+public record GateSpec(Kind kind, Integer brokerId, String version) {
+
+    /** The gates kupgrade waits on. */
+    public enum Kind {
+        CAN_STOP, NO_UNDER_REPLICATED, NO_OFFLINE_PARTITIONS, CONTROLLER_PRESENT, BROKER_GONE,
+        BROKER_REGISTERED, BACK_IN_ALL_ISRS, RUNNING_VERSION
+    }
+
+    public static GateSpec cluster(Kind kind) {
+        return new GateSpec(kind, null, null);
+    }
+
+    public static GateSpec broker(Kind kind, int brokerId) {
+        return new GateSpec(kind, brokerId, null);
+    }
+
+    /** A short stable label for people and JSON, e.g. {@code canStop(3)}, {@code underReplicated=0}. */
+    public String label() {
+        return switch (kind) {
+            case CAN_STOP -> "canStop(" + brokerId + ")";
+            case NO_UNDER_REPLICATED -> "underReplicated=0";
+            case NO_OFFLINE_PARTITIONS -> "offlinePartitions=0";
+            case CONTROLLER_PRESENT -> "controllerPresent";
+            case BROKER_GONE -> "brokerGone(" + brokerId + ")";
+            case BROKER_REGISTERED -> "brokerRegisteredAnew(" + brokerId + ")";
+            case BACK_IN_ALL_ISRS -> "backInAllIsrs(" + brokerId + ")";
+            case RUNNING_VERSION -> "runningVersion(" + brokerId + ")=" + version;
+        };
+    }
+
+    @Override
+    public String toString() {
+        return label();
+    }
+}

@@ -1,0 +1,389 @@
+package io.kupgrade.orchestrator.engine;
+
+import io.kupgrade.orchestrator.journal.JournalEntry;
+import io.kupgrade.plans.BrokerSpec;
+import io.kupgrade.plans.PhaseSpec;
+import io.kupgrade.plans.Plan;
+import io.kupgrade.plans.Wave;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+
+/**
+ * The rolling engine's decisions, as pure functions of (plan, wave layouts, journal, target): no clock, no
+ * network, no host. {@link RollRunner} carries the decided steps out through ports and journals them; this
+ * class is called again after every step.
+ *
+ * <p>The algorithm, for each phase of the plan in order (skipping phases done in the journal):
+ * <ol>
+ *   <li>A phase whose waves are all done gets its closing steps (finalize metadata.version where the phase
+ *       asks for it, then phase-done), whatever the selection: the journal owes them.</li>
+ *   <li>A phase outside the run's {@link Target} ends the run. A phase not yet started gets
+ *       {@code phase-start}, which fixes its wave layout in the journal (the active controller last,
+ *       reference §3 "Restart order"); later runs read the layout back, so a controller that moved since
+ *       cannot reshuffle a half-rolled phase.</li>
+ *   <li>For each wave not done: a wave outside the target ends the run; otherwise each broker not done is
+ *       rolled in wave order: pre-stop gates, stop, await exit (never SIGKILL, reference §3), install,
+ *       edit config, start, post-start gates, broker-done. Then the soak (if any), then wave-done.</li>
+ *   <li>A broker whose stop was started by an earlier run and has no broker-done was interrupted: it is
+ *       probed first (is the process running?), and then, depending on what the probe and the journal say,
+ *       re-stopped (its stop was already gated and decided), or only re-edited (idempotent: the edit is a
+ *       function of the current file) and started if not running, and gated. A finished broker is never
+ *       redone, an unfinished one never skipped.</li>
+ *   <li>After the last phase: plan-done.</li>
+ * </ol>
+ * Instances are immutable and thread-safe.
+ */
+public final class RollEngine {
+    private final Plan plan;
+    private final Map<Integer, BrokerSpec> brokersById;
+    private final Map<String, List<Wave>> proposedWaves;
+
+    /**
+     * @param plan the plan
+     * @param brokers the brokers known now (the plan's, or the cluster's when the plan names none)
+     * @param proposedWaves per phase name, the waves a phase would get if it started now (from
+     *     {@code WavePlanner}); a started phase uses the layout in the journal instead
+     */
+    public RollEngine(Plan plan, List<BrokerSpec> brokers, Map<String, List<Wave>> proposedWaves) {
+        this.plan = plan;
+        Map<Integer, BrokerSpec> byId = new LinkedHashMap<>();
+        for (BrokerSpec b : brokers) {
+            byId.put(b.id(), b);
+        }
+        this.brokersById = byId;
+        this.proposedWaves = Map.copyOf(proposedWaves);
+    }
+
+    public Plan plan() {
+        return plan;
+    }
+
+    /** The waves of a phase: as journaled at its start, else as proposed. */
+    public List<Wave> layout(JournalView view, PhaseSpec phase) {
+        return view.phaseStart(phase.name())
+                .map(e -> Journaling.layoutFrom(e.details(), brokersById::get))
+                .orElseGet(() -> proposedWaves.getOrDefault(phase.name(), List.of()));
+    }
+
+    /**
+     * Resolves what the user asked into the waves this run may roll.
+     *
+     * @throws RunRefusedException for an unknown phase or wave, or one that cannot run before an earlier one
+     */
+    public Target resolve(JournalView view, Selection selection) {
+        List<PhaseSpec> phases = plan.phases();
+        PhaseSpec first;
+        if (selection.phase() != null) {
+            first = phases.stream().filter(p -> p.name().equals(selection.phase())).findFirst()
+                    .orElseThrow(() -> new RunRefusedException("--phase " + selection.phase()
+                            + ": the plan has no such phase (phases: " + phaseNames() + ")"));
+            for (PhaseSpec p : phases) {
+                if (p == first) {
+                    break;
+                }
+                if (!view.phaseDone(p.name())) {
+                    throw new RunRefusedException("--phase " + first.name() + ": phase " + p.name()
+                            + " comes first and is not done yet");
+                }
+            }
+            if (view.phaseDone(first.name())) {
+                return new Target(Map.of(), selection.toString(), "phase " + first.name() + " is already done");
+            }
+        } else {
+            first = phases.stream().filter(p -> !view.phaseDone(p.name())).findFirst().orElse(null);
+            if (first == null) {
+                return new Target(Map.of(), selection.toString(), "the plan is already applied (every phase done)");
+            }
+        }
+        List<Wave> waves = layout(view, first);
+        Map<String, Set<Integer>> target = new LinkedHashMap<>();
+        if (view.phaseStart(first.name()).isPresent()
+                && waves.stream().allMatch(w -> view.waveDone(first.name(), w.name()))) {
+            // every wave rolled, closing steps (finalize, phase-done) pending: they are what this run does
+            Set<Integer> idx = new TreeSet<>();
+            waves.forEach(w -> idx.add(w.index()));
+            target.put(first.name(), idx);
+            return new Target(target, selection + ": closing phase " + first.name(), null);
+        }
+        if (selection.allWaves()) {
+            boolean from = false;
+            for (PhaseSpec p : phases) {
+                from |= p == first;
+                if (from && (selection.phase() == null || p == first)) {
+                    Set<Integer> idx = new TreeSet<>();
+                    for (Wave w : layout(view, p)) {
+                        idx.add(w.index());
+                    }
+                    target.put(p.name(), idx);
+                }
+            }
+            return new Target(target, selection.toString(), null);
+        }
+        Wave chosen;
+        if (selection.canary()) {
+            if (waves.isEmpty()) {
+                throw new RunRefusedException("phase " + first.name() + " has no waves (no brokers?)");
+            }
+            chosen = waves.get(0);
+        } else {
+            chosen = waves.stream().filter(w -> w.name().equals(selection.wave())).findFirst()
+                    .orElseThrow(() -> new RunRefusedException("--wave " + selection.wave() + ": phase "
+                            + first.name() + " has no such wave (waves: " + waveNames(waves) + ", or all, canary)"));
+        }
+        if (view.waveDone(first.name(), chosen.name())) {
+            return new Target(Map.of(), selection.toString(), "wave " + chosen.name() + " of phase " + first.name()
+                    + " is already done; next: " + nextWaveHint(view));
+        }
+        for (Wave w : waves) {
+            if (w.index() >= chosen.index()) {
+                break;
+            }
+            if (!view.waveDone(first.name(), w.name())) {
+                throw new RunRefusedException("--wave " + selection.wave() + ": wave " + w.name() + " of phase "
+                        + first.name() + " comes first and is not done yet");
+            }
+        }
+        target.put(first.name(), Set.of(chosen.index()));
+        return new Target(target, selection + ": " + first.name() + "/" + chosen.name(), null);
+    }
+
+    private String nextWaveHint(JournalView view) {
+        for (PhaseSpec p : plan.phases()) {
+            if (view.phaseDone(p.name())) {
+                continue;
+            }
+            for (Wave w : layout(view, p)) {
+                if (!view.waveDone(p.name(), w.name())) {
+                    return "--phase " + p.name() + " --wave " + w.name() + " (or --wave all)";
+                }
+            }
+            return "phase " + p.name() + " closing steps (--wave all)";
+        }
+        return "nothing, the plan is applied";
+    }
+
+    /** The next step of the run, or why it is finished. Pure: the same inputs give the same decision. */
+    public Decision next(JournalView view, Target target) {
+        if (target.nothingToDo() != null) {
+            return new Decision.Finished(view.planDone(), target.nothingToDo());
+        }
+        PhaseSpec lastPhase = null;
+        for (PhaseSpec phase : plan.phases()) {
+            lastPhase = phase;
+            if (view.phaseDone(phase.name())) {
+                continue;
+            }
+            boolean started = view.phaseStart(phase.name()).isPresent();
+            List<Wave> waves = layout(view, phase);
+            if (started && waves.stream().allMatch(w -> view.waveDone(phase.name(), w.name()))) {
+                if (phase.finalizeMetadataVersion() != null
+                        && !view.succeeded(StepKind.FINALIZE, phase.name(), null, null)) {
+                    return next(StepKind.FINALIZE, phase, null, null, false, List.of(), false);
+                }
+                return next(StepKind.PHASE_DONE, phase, null, null, false, List.of(), false);
+            }
+            if (!target.touches(phase.name())) {
+                return finished(view, phase, null);
+            }
+            if (!started) {
+                return next(StepKind.PHASE_START, phase, null, null, false, List.of(), false);
+            }
+            for (Wave wave : waves) {
+                if (view.waveDone(phase.name(), wave.name())) {
+                    continue;
+                }
+                if (!target.includes(phase.name(), wave.index())) {
+                    return finished(view, phase, wave);
+                }
+                for (BrokerSpec broker : wave.brokers()) {
+                    if (!view.brokerDone(phase.name(), broker.id())) {
+                        return brokerStep(view, phase, wave, broker);
+                    }
+                }
+                if (wave.soak() != null && !wave.soak().isZero() && !wave.soak().isNegative()
+                        && !view.succeeded(StepKind.SOAK, phase.name(), wave.name(), null)) {
+                    return next(StepKind.SOAK, phase, wave, null, false, clusterGates(), false);
+                }
+                return next(StepKind.WAVE_DONE, phase, wave, null, false, List.of(), false);
+            }
+            // unreachable: a started phase with every wave done was handled above
+            throw new IllegalStateException("phase " + phase.name() + " has no wave left but is not closed");
+        }
+        if (lastPhase != null && !view.planDone()) {
+            return next(StepKind.PLAN_DONE, lastPhase, null, null, false, List.of(), false);
+        }
+        return new Decision.Finished(true, "the plan is applied: every phase done");
+    }
+
+    private Decision finished(JournalView view, PhaseSpec phase, Wave wave) {
+        String what = wave == null ? "phase " + phase.name() : "wave " + wave.name() + " of phase " + phase.name();
+        return new Decision.Finished(false, "selection done; next: " + what + " (" + nextWaveHint(view) + ")");
+    }
+
+    /** The per-broker sequence; see the class comment, steps 3 and 4. */
+    private Decision brokerStep(JournalView view, PhaseSpec phase, Wave wave, BrokerSpec broker) {
+        String ph = phase.name();
+        int id = broker.id();
+        int runStart = view.currentRunStart();
+        boolean stopEver = view.startedSince(0, StepKind.STOP, ph, id);
+        boolean stopThisRun = view.startedSince(runStart, StepKind.STOP, ph, id);
+        int probe = view.lastIndex(runStart, StepKind.PROBE, ph, null, id, Journaling.SUCCEEDED);
+        if (!stopEver || (stopThisRun && probe < 0)) {
+            // a fresh attempt, all in this run
+            List<StepKind> seq = new ArrayList<>(List.of(StepKind.PRE_STOP_GATES, StepKind.STOP, StepKind.AWAIT_EXIT));
+            seq.addAll(changeSteps(phase, true));
+            seq.addAll(List.of(StepKind.START, StepKind.POST_START_GATES, StepKind.BROKER_DONE));
+            return firstNotSucceeded(view, runStart, seq, phase, wave, broker, false, true);
+        }
+        if (probe < 0) {
+            return next(StepKind.PROBE, phase, wave, broker, true, List.of(), false);
+        }
+        JournalEntry probed = view.entries().get(probe);
+        boolean running = Boolean.parseBoolean(probed.details().get(Journaling.RUNNING));
+        boolean startedBefore = lastBefore(view, probe, StepKind.START, ph, id, Journaling.STARTED);
+        boolean installedBefore = lastBefore(view, probe, StepKind.INSTALL, ph, id, Journaling.SUCCEEDED);
+        boolean stopSentBefore = lastBefore(view, probe, StepKind.STOP, ph, id, Journaling.SUCCEEDED);
+        List<StepKind> seq = new ArrayList<>();
+        boolean newIncarnation = true;
+        if (running && startedBefore) {
+            // the interrupted run started it: check the edit, then gate the running process
+            seq.addAll(changeSteps(phase, false));
+            newIncarnation = false;
+        } else if (running) {
+            // its stop was gated by the interrupted run; if the stop command did not complete, send it again
+            // (stopping a stopping broker is harmless), else wait for the shutdown to finish
+            if (!stopSentBefore) {
+                seq.add(StepKind.STOP);
+            }
+            seq.add(StepKind.AWAIT_EXIT);
+            seq.addAll(changeSteps(phase, !installedBefore));
+            seq.add(StepKind.START);
+        } else {
+            seq.add(StepKind.AWAIT_EXIT);
+            seq.addAll(changeSteps(phase, !installedBefore));
+            seq.add(StepKind.START);
+        }
+        seq.addAll(List.of(StepKind.POST_START_GATES, StepKind.BROKER_DONE));
+        return firstNotSucceeded(view, probe + 1, seq, phase, wave, broker, true, newIncarnation);
+    }
+
+    private static boolean lastBefore(JournalView view, int before, StepKind kind, String phase, int broker,
+                                      String event) {
+        for (int i = 0; i < before; i++) {
+            JournalEntry e = view.entries().get(i);
+            if (kind.journalName().equals(e.step()) && phase.equals(e.phase())
+                    && Integer.valueOf(broker).equals(e.brokerId()) && event.equals(e.event())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<StepKind> changeSteps(PhaseSpec phase, boolean install) {
+        List<StepKind> seq = new ArrayList<>();
+        if (install && phase.install() != null && !phase.install().isBlank()) {
+            seq.add(StepKind.INSTALL);
+        }
+        if (!phase.set().isEmpty() || !phase.unset().isEmpty()) {
+            seq.add(StepKind.EDIT_CONFIG);
+        }
+        return seq;
+    }
+
+    private Decision firstNotSucceeded(JournalView view, int from, List<StepKind> seq, PhaseSpec phase, Wave wave,
+                                       BrokerSpec broker, boolean resumed, boolean newIncarnation) {
+        for (StepKind kind : seq) {
+            if (!view.succeededSince(from, kind, phase.name(), null, broker.id())) {
+                return next(kind, phase, wave, broker, resumed, gatesFor(kind, phase, broker.id()), newIncarnation);
+            }
+        }
+        throw new IllegalStateException("broker " + broker.id() + " has every step but broker-done");
+    }
+
+    /** The gates a broker step waits on (reference §3 "Caught up"). */
+    public static List<GateSpec> gatesFor(StepKind kind, PhaseSpec phase, int broker) {
+        List<GateSpec> gates = new ArrayList<>();
+        switch (kind) {
+            case PRE_STOP_GATES -> {
+                gates.add(GateSpec.broker(GateSpec.Kind.CAN_STOP, broker));
+                gates.addAll(clusterGates());
+            }
+            case AWAIT_EXIT -> gates.add(GateSpec.broker(GateSpec.Kind.BROKER_GONE, broker));
+            case POST_START_GATES -> {
+                gates.add(GateSpec.broker(GateSpec.Kind.BROKER_REGISTERED, broker));
+                gates.add(GateSpec.broker(GateSpec.Kind.BACK_IN_ALL_ISRS, broker));
+                gates.addAll(clusterGates());
+                if (phase.version() != null && !phase.version().isBlank()) {
+                    gates.add(new GateSpec(GateSpec.Kind.RUNNING_VERSION, broker, phase.version()));
+                }
+            }
+            default -> {
+            }
+        }
+        return gates;
+    }
+
+    /** The cluster-wide health gates: no URP, no offline partition, a controller. */
+    public static List<GateSpec> clusterGates() {
+        return List.of(GateSpec.cluster(GateSpec.Kind.NO_UNDER_REPLICATED),
+                GateSpec.cluster(GateSpec.Kind.NO_OFFLINE_PARTITIONS),
+                GateSpec.cluster(GateSpec.Kind.CONTROLLER_PRESENT));
+    }
+
+    private static Decision next(StepKind kind, PhaseSpec phase, Wave wave, BrokerSpec broker, boolean resumed,
+                                 List<GateSpec> gates, boolean newIncarnation) {
+        return new Decision.Next(new Step(kind, phase, wave, broker, resumed, gates, newIncarnation));
+    }
+
+    /**
+     * The steps the run would take from here if every step succeeded: for {@code --dry-run}, {@code plan}
+     * and {@code status}. A resumed broker's probe is answered by {@code runningWhenProbed}.
+     */
+    public List<Step> remaining(List<JournalEntry> journal, Target target, Predicate<Step> runningWhenProbed) {
+        String sha = plan.sha256();
+        List<JournalEntry> sim = new ArrayList<>(journal);
+        Instant at = Instant.EPOCH;
+        sim.add(Journaling.runEntry(at, sha, Journaling.STARTED, Map.of()));
+        List<Step> steps = new ArrayList<>();
+        int guard = 100_000;
+        while (guard-- > 0) {
+            Decision d = next(JournalView.of(sim, sha), target);
+            if (!(d instanceof Decision.Next n)) {
+                return steps;
+            }
+            Step s = n.step();
+            steps.add(s);
+            Map<String, String> details = new HashMap<>();
+            if (s.kind() == StepKind.PHASE_START) {
+                details.putAll(Journaling.layoutDetails(proposedWaves.getOrDefault(s.phase().name(), List.of())));
+            }
+            if (s.kind() == StepKind.PROBE) {
+                details.put(Journaling.RUNNING, Boolean.toString(runningWhenProbed.test(s)));
+            }
+            if (s.kind().action()) {
+                sim.add(Journaling.entry(at, sha, s, Journaling.STARTED, Map.of()));
+            }
+            sim.add(Journaling.entry(at, sha, s, Journaling.SUCCEEDED, details));
+        }
+        throw new IllegalStateException("the engine did not converge");
+    }
+
+    private String phaseNames() {
+        List<String> names = new ArrayList<>();
+        plan.phases().forEach(p -> names.add(p.name()));
+        return String.join(", ", names);
+    }
+
+    private static String waveNames(List<Wave> waves) {
+        List<String> names = new ArrayList<>();
+        waves.forEach(w -> names.add(w.name()));
+        return String.join(", ", names);
+    }
+}

@@ -1,0 +1,581 @@
+package io.kupgrade.orchestrator.engine;
+
+import dev.failsafe.Failsafe;
+import dev.failsafe.RetryPolicy;
+import io.kupgrade.orchestrator.executor.CommandResult;
+import io.kupgrade.orchestrator.executor.HostExecutor;
+import io.kupgrade.orchestrator.executor.HostUnreachableException;
+import io.kupgrade.orchestrator.journal.Journal;
+import io.kupgrade.orchestrator.journal.JournalEntry;
+import io.kupgrade.plans.BrokerSpec;
+import io.kupgrade.plans.PhaseSpec;
+import io.kupgrade.plans.Plan;
+import io.kupgrade.plans.Wave;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Carries out the steps {@link RollEngine} decides, through ports, journaling each step's start and outcome
+ * before deciding the next one. It owns no sockets and no clock: hosts are reached through the
+ * {@link HostExecutor}, the cluster through the {@link GatePort}, time through the injected clock and sleeper.
+ *
+ * <p>Failures are typed in one place ({@link #failureKind}): a gate or error before a broker is stopped
+ * (pre-stop gates, soak, finalize) halts the run with the cluster safe; anything that goes wrong between a
+ * broker's stop and its post-start gates fails the run (a broker may need attention); an interruption ends
+ * the run after the current wait, starting nothing new. In every case the journal says exactly where the run
+ * stopped, and the next run resumes there.
+ *
+ * <p>One instance per run; not thread-safe, except {@code ports.interrupted()}, which another thread (a
+ * shutdown hook) may flip.
+ */
+public final class RollRunner {
+
+    /** Asks the operator to confirm a point-of-no-return phase. */
+    @FunctionalInterface
+    public interface Confirmer {
+        Confirmer NEVER = (phase, question) -> false;
+
+        boolean confirm(PhaseSpec phase, String question);
+    }
+
+    /** Expands a phase's waves for the cluster as it is now (the active controller last). */
+    @FunctionalInterface
+    public interface WaveLayouter {
+        List<Wave> layout(PhaseSpec phase);
+    }
+
+    /** How the runner passes time; tests advance their clock instead of sleeping. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    /** Everything the runner acts through. */
+    public record Ports(HostExecutor executor, GatePort gates, Finalizer finalizer, WaveLayouter layouter,
+                        ConfigEditor editor, Journal journal, Clock clock, Sleeper sleeper,
+                        BooleanSupplier interrupted, ProgressEvent.Listener listener, Confirmer confirmer) {
+        public Ports {
+            Objects.requireNonNull(executor, "executor");
+            Objects.requireNonNull(gates, "gates");
+            Objects.requireNonNull(journal, "journal");
+            Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(sleeper, "sleeper");
+            finalizer = finalizer == null ? Finalizer.NONE : finalizer;
+            interrupted = interrupted == null ? () -> false : interrupted;
+            listener = listener == null ? ProgressEvent.Listener.NONE : listener;
+            confirmer = confirmer == null ? Confirmer.NEVER : confirmer;
+        }
+    }
+
+    private static final DateTimeFormatter BACKUP_STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final Duration WAITING_EVENT_EVERY = Duration.ofSeconds(5);
+
+    private final RollEngine engine;
+    private final Plan plan;
+    private final Ports ports;
+    private final RunSettings settings;
+    private final RetryPolicy<Object> hostRetry;
+    private final List<BrokerSummary> summaries = new ArrayList<>();
+    private final Map<String, Timing> timings = new HashMap<>();
+    private Instant runStart;
+
+    public RollRunner(RollEngine engine, Ports ports, RunSettings settings) {
+        this.engine = engine;
+        this.plan = engine.plan();
+        this.ports = ports;
+        this.settings = settings;
+        // a host call that could not reach the host has an unknown effect; only idempotent calls go through it
+        var retry = RetryPolicy.builder()
+                .handle(HostUnreachableException.class)
+                .withMaxRetries(Math.max(0, settings.hostRetries()));
+        if (settings.retryDelay() != null && !settings.retryDelay().isZero() && !settings.retryDelay().isNegative()) {
+            retry = retry.withDelay(settings.retryDelay());
+        }
+        this.hostRetry = retry.build();
+    }
+
+    /**
+     * Runs the selection to its end, or until a step halts, fails or is interrupted.
+     *
+     * @throws RunRefusedException before anything is touched: another plan's unfinished run in the journal,
+     *     an unknown or out-of-order phase or wave
+     */
+    public RollOutcome run(Selection selection) {
+        String sha = plan.sha256();
+        JournalView view = JournalView.of(ports.journal().entries(), sha);
+        Target target = engine.resolve(view, selection);
+        runStart = now();
+        if (target.nothingToDo() != null) {
+            return new RollOutcome(OutcomeKind.DONE, "nothing to do: " + target.nothingToDo(), List.of(),
+                    Duration.ZERO, null, view.planDone());
+        }
+        ports.journal().append(Journaling.runEntry(now(), sha, Journaling.STARTED,
+                Map.of("selection", target.label())));
+        emit(ProgressEvent.Type.RUN_STARTED, null, Journaling.RUN, Duration.ZERO, "apply " + target.label());
+        Set<String> confirmed = new HashSet<>();
+        while (true) {
+            if (ports.interrupted().getAsBoolean()) {
+                return endRun(OutcomeKind.INTERRUPTED, "interrupted between steps; nothing was left half-done"
+                        + " by this run. Run apply again to continue", null, false);
+            }
+            Decision decision = engine.next(JournalView.of(ports.journal().entries(), sha), target);
+            if (decision instanceof Decision.Finished f) {
+                return endRun(OutcomeKind.DONE, f.message(), null, f.planDone());
+            }
+            Step step = ((Decision.Next) decision).step();
+            PhaseSpec phase = step.phase();
+            if (phase.pointOfNoReturn() && !settings.assumeYes() && !confirmed.contains(phase.name())
+                    && (step.kind().action() || step.kind() == StepKind.PHASE_START)) {
+                String question = "Phase " + phase.name() + " is a point of no return: once brokers run it,"
+                        + " a rollback is refused. Continue?";
+                if (!ports.confirmer().confirm(phase, question)) {
+                    return endRun(OutcomeKind.DECLINED, "phase " + phase.name() + " is a point of no return and was"
+                            + " not confirmed (answer yes, or pass --yes); nothing of it was done by this run",
+                            step, false);
+                }
+                confirmed.add(phase.name());
+            }
+            RollOutcome stopped = execute(step);
+            if (stopped != null) {
+                return stopped;
+            }
+        }
+    }
+
+    private RollOutcome endRun(OutcomeKind kind, String message, Step at, boolean planDone) {
+        String event = switch (kind) {
+            case DONE -> Journaling.SUCCEEDED;
+            case HALTED -> Journaling.HALTED;
+            case FAILED -> Journaling.FAILED;
+            case INTERRUPTED -> Journaling.INTERRUPTED;
+            case DECLINED -> Journaling.DECLINED;
+        };
+        ports.journal().append(Journaling.runEntry(now(), plan.sha256(), event, Map.of("message", message)));
+        Duration elapsed = Duration.between(runStart, now());
+        emit(ProgressEvent.Type.RUN_FINISHED, at, Journaling.RUN, elapsed, kind + ": " + message);
+        return new RollOutcome(kind, message, summaries, elapsed, at, planDone);
+    }
+
+    /** Thrown inside a step: how it ended and why. */
+    private static final class StepException extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final OutcomeKind kind;
+
+        StepException(OutcomeKind kind, String message) {
+            super(message, null, false, false);
+            this.kind = kind;
+        }
+    }
+
+    /**
+     * Where failures are typed: before a broker is stopped (and during soaks and finalize) the cluster is as
+     * it was found, so the run halts; between a broker's stop and its post-start gates, it fails.
+     */
+    static OutcomeKind failureKind(StepKind kind) {
+        return switch (kind) {
+            case PROBE, STOP, AWAIT_EXIT, INSTALL, EDIT_CONFIG, START, POST_START_GATES -> OutcomeKind.FAILED;
+            default -> OutcomeKind.HALTED;
+        };
+    }
+
+    /** Executes one step; null when it succeeded, else the run's outcome. */
+    private RollOutcome execute(Step step) {
+        Instant t0 = now();
+        Map<String, String> startDetails = startDetails(step);
+        if (step.kind().action()) {
+            ports.journal().append(Journaling.entry(t0, plan.sha256(), step, Journaling.STARTED, startDetails));
+        }
+        emit(ProgressEvent.Type.STEP_STARTED, step, step.kind().journalName(), Duration.ZERO, describeStart(step,
+                startDetails));
+        try {
+            Map<String, String> details = perform(step, t0, startDetails);
+            ports.journal().append(Journaling.entry(now(), plan.sha256(), step, Journaling.SUCCEEDED, details));
+            String done = details.getOrDefault("summary", "done");
+            emit(ProgressEvent.Type.STEP_SUCCEEDED, step, step.kind().journalName(), since(t0), done);
+            return null;
+        } catch (InterruptedException e) {
+            // do not restore the flag here: the journal's file channel would refuse the writes below
+            Thread.interrupted();
+            return stepEnded(step, t0, OutcomeKind.INTERRUPTED, "interrupted while " + step.describe()
+                    + "; run apply again to resume here");
+        } catch (StepException e) {
+            return stepEnded(step, t0, e.kind, e.getMessage());
+        } catch (HostUnreachableException e) {
+            return stepEnded(step, t0, failureKind(step.kind()), "host " + hostOf(step) + " unreachable after "
+                    + settings.hostRetries() + " retries: " + e.getMessage());
+        } catch (RuntimeException e) {
+            return stepEnded(step, t0, failureKind(step.kind()), step.describe() + " failed: " + e.getMessage());
+        }
+    }
+
+    private RollOutcome stepEnded(Step step, Instant t0, OutcomeKind kind, String reason) {
+        String event = switch (kind) {
+            case HALTED -> Journaling.HALTED;
+            case INTERRUPTED -> Journaling.INTERRUPTED;
+            default -> Journaling.FAILED;
+        };
+        ports.journal().append(Journaling.entry(now(), plan.sha256(), step, event, Map.of("reason", reason)));
+        ProgressEvent.Type type = switch (kind) {
+            case HALTED -> ProgressEvent.Type.STEP_HALTED;
+            case INTERRUPTED -> ProgressEvent.Type.STEP_INTERRUPTED;
+            default -> ProgressEvent.Type.STEP_FAILED;
+        };
+        emit(type, step, step.kind().journalName(), since(t0), reason);
+        String where = step.describe();
+        String message = switch (kind) {
+            case HALTED -> "halted at " + where + ": " + reason + ". The cluster is as it was found;"
+                    + " run apply again once it is healthy";
+            case FAILED -> "failed at " + where + ": " + reason + ". Broker "
+                    + (step.brokerId() == null ? "state" : step.brokerId()) + " may need attention;"
+                    + " run apply again to resume it";
+            default -> reason;
+        };
+        return endRun(kind, message, step, false);
+    }
+
+    private Map<String, String> startDetails(Step step) {
+        Map<String, String> d = new LinkedHashMap<>();
+        BrokerSpec b = step.broker();
+        switch (step.kind()) {
+            case STOP -> d.put("command", Commands.render(plan.service().stop(), b));
+            case START -> d.put("command", Commands.render(plan.service().start(), b));
+            case INSTALL -> d.put("command", Commands.render(step.phase().install(), b));
+            case EDIT_CONFIG -> {
+                String path = Commands.render(plan.service().configFile(), b);
+                d.put("file", path);
+                d.put(Journaling.BACKUP, backupPath(path, step.phase(), now()));
+            }
+            default -> {
+            }
+        }
+        if (!step.gates().isEmpty()) {
+            d.put("gates", String.join(", ", step.gates().stream().map(GateSpec::label).toList()));
+        }
+        return d;
+    }
+
+    /** Where the previous server.properties is kept on the host. */
+    public static String backupPath(String configFile, PhaseSpec phase, Instant at) {
+        return configFile + ".kupgrade-" + phase.name() + "-" + BACKUP_STAMP.format(at) + ".bak";
+    }
+
+    private static String describeStart(Step step, Map<String, String> details) {
+        String what = step.describe();
+        if (details.containsKey("command")) {
+            return what + ": " + details.get("command");
+        }
+        if (details.containsKey("gates")) {
+            return what + ": waiting for " + details.get("gates");
+        }
+        return what;
+    }
+
+    private Map<String, String> perform(Step step, Instant t0, Map<String, String> startDetails)
+            throws InterruptedException, StepException {
+        PhaseSpec phase = step.phase();
+        BrokerSpec b = step.broker();
+        Map<String, String> d = new LinkedHashMap<>();
+        switch (step.kind()) {
+            case PHASE_START -> {
+                List<Wave> waves = ports.layouter().layout(phase);
+                if (waves.isEmpty() || waves.stream().allMatch(w -> w.brokers().isEmpty())) {
+                    throw new StepException(OutcomeKind.HALTED, "phase " + phase.name() + " has no brokers to roll");
+                }
+                d.putAll(Journaling.layoutDetails(waves));
+                d.put("summary", "waves " + describe(waves));
+            }
+            case PROBE -> {
+                boolean running = isRunning(b);
+                d.put(Journaling.RUNNING, Boolean.toString(running));
+                d.put("summary", "broker " + b.id() + " process " + (running ? "running" : "not running"));
+            }
+            case PRE_STOP_GATES -> {
+                gate(step, "broker " + b.id() + " may stop", step.gates(), settings.gateTimeout(), OutcomeKind.HALTED);
+                d.put("summary", "gates passed: " + labels(step.gates()));
+            }
+            case STOP -> {
+                timing(step).stopCommand = t0;
+                CommandResult r = host(() -> ports.executor().run(b.host(), startDetails.get("command"),
+                        settings.commandTimeout()));
+                requireOk(r, "stop command");
+            }
+            case AWAIT_EXIT -> awaitExit(step, d);
+            case INSTALL -> {
+                CommandResult r = ports.executor().run(b.host(), startDetails.get("command"), settings.installTimeout());
+                requireOk(r, "install command");
+            }
+            case EDIT_CONFIG -> editConfig(step, startDetails, d);
+            case START -> {
+                timing(step).startCommand = t0;
+                // not retried: a start whose effect is unknown is resolved by the next run's probe
+                CommandResult r = ports.executor().run(b.host(), startDetails.get("command"), settings.startTimeout());
+                requireOk(r, "start command");
+            }
+            case POST_START_GATES -> postStart(step, d);
+            case BROKER_DONE -> brokerDone(step, d);
+            case SOAK -> {
+                Wave w = step.wave();
+                GatePort.GateOutcome o = ports.gates().hold("the cluster to stay healthy during the "
+                        + w.name() + " soak", step.gates(), w.soak(), waitListener(step, t0));
+                if (!o.passed()) {
+                    throw new StepException(OutcomeKind.HALTED, "soak of wave " + w.name() + ": " + o.reason());
+                }
+                d.put("summary", "gates held for " + w.soak());
+            }
+            case FINALIZE -> {
+                String release = phase.finalizeMetadataVersion();
+                Finalizer.Result r = ports.finalizer().finalizeMetadataVersion(release, phase.version());
+                switch (r.status()) {
+                    case DONE, ALREADY_FINALIZED -> d.put("summary", r.message());
+                    case REFUSED -> throw new StepException(OutcomeKind.HALTED, "finalize metadata.version "
+                            + release + " refused: " + r.message());
+                    default -> throw new StepException(OutcomeKind.HALTED, "finalize metadata.version " + release
+                            + " failed: " + r.message());
+                }
+            }
+            case WAVE_DONE, PHASE_DONE, PLAN_DONE -> {
+            }
+        }
+        return d;
+    }
+
+    private void awaitExit(Step step, Map<String, String> d) throws InterruptedException, StepException {
+        BrokerSpec b = step.broker();
+        Instant t0 = now();
+        Instant deadline = t0.plus(settings.stopTimeout());
+        Instant lastEvent = t0;
+        // never SIGKILL a broker that is still shutting down: that forces log recovery (reference §3)
+        while (isRunning(b)) {
+            Instant now = now();
+            if (!now.isBefore(deadline)) {
+                throw new StepException(OutcomeKind.FAILED, "broker " + b.id() + " still running "
+                        + settings.stopTimeout().toSeconds() + " s after the stop command; it was not killed"
+                        + " (a SIGKILL forces log recovery): check its shutdown");
+            }
+            if (!now.isBefore(lastEvent.plus(WAITING_EVENT_EVERY))) {
+                emit(ProgressEvent.Type.WAITING, step, step.kind().journalName(), Duration.between(t0, now),
+                        "waiting for broker " + b.id() + "'s process to exit (controlled shutdown)");
+                lastEvent = now;
+            }
+            sleep(settings.pollInterval());
+        }
+        Duration exited = Duration.between(t0, now());
+        gate(step, "broker " + b.id() + " to be gone from the cluster", step.gates(), settings.gateTimeout(),
+                OutcomeKind.FAILED);
+        Timing t = timing(step);
+        t.stopped = now();
+        d.put("exitMs", Long.toString(exited.toMillis()));
+        d.put("summary", "process exited after " + seconds(exited) + ", broker gone from the cluster");
+    }
+
+    private void editConfig(Step step, Map<String, String> startDetails, Map<String, String> d) {
+        BrokerSpec b = step.broker();
+        String path = startDetails.get("file");
+        String current = host(() -> ports.executor().readFile(b.host(), path));
+        String edited = ports.editor().edit(current, step.phase().set(), step.phase().unset());
+        if (edited.equals(current)) {
+            d.put("unchanged", "true");
+            d.put("summary", path + " already as the phase wants it");
+            return;
+        }
+        String backup = startDetails.get(Journaling.BACKUP);
+        host(() -> {
+            ports.executor().writeFile(b.host(), path, edited, backup);
+            return null;
+        });
+        d.put(Journaling.BACKUP, backup);
+        d.put("file", path);
+        d.put("summary", "edited " + path + " (previous kept at " + backup + ")");
+    }
+
+    private void postStart(Step step, Map<String, String> d) throws InterruptedException, StepException {
+        BrokerSpec b = step.broker();
+        Instant t0 = now();
+        Timing t = timing(step);
+        Instant startedAt = t.startCommand != null ? t.startCommand : t0;
+        Instant deadline = t0.plus(settings.startTimeout());
+        while (!isRunning(b)) {
+            if (!now().isBefore(deadline)) {
+                throw new StepException(OutcomeKind.FAILED, "broker " + b.id() + "'s process is not running "
+                        + settings.startTimeout().toSeconds() + " s after the start command: check its log");
+            }
+            sleep(settings.pollInterval());
+        }
+        List<GateSpec> registration = new ArrayList<>();
+        List<GateSpec> catchUp = new ArrayList<>();
+        for (GateSpec g : step.gates()) {
+            if (ports.gates().unsupported().contains(g.kind())) {
+                emit(ProgressEvent.Type.INFO, step, step.kind().journalName(), since(t0), "not checked: "
+                        + g.label() + " (" + ports.gates().whyUnsupported(g.kind()) + ")");
+                d.put("notChecked." + g.kind(), ports.gates().whyUnsupported(g.kind()));
+            } else if (g.kind() == GateSpec.Kind.BROKER_REGISTERED) {
+                registration.add(g);
+            } else {
+                catchUp.add(g);
+            }
+        }
+        gate(step, "broker " + b.id() + " to register" + (step.expectNewIncarnation() ? " anew" : ""),
+                registration, settings.gateTimeout(), OutcomeKind.FAILED);
+        t.registered = now();
+        gate(step, "broker " + b.id() + " to catch up (back in every ISR, cluster healthy)", catchUp,
+                settings.gateTimeout(), OutcomeKind.FAILED);
+        t.caughtUp = now();
+        if (!isRunning(b)) {
+            throw new StepException(OutcomeKind.FAILED, "broker " + b.id() + "'s process exited after it"
+                    + " registered: check its log");
+        }
+        Duration start = Duration.between(startedAt, t.registered);
+        Duration catchUpTime = Duration.between(t.registered, t.caughtUp);
+        d.put("startMs", Long.toString(start.toMillis()));
+        d.put("catchUpMs", Long.toString(catchUpTime.toMillis()));
+        d.put("summary", "broker " + b.id() + " registered " + seconds(start) + " after start, caught up in "
+                + seconds(catchUpTime));
+    }
+
+    private void brokerDone(Step step, Map<String, String> d) {
+        Timing t = timing(step);
+        Duration stop = t.stopCommand != null && t.stopped != null ? Duration.between(t.stopCommand, t.stopped) : null;
+        Duration start = t.startCommand != null && t.registered != null
+                ? Duration.between(t.startCommand, t.registered) : null;
+        Duration catchUp = t.registered != null && t.caughtUp != null ? Duration.between(t.registered, t.caughtUp) : null;
+        putMs(d, "stopMs", stop);
+        putMs(d, "startMs", start);
+        putMs(d, "catchUpMs", catchUp);
+        summaries.add(new BrokerSummary(step.phase().name(), step.waveName(), step.brokerId(), step.broker().host(),
+                stop, start, catchUp, step.resumed()));
+        d.put("summary", "broker " + step.brokerId() + " done for phase " + step.phase().name());
+    }
+
+    private static void putMs(Map<String, String> d, String key, Duration value) {
+        if (value != null) {
+            d.put(key, Long.toString(value.toMillis()));
+        }
+    }
+
+    private void gate(Step step, String purpose, List<GateSpec> gates, Duration timeout, OutcomeKind onFailure)
+            throws InterruptedException, StepException {
+        if (gates.isEmpty()) {
+            return;
+        }
+        GatePort.GateOutcome o = ports.gates().await(purpose, gates, timeout, waitListener(step, now()));
+        if (!o.passed()) {
+            throw new StepException(onFailure, "waited " + seconds(o.elapsed()) + " for " + purpose + ": "
+                    + o.reason());
+        }
+    }
+
+    private GatePort.WaitListener waitListener(Step step, Instant t0) {
+        Instant[] last = {null};
+        return (what, elapsed) -> {
+            Instant now = now();
+            if (last[0] == null || !now.isBefore(last[0].plus(WAITING_EVENT_EVERY))) {
+                last[0] = now;
+                emit(ProgressEvent.Type.WAITING, step, step.kind().journalName(), Duration.between(t0, now),
+                        "waiting for " + what);
+            }
+        };
+    }
+
+    private boolean isRunning(BrokerSpec b) throws StepException {
+        String cmd = Commands.render(plan.service().isRunning(), b);
+        CommandResult r = host(() -> ports.executor().run(b.host(), cmd, settings.commandTimeout()));
+        if (r.timedOut()) {
+            throw new StepException(OutcomeKind.FAILED, "could not tell whether broker " + b.id()
+                    + " is running: `" + cmd + "` timed out after " + settings.commandTimeout().toSeconds() + " s");
+        }
+        return r.exitCode() == 0;
+    }
+
+    private <T> T host(Supplier<T> call) {
+        return Failsafe.with(hostRetry).get(call::get);
+    }
+
+    private static void requireOk(CommandResult r, String what) throws StepException {
+        if (!r.ok()) {
+            String why = r.timedOut() ? "timed out" : "exited " + r.exitCode();
+            String err = r.stderr() == null ? "" : r.stderr().strip();
+            if (err.length() > 300) {
+                err = err.substring(err.length() - 300);
+            }
+            throw new StepException(OutcomeKind.FAILED, what + " " + why + (err.isEmpty() ? "" : ": " + err));
+        }
+    }
+
+    private void sleep(Duration d) throws InterruptedException {
+        if (ports.interrupted().getAsBoolean()) {
+            throw new InterruptedException("run interrupted");
+        }
+        ports.sleeper().sleep(d);
+        if (ports.interrupted().getAsBoolean()) {
+            throw new InterruptedException("run interrupted");
+        }
+    }
+
+    private Timing timing(Step step) {
+        return timings.computeIfAbsent(step.phase().name() + "/" + step.brokerId(), k -> new Timing());
+    }
+
+    /** When one broker's steps happened in this run. */
+    private static final class Timing {
+        Instant stopCommand;
+        Instant stopped;
+        Instant startCommand;
+        Instant registered;
+        Instant caughtUp;
+    }
+
+    private void emit(ProgressEvent.Type type, Step step, String stepName, Duration stepElapsed, String message) {
+        Instant now = now();
+        ports.listener().onEvent(new ProgressEvent(now, type, step == null ? null : step.phase().name(),
+                step == null ? null : step.waveName(), step == null ? null : step.brokerId(), stepName, stepElapsed,
+                runStart == null ? Duration.ZERO : Duration.between(runStart, now), message));
+    }
+
+    private Instant now() {
+        return ports.clock().instant();
+    }
+
+    private Duration since(Instant t0) {
+        return Duration.between(t0, now());
+    }
+
+    private static String hostOf(Step step) {
+        return step.broker() == null ? "?" : step.broker().host();
+    }
+
+    private static String labels(List<GateSpec> gates) {
+        return String.join(", ", gates.stream().map(GateSpec::label).toList());
+    }
+
+    static String seconds(Duration d) {
+        return d == null ? "-" : String.format(java.util.Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+    }
+
+    /** "canary [3], wave-2 [1, 2, 4], wave-3 [5]". */
+    public static String describe(List<Wave> waves) {
+        List<String> parts = new ArrayList<>();
+        for (Wave w : waves) {
+            parts.add(w.name() + " " + w.brokers().stream().map(BrokerSpec::id).toList());
+        }
+        return String.join(", ", parts);
+    }
+
+    /** For tests and status: the journal entries of this plan. */
+    static List<JournalEntry> mine(List<JournalEntry> all, String sha) {
+        return JournalView.of(all, sha).entries();
+    }
+}

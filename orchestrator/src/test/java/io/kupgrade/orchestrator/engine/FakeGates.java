@@ -1,0 +1,89 @@
+package io.kupgrade.orchestrator.engine;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Gates evaluated against {@link FakeHosts}; time passes on the {@link MutableClock}, one poll per second. */
+final class FakeGates implements GatePort {
+    private final FakeHosts hosts;
+    private final MutableClock clock;
+    final Set<Integer> neverRejoin = new HashSet<>();
+    final List<String> awaited = new ArrayList<>();
+    boolean unhealthy;
+    boolean versionSupported = true;
+
+    FakeGates(FakeHosts hosts, MutableClock clock) {
+        this.hosts = hosts;
+        this.clock = clock;
+    }
+
+    private String failing(List<GateSpec> gates) {
+        for (GateSpec g : gates) {
+            Integer id = g.brokerId();
+            boolean pass = switch (g.kind()) {
+                case CAN_STOP, NO_OFFLINE_PARTITIONS, CONTROLLER_PRESENT -> !unhealthy;
+                case NO_UNDER_REPLICATED -> !unhealthy && hosts.running.values().stream().allMatch(r -> r)
+                        && neverRejoin.stream().noneMatch(this::restarted);
+                case BROKER_GONE -> !hosts.running.get(id);
+                case BROKER_REGISTERED -> hosts.running.get(id);
+                case BACK_IN_ALL_ISRS -> hosts.running.get(id) && !(neverRejoin.contains(id) && restarted(id));
+                case RUNNING_VERSION -> g.version().equals(hosts.runningVersion.get(id));
+            };
+            if (!pass) {
+                return g.label() + " failing";
+            }
+        }
+        return null;
+    }
+
+    /** A broker in {@link #neverRejoin} stays out of the ISRs once restarted. */
+    private boolean restarted(int id) {
+        return hosts.running.get(id) && hosts.incarnation.get(id) > 1;
+    }
+
+    @Override
+    public GateOutcome await(String purpose, List<GateSpec> gates, Duration timeout, WaitListener listener) {
+        awaited.add(purpose);
+        Instant start = clock.instant();
+        while (true) {
+            String failing = failing(gates);
+            Duration elapsed = Duration.between(start, clock.instant());
+            if (failing == null) {
+                return new GateOutcome(true, elapsed, "passed");
+            }
+            if (elapsed.compareTo(timeout) >= 0) {
+                return new GateOutcome(false, elapsed, failing);
+            }
+            listener.waiting(failing, elapsed);
+            clock.advance(Duration.ofSeconds(1));
+        }
+    }
+
+    @Override
+    public GateOutcome hold(String purpose, List<GateSpec> gates, Duration duration, WaitListener listener) {
+        awaited.add(purpose);
+        Instant start = clock.instant();
+        while (Duration.between(start, clock.instant()).compareTo(duration) < 0) {
+            String failing = failing(gates);
+            if (failing != null) {
+                return new GateOutcome(false, Duration.between(start, clock.instant()), failing);
+            }
+            clock.advance(Duration.ofSeconds(1));
+        }
+        return new GateOutcome(true, duration, "held");
+    }
+
+    @Override
+    public Set<GateSpec.Kind> unsupported() {
+        return versionSupported ? Set.of() : Set.of(GateSpec.Kind.RUNNING_VERSION);
+    }
+
+    @Override
+    public String whyUnsupported(GateSpec.Kind kind) {
+        return "no JMX port in the plan";
+    }
+}

@@ -1,0 +1,124 @@
+package io.kupgrade.orchestrator.engine;
+
+import io.kupgrade.orchestrator.executor.CommandResult;
+import io.kupgrade.orchestrator.executor.HostExecutor;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A scripted set of broker hosts: commands {@code stop N}, {@code start N}, {@code running N},
+ * {@code install N V}; files in memory. A stopped broker's process exits after {@link #exitAfterPolls}
+ * isRunning polls (a controlled shutdown takes a while).
+ */
+final class FakeHosts implements HostExecutor {
+    /** Simulates kupgrade being killed: not an Exception, so nothing in the runner catches it. */
+    static final class Crash extends Error {
+        private static final long serialVersionUID = 1L;
+
+        Crash(String where) {
+            super("simulated crash at " + where);
+        }
+    }
+
+    final Map<Integer, Boolean> running = new HashMap<>();
+    final Map<Integer, Integer> pollsUntilExit = new HashMap<>();
+    final Map<Integer, String> installed = new HashMap<>();
+    final Map<Integer, String> runningVersion = new HashMap<>();
+    final Map<Integer, Integer> incarnation = new HashMap<>();
+    final Map<String, String> files = new HashMap<>();
+    final Map<String, String> backups = new HashMap<>();
+    final List<String> commands = new ArrayList<>();
+    final Set<Integer> neverExits = new HashSet<>();
+    final Set<String> failing = new HashSet<>();
+    String crashBefore;
+    String crashAfter;
+    int exitAfterPolls = 2;
+
+    FakeHosts(int brokers, String version) {
+        for (int id = 1; id <= brokers; id++) {
+            running.put(id, true);
+            installed.put(id, version);
+            runningVersion.put(id, version);
+            incarnation.put(id, 1);
+            files.put("/srv/" + id + "/server.properties", "# broker " + id + "\nbroker.id=" + id
+                    + "\nlog.dirs=/data\n");
+        }
+    }
+
+    /** Commands other than isRunning polls, in order. */
+    List<String> actions() {
+        return commands.stream().filter(c -> !c.startsWith("running")).toList();
+    }
+
+    @Override
+    public CommandResult run(String host, String command, Duration timeout) {
+        if (command.equals(crashBefore)) {
+            throw new Crash("before " + command);
+        }
+        commands.add(command);
+        String[] w = command.split(" ");
+        int id = Integer.parseInt(w[1]);
+        if (failing.contains(command)) {
+            return new CommandResult(1, "", "simulated failure of " + command, false);
+        }
+        CommandResult ok = new CommandResult(0, "", "", false);
+        CommandResult result = ok;
+        switch (w[0]) {
+            case "stop" -> {
+                if (running.get(id)) {
+                    pollsUntilExit.put(id, neverExits.contains(id) ? Integer.MAX_VALUE : exitAfterPolls);
+                }
+            }
+            case "running" -> {
+                Integer left = pollsUntilExit.get(id);
+                if (left != null) {
+                    if (left <= 0) {
+                        running.put(id, false);
+                        pollsUntilExit.remove(id);
+                    } else {
+                        pollsUntilExit.put(id, left - 1);
+                    }
+                }
+                result = running.get(id) ? ok : new CommandResult(1, "", "", false);
+            }
+            case "start" -> {
+                if (!running.get(id)) {
+                    running.put(id, true);
+                    runningVersion.put(id, installed.get(id));
+                    incarnation.merge(id, 1, Integer::sum);
+                }
+            }
+            case "install" -> installed.put(id, w[2]);
+            default -> throw new IllegalArgumentException(command);
+        }
+        if (command.equals(crashAfter)) {
+            throw new Crash("after " + command);
+        }
+        return result;
+    }
+
+    @Override
+    public String readFile(String host, String path) {
+        String content = files.get(path);
+        if (content == null) {
+            throw new IllegalStateException(path + " does not exist on " + host);
+        }
+        return content;
+    }
+
+    @Override
+    public void writeFile(String host, String path, String content, String backupPath) {
+        backups.put(backupPath, files.get(path));
+        files.put(path, content);
+        commands.add("write " + path);
+    }
+
+    @Override
+    public void close() {
+    }
+}
