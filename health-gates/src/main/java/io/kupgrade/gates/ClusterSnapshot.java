@@ -29,6 +29,8 @@ import java.util.Set;
  *     value newer than one recorded after the process exited proves a new incarnation. Empty in ZooKeeper mode
  * @param notes signals the reader could not read and why (e.g. "listPartitionReassignments unsupported by
  *     brokers older than 2.4"), so gates and reports can say what was not checked
+ * @param brokerMetrics JMX readings per broker, for the brokers that have a JMX port and answered; empty when
+ *     JMX is not used (see {@link JmxClusterReader})
  */
 public record ClusterSnapshot(
         Instant readAt,
@@ -42,7 +44,8 @@ public record ClusterSnapshot(
         Map<String, Short> finalizedFeatures,
         Map<Integer, Long> brokerEpochs,
         Map<Integer, Long> quorumLastFetchMs,
-        List<String> notes) {
+        List<String> notes,
+        Map<Integer, BrokerMetrics> brokerMetrics) {
 
     /** Kafka's default {@code min.insync.replicas}. */
     public static final int DEFAULT_MIN_ISR = 1;
@@ -57,6 +60,33 @@ public record ClusterSnapshot(
         brokerEpochs = Map.copyOf(brokerEpochs);
         quorumLastFetchMs = Map.copyOf(quorumLastFetchMs);
         notes = List.copyOf(notes);
+        brokerMetrics = Map.copyOf(brokerMetrics);
+    }
+
+    /** Without JMX readings. */
+    public ClusterSnapshot(Instant readAt, Map<Integer, Node> brokers, OptionalInt activeController, boolean kraft,
+                           List<PartitionState> partitions, Map<String, Integer> minIsrByTopic,
+                           Set<String> reassigning, Map<Integer, Long> quorumVoters,
+                           Map<String, Short> finalizedFeatures, Map<Integer, Long> brokerEpochs,
+                           Map<Integer, Long> quorumLastFetchMs, List<String> notes) {
+        this(readAt, brokers, activeController, kraft, partitions, minIsrByTopic, reassigning, quorumVoters,
+                finalizedFeatures, brokerEpochs, quorumLastFetchMs, notes, Map.of());
+    }
+
+    /** This snapshot with JMX readings (and further notes) added. */
+    public ClusterSnapshot withMetrics(Map<Integer, BrokerMetrics> metrics, List<String> moreNotes) {
+        List<String> allNotes = new java.util.ArrayList<>(notes);
+        allNotes.addAll(moreNotes);
+        return new ClusterSnapshot(readAt, brokers, activeController, kraft, partitions, minIsrByTopic, reassigning,
+                quorumVoters, finalizedFeatures, brokerEpochs, quorumLastFetchMs, allNotes, metrics);
+    }
+
+    /** This snapshot with ZooKeeper-mode broker epochs (and further notes) added. */
+    public ClusterSnapshot withBrokerEpochs(Map<Integer, Long> epochs, List<String> moreNotes) {
+        List<String> allNotes = new java.util.ArrayList<>(notes);
+        allNotes.addAll(moreNotes);
+        return new ClusterSnapshot(readAt, brokers, activeController, kraft, partitions, minIsrByTopic, reassigning,
+                quorumVoters, finalizedFeatures, epochs, quorumLastFetchMs, allNotes, brokerMetrics);
     }
 
     /** The original contract's constructor: no registration identities, no notes. */

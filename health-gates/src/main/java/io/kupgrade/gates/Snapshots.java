@@ -37,6 +37,7 @@ public final class Snapshots {
     private final Map<Integer, Long> epochs = new HashMap<>();
     private final Map<Integer, Long> lastFetch = new HashMap<>();
     private final List<String> notes = new ArrayList<>();
+    private final Map<Integer, BrokerMetrics> metrics = new HashMap<>();
     private int nextAssignment;
 
     private Snapshots() {
@@ -188,6 +189,12 @@ public final class Snapshots {
         return this;
     }
 
+    /** Adds one broker's JMX readings. */
+    public Snapshots metrics(BrokerMetrics brokerMetrics) {
+        metrics.put(brokerMetrics.brokerId(), brokerMetrics);
+        return this;
+    }
+
     public Snapshots note(String note) {
         notes.add(note);
         return this;
@@ -207,7 +214,7 @@ public final class Snapshots {
             }
         }
         return new ClusterSnapshot(readAt, brokers, controller, kraft, partitions, minIsr, reassigning,
-                kraft ? voterLag : Map.of(), features, epochs, lastFetch, notes);
+                kraft ? voterLag : Map.of(), features, epochs, lastFetch, notes, metrics);
     }
 
     private Mutable find(String topic, int partition) {

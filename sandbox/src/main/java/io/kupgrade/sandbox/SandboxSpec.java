@@ -1,0 +1,155 @@
+package io.kupgrade.sandbox;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What sandbox cluster to start. Immutable; build with {@link #builder()}.
+ *
+ * <p>Defaults: Kafka {@code 3.8.1}, 3 brokers, 3 racks ({@code r1}, {@code r2}, {@code r3}, round-robin),
+ * {@link Mode#ZOOKEEPER}, no extra versions, 256 MB heap per broker, a new temporary base directory, no extra
+ * broker properties, versions resolved from Maven Central (no {@code kafkaHome}).
+ *
+ * @param kafkaVersion the version every host runs at start (its {@code current} version)
+ * @param brokers number of brokers (KRaft: nodes), ids {@code 1..brokers}
+ * @param racks number of racks; {@code 0} for no {@code broker.rack}
+ * @param mode ZooKeeper or KRaft
+ * @param extraVersions further versions installed on every host, so {@code bin/switch-version} can switch to them
+ * @param heapMb heap (-Xms and -Xmx) of every broker, in MB
+ * @param baseDir where the cluster lives; null = a new temporary directory
+ * @param brokerProperties extra {@code server.properties} entries for every broker (they override the sandbox's)
+ * @param kafkaHome an existing Kafka installation (tarball layout) to use for {@code kafkaVersion} instead of
+ *     resolving it; null = resolve. Its version must equal {@code kafkaVersion}
+ */
+public record SandboxSpec(
+        String kafkaVersion,
+        int brokers,
+        int racks,
+        Mode mode,
+        List<String> extraVersions,
+        int heapMb,
+        Path baseDir,
+        Map<String, String> brokerProperties,
+        Path kafkaHome) {
+
+    /** How the cluster keeps its metadata. */
+    public enum Mode {
+        /** A ZooKeeper server (same classpath, {@code QuorumPeerMain}) plus N brokers. */
+        ZOOKEEPER,
+        /**
+         * KRaft, combined mode: the first {@code min(3, brokers)} nodes are broker and controller (the voters),
+         * any further node is a broker only.
+         */
+        KRAFT
+    }
+
+    public SandboxSpec {
+        Objects.requireNonNull(kafkaVersion, "kafkaVersion");
+        Objects.requireNonNull(mode, "mode");
+        if (brokers < 1 || brokers > 200) {
+            throw new IllegalArgumentException("brokers must be between 1 and 200, got " + brokers);
+        }
+        if (racks < 0) {
+            throw new IllegalArgumentException("racks must be >= 0, got " + racks);
+        }
+        if (heapMb < 64) {
+            throw new IllegalArgumentException("heapMb must be >= 64, got " + heapMb);
+        }
+        extraVersions = List.copyOf(extraVersions);
+        brokerProperties = Collections.unmodifiableMap(new LinkedHashMap<>(brokerProperties));
+        if (mode == Mode.KRAFT && kafkaVersion.matches("[0-2]\\..*")) {
+            throw new IllegalArgumentException("KRaft needs Kafka 3.3 or later, got " + kafkaVersion);
+        }
+    }
+
+    /** A builder with the defaults above. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Every version installed on the hosts: {@code kafkaVersion} first, then the extra ones. */
+    public List<String> allVersions() {
+        List<String> all = new java.util.ArrayList<>();
+        all.add(kafkaVersion);
+        extraVersions.stream().filter(v -> !all.contains(v)).forEach(all::add);
+        return all;
+    }
+
+    /** Builder for {@link SandboxSpec}; not thread-safe. */
+    public static final class Builder {
+        private String kafkaVersion = "3.8.1";
+        private int brokers = 3;
+        private int racks = 3;
+        private Mode mode = Mode.ZOOKEEPER;
+        private List<String> extraVersions = List.of();
+        private int heapMb = 256;
+        private Path baseDir;
+        private final Map<String, String> brokerProperties = new LinkedHashMap<>();
+        private Path kafkaHome;
+
+        public Builder kafkaVersion(String v) {
+            this.kafkaVersion = v;
+            return this;
+        }
+
+        public Builder brokers(int n) {
+            this.brokers = n;
+            return this;
+        }
+
+        public Builder racks(int n) {
+            this.racks = n;
+            return this;
+        }
+
+        public Builder mode(Mode m) {
+            this.mode = m;
+            return this;
+        }
+
+        public Builder extraVersions(String... versions) {
+            this.extraVersions = List.of(versions);
+            return this;
+        }
+
+        public Builder extraVersions(List<String> versions) {
+            this.extraVersions = List.copyOf(versions);
+            return this;
+        }
+
+        public Builder heapMb(int mb) {
+            this.heapMb = mb;
+            return this;
+        }
+
+        public Builder baseDir(Path dir) {
+            this.baseDir = dir;
+            return this;
+        }
+
+        public Builder brokerProperty(String key, String value) {
+            this.brokerProperties.put(key, value);
+            return this;
+        }
+
+        public Builder brokerProperties(Map<String, String> props) {
+            this.brokerProperties.putAll(props);
+            return this;
+        }
+
+        public Builder kafkaHome(Path home) {
+            this.kafkaHome = home;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException when a value is out of range */
+        public SandboxSpec build() {
+            return new SandboxSpec(kafkaVersion, brokers, racks, mode, extraVersions, heapMb, baseDir,
+                    brokerProperties, kafkaHome);
+        }
+    }
+}
