@@ -311,6 +311,27 @@ public final class SandboxCluster implements AutoCloseable {
         throw new SandboxException(urp + " partitions still under-replicated after " + timeout.toSeconds() + " s");
     }
 
+    /**
+     * Waits until at least one partition is under-replicated (e.g. after stopping a broker, once the cluster has
+     * noticed).
+     *
+     * @throws SandboxException when none is within {@code timeout}
+     */
+    public void awaitUnderReplicated(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (underReplicatedPartitions() > 0) {
+                    return;
+                }
+            } catch (SandboxException e) {
+                // try again
+            }
+            sleep(250);
+        }
+        throw new SandboxException("no partition became under-replicated within " + timeout.toSeconds() + " s");
+    }
+
     /** A snapshot of which processes run, for {@code kupgrade sandbox status}. */
     public SandboxStatus status() {
         List<SandboxStatus.BrokerStatus> out = new ArrayList<>();
