@@ -1,6 +1,9 @@
 package io.kupgrade.orchestrator.apply;
 
+import dev.failsafe.Failsafe;
+import dev.failsafe.RetryPolicy;
 import io.kupgrade.gates.AdminClusterReader;
+import io.kupgrade.gates.ClusterReader;
 import io.kupgrade.gates.ClusterSnapshot;
 import io.kupgrade.gates.ClusterUnreachableException;
 import io.kupgrade.gates.Sleeper;
@@ -52,6 +55,8 @@ import java.util.function.BooleanSupplier;
 public final class ApplyService {
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration SLEEP_SLICE = Duration.ofMillis(200);
+    private static final int READ_RETRIES = 4;
+    private static final Duration READ_RETRY_DELAY = Duration.ofSeconds(2);
 
     private final ApplyEnvironment env;
 
@@ -80,7 +85,7 @@ public final class ApplyService {
              HostExecutor executor = env.executors().apply(plan);
              AdminClusterReader reader = env.readers().apply(plan.cluster())) {
             FileJournal journal = FileJournal.forCluster(stateDir, cluster);
-            ClusterSnapshot first = reader.read();
+            ClusterSnapshot first = readPatiently(reader);
             List<BrokerSpec> brokers = Layouts.brokers(plan, first);
             RollEngine engine = new RollEngine(plan, brokers, Layouts.proposed(plan, brokers,
                     first.activeController()));
@@ -93,7 +98,7 @@ public final class ApplyService {
             Finalizer finalizer = new AdminFinalizer(reader.admin(), brokers, versions, ADMIN_TIMEOUT);
             // a phase is laid out when it starts, with the controller of that moment (it moves after a roll)
             RollRunner.WaveLayouter layouter = phase -> WavePlanner.expand(plan.waves(), brokers,
-                    reader.read().activeController());
+                    readPatiently(reader).activeController());
             RollRunner.Ports ports = new RollRunner.Ports(executor, gates, finalizer, layouter,
                     (text, phase) -> PropertiesEditor.apply(text, phase.set(), phase.unset(), phase.name()),
                     journal, env.clock(), sleeper, stop, listener, confirmer);
@@ -203,6 +208,21 @@ public final class ApplyService {
 
     static Path stateDir(Path requested) {
         return requested != null ? requested : StateDirs.defaultStateDir();
+    }
+
+    /**
+     * One snapshot, retried: a cold Admin client on a busy machine can miss its first read's timeout, and
+     * a run must not fail to start (or to lay out a phase) for that.
+     *
+     * @throws ClusterUnreachableException when every attempt failed
+     */
+    static ClusterSnapshot readPatiently(ClusterReader reader) {
+        RetryPolicy<ClusterSnapshot> retry = RetryPolicy.<ClusterSnapshot>builder()
+                .handle(ClusterUnreachableException.class)
+                .withMaxRetries(READ_RETRIES)
+                .withDelay(READ_RETRY_DELAY)
+                .build();
+        return Failsafe.with(retry).get(reader::read);
     }
 
     /** Sleeps in short slices so an interruption ends a wait within a fraction of a second. */

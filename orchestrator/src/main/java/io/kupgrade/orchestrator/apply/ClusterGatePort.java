@@ -61,7 +61,11 @@ public final class ClusterGatePort implements GatePort {
     public GateOutcome await(String purpose, List<GateSpec> specs, Duration timeout, WaitListener listener)
             throws InterruptedException {
         List<Gate> gates = specs.stream().map(this::gate).toList();
-        WaitResult r = waiter.await(purpose, gates, timeout, p -> listener.waiting(p.message(), p.elapsed()));
+        WaitResult r = waiter.await(purpose, gates, timeout, p -> {
+            if (!p.failing().isEmpty()) {
+                listener.waiting(p.message(), p.elapsed());
+            }
+        });
         if (r.passed()) {
             for (GateSpec s : specs) {
                 if (s.kind() == GateSpec.Kind.BROKER_GONE) {
