@@ -9,4 +9,16 @@ package io.kupgrade.plans;
  * @param jmxPort JMX port for the JMX gates; null when JMX is not used
  */
 public record BrokerSpec(int id, String host, String rack, Integer jmxPort) {
+    /** @throws IllegalArgumentException for a negative id, a blank host or a port outside 1..65535 */
+    public BrokerSpec {
+        if (id < 0) {
+            throw new IllegalArgumentException("broker id must be 0 or more, got " + id);
+        }
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("broker " + id + " needs a host");
+        }
+        if (jmxPort != null && (jmxPort < 1 || jmxPort > 65535)) {
+            throw new IllegalArgumentException("jmxPort must be 1..65535, got " + jmxPort);
+        }
+    }
 }

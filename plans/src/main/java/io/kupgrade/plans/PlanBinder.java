@@ -780,11 +780,11 @@ final class PlanBinder {
         }
 
         PhaseSpec toSpec() {
-            List<String> reasons = new ArrayList<>();
-            if (declaredPointOfNoReturn) {
+            // what makes it one says more than "marked"; "marked" is the reason only when nothing else is
+            List<String> reasons = new ArrayList<>(pointOfNoReturnReasons);
+            if (declaredPointOfNoReturn && reasons.isEmpty()) {
                 reasons.add("marked pointOfNoReturn in the plan");
             }
-            reasons.addAll(pointOfNoReturnReasons);
             return new PhaseSpec(name, install, version, set, unset, !reasons.isEmpty(), finalizeMetadataVersion,
                     reasons);
         }

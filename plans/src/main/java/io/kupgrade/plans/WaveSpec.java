@@ -10,9 +10,25 @@ import java.time.Duration;
  * @param soak how long the gates must hold after the wave before the next wave starts; zero for none
  */
 public record WaveSpec(String name, WaveSize size, Duration soak) {
+    /** @throws IllegalArgumentException without a size or with a negative soak */
+    public WaveSpec {
+        if (size == null) {
+            throw new IllegalArgumentException("a wave needs a size");
+        }
+        if (soak != null && soak.isNegative()) {
+            throw new IllegalArgumentException("soak cannot be negative");
+        }
+    }
 
     /** A wave size: a count of brokers, or a percentage of the cluster's brokers (rounded up, at least 1). */
     public record WaveSize(int value, boolean percent) {
+        /** @throws IllegalArgumentException for a size below 1 or a percentage above 100 */
+        public WaveSize {
+            if (value < 1 || (percent && value > 100)) {
+                throw new IllegalArgumentException("invalid wave size " + value + (percent ? "%" : ""));
+            }
+        }
+
         /** Number of brokers this size means for a cluster of {@code clusterSize} brokers (at least 1). */
         public int brokersFor(int clusterSize) {
             int n = percent ? (int) Math.ceil(clusterSize * value / 100.0) : value;

@@ -301,4 +301,60 @@ class MalformedPlanTest {
         assertOnlyProblem("yaml-syntax-error", 12, 4, "",
                 "YAML syntax error: expected <block end>, but found '<block mapping start>' (while parsing a block collection)");
     }
+
+    // Kafka-aware rules
+
+    @Test
+    void rejectsMisspeltBrokerProperty() {
+        assertOnlyProblem("misspelt-broker-property", 14, 7, "phases[0].set.inter.broker.protocol.versoin",
+                "unknown broker property 'inter.broker.protocol.versoin' — did you mean 'inter.broker.protocol.version'?");
+    }
+
+    @Test
+    void rejectsMisspeltUnsetProperty() {
+        assertOnlyProblem("misspelt-unset-property", 13, 13, "phases[0].unset[0]",
+                "unknown broker property 'log.message.fromat.version' — did you mean 'log.message.format.version'?");
+    }
+
+    @Test
+    void rejectsUnknownProtocolVersion() {
+        assertOnlyProblem("unknown-protocol-version", 14, 38, "phases[0].set.inter.broker.protocol.version",
+                "'3.10' is not a protocol version Kafka knows; protocol versions go from 0.8.0 to 3.9 (Kafka 4.0 removed inter.broker.protocol.version)");
+    }
+
+    @Test
+    void rejectsMessageFormatAboveProtocol() {
+        assertOnlyProblem("message-format-above-protocol", 15, 35, "phases[0].set.log.message.format.version",
+                "log.message.format.version 2.0 can only be used when inter.broker.protocol.version is 0.11.0 or higher, but after phase 'restart' it is 0.10.2: the broker refuses to start");
+    }
+
+    @Test
+    void rejectsUnknownMetadataVersion() {
+        assertOnlyProblem("unknown-metadata-version", 12, 33, "phases[0].finalize.metadataVersion",
+                "'3.2' is not a metadata version Kafka knows; metadata versions go from 3.3 to 4.1");
+    }
+
+    @Test
+    void rejectsFinalizeNewerThanBinaries() {
+        assertOnlyProblem("finalize-newer-than-binaries", 13, 33, "phases[0].finalize.metadataVersion",
+                "cannot finalize metadata.version 4.1 while brokers run Kafka 4.0.2: the controller refuses a level a node does not support");
+    }
+
+    @Test
+    void rejectsProtocolNewerThanBinaries() {
+        assertOnlyProblem("protocol-newer-than-binaries", 14, 42, "phases[0].set.inter.broker.protocol.version",
+                "inter.broker.protocol.version 3.9 is newer than the Kafka 3.8.1 this phase runs: the broker would refuse to start");
+    }
+
+    @Test
+    void rejectsReleaseWithIv() {
+        assertOnlyProblem("release-with-iv", 13, 14, "phases[0].version",
+                "'3.9-IV0' is a protocol version; a Kafka release has no -IV suffix (e.g. 3.9.2)");
+    }
+
+    @Test
+    void rejectsMetadataVersionUnquoted() {
+        assertOnlyProblem("metadata-version-unquoted", 12, 33, "phases[0].finalize.metadataVersion",
+                "write the version as a quoted string (\"4.1\"): an unquoted 4.1 is a YAML number, and 3.10 would read as 3.1");
+    }
 }

@@ -1,6 +1,8 @@
 package io.kupgrade.orchestrator.journal;
 
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The durable record of a run: every step's start and outcome, appended in order. {@code apply} reads it
@@ -12,4 +14,26 @@ public interface Journal {
 
     /** All entries, oldest first. */
     List<JournalEntry> entries();
+
+    /** The newest entry; empty for an empty journal. */
+    default Optional<JournalEntry> last() {
+        List<JournalEntry> all = entries();
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    }
+
+    /**
+     * The newest entry for ({@code phase}, {@code brokerId}, {@code step}); nulls match run-, phase- or
+     * wave-level entries (a null phase matches only entries whose phase is null, and so on).
+     */
+    default Optional<JournalEntry> last(String phase, Integer brokerId, String step) {
+        List<JournalEntry> all = entries();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            JournalEntry e = all.get(i);
+            if (Objects.equals(e.phase(), phase) && Objects.equals(e.brokerId(), brokerId)
+                    && Objects.equals(e.step(), step)) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
+    }
 }

@@ -1,0 +1,23 @@
+package io.kupgrade.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
+
+/** Classifies exceptions from the layers below into exit codes, printing one line for people. */
+final class Failures {
+    private Failures() {
+    }
+
+    static ExitCode classify(Exception ex, PrintWriter err) {
+        if (ex instanceof NoSuchFileException nsf) {
+            err.println("kupgrade: no such file: " + nsf.getFile());
+            return ExitCode.INVALID_INPUT;
+        }
+        if (ex instanceof java.io.UncheckedIOException uio && uio.getCause() instanceof NoSuchFileException nsf) {
+            err.println("kupgrade: no such file: " + nsf.getFile());
+            return ExitCode.INVALID_INPUT;
+        }
+        err.println("kupgrade: internal error: " + ex);
+        return ExitCode.INTERNAL_ERROR;
+    }
+}

@@ -1,0 +1,242 @@
+package io.kupgrade.orchestrator.journal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The default journal: one JSON object per line in a local file, one file per cluster
+ * ({@code <stateDir>/<cluster-name>/journal.jsonl}, stateDir by default {@code ~/.kupgrade/state}).
+ *
+ * <p>Durability: {@link #append} writes the whole line and fsyncs the file (and, when it creates the file,
+ * its directory) before returning. A crash can therefore only leave a partial last line, which was never
+ * acknowledged: it is ignored on reading (with a warning) and cut off before the next append. An unreadable
+ * line anywhere else means the file was damaged or edited, and reading fails with the line number rather than
+ * resuming from a guess.
+ *
+ * <p>Thread-safe within one process; use {@code FileClusterLock} to keep other processes out.
+ */
+public final class FileJournal implements Journal {
+    private static final Logger LOG = LoggerFactory.getLogger(FileJournal.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    public static final String FILE_NAME = "journal.jsonl";
+
+    private final Path file;
+
+    /** A journal in {@code file}; the file and its directory are created on the first append. */
+    public FileJournal(Path file) {
+        this.file = Objects.requireNonNull(file, "file").toAbsolutePath();
+    }
+
+    /** The journal of cluster {@code clusterName} under {@code stateDir}: {@code stateDir/<name>/journal.jsonl}. */
+    public static FileJournal forCluster(Path stateDir, String clusterName) {
+        return new FileJournal(StateDirs.clusterDir(stateDir, clusterName).resolve(FILE_NAME));
+    }
+
+    /** The journal of cluster {@code clusterName} under {@link StateDirs#defaultStateDir()}. */
+    public static FileJournal forCluster(String clusterName) {
+        return forCluster(StateDirs.defaultStateDir(), clusterName);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public synchronized void append(JournalEntry entry) {
+        Objects.requireNonNull(entry, "entry");
+        byte[] line = (toJson(entry) + "\n").getBytes(StandardCharsets.UTF_8);
+        try {
+            boolean created = !Files.exists(file);
+            if (created) {
+                Files.createDirectories(file.getParent());
+            }
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.READ)) {
+                long validEnd = validLength(ch);
+                if (validEnd < ch.size()) {
+                    LOG.warn("journal {}: cutting off {} bytes of an incomplete last entry (a crash during a write)",
+                            file, ch.size() - validEnd);
+                    ch.truncate(validEnd);
+                }
+                ch.position(validEnd);
+                ByteBuffer buf = ByteBuffer.wrap(line);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            if (created) {
+                fsyncDirectory(file.getParent());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to journal " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@inheritDoc} An absent file is an empty journal.
+     *
+     * @throws IllegalStateException when a line cannot be read, other than a torn last line (naming the line)
+     */
+    @Override
+    public synchronized List<JournalEntry> entries() {
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read journal " + file + ": " + e.getMessage(), e);
+        }
+        int valid = validLength(bytes);
+        if (valid < bytes.length) {
+            LOG.warn("journal {}: ignoring an incomplete last entry ({} bytes; a crash during a write)", file,
+                    bytes.length - valid);
+        }
+        List<JournalEntry> entries = new ArrayList<>();
+        String[] lines = new String(bytes, 0, valid, StandardCharsets.UTF_8).split("\n", -1);
+        for (int i = 0; i < lines.length - 1; i++) { // the element after the last '\n' is ""
+            try {
+                entries.add(fromJson(lines[i]));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("journal " + file + " line " + (i + 1) + " is not a journal entry ("
+                        + e.getMessage() + "); the file was damaged or edited by hand", e);
+            }
+        }
+        return entries;
+    }
+
+    /**
+     * Length of {@code bytes} without a torn tail: what follows the last line end (a write cut short), or a
+     * last line of NUL bytes (some file systems show zeros where unsynced data was lost). Anything else is
+     * left for the reader to judge: an unreadable complete line is damage, not a crash.
+     */
+    static int validLength(byte[] bytes) {
+        int end = lastIndexOf(bytes, bytes.length - 1) + 1;
+        while (end > 0) {
+            int prev = lastIndexOf(bytes, end - 2) + 1;
+            boolean allNul = end - 1 > prev;
+            for (int i = prev; i < end - 1 && allNul; i++) {
+                allNul = bytes[i] == 0;
+            }
+            if (!allNul) {
+                break;
+            }
+            end = prev;
+        }
+        return end;
+    }
+
+    private long validLength(FileChannel ch) throws IOException {
+        long size = ch.size();
+        if (size == 0) {
+            return 0;
+        }
+        ByteBuffer all = ByteBuffer.allocate((int) Math.min(size, Integer.MAX_VALUE));
+        ch.read(all, 0);
+        return validLength(all.array());
+    }
+
+    private static int lastIndexOf(byte[] bytes, int from) {
+        for (int i = from; i >= 0; i--) {
+            if (bytes[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    static String toJson(JournalEntry e) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("at", e.at().toString());
+        node.put("planSha256", e.planSha256());
+        node.put("phase", e.phase());
+        node.put("wave", e.wave());
+        if (e.brokerId() == null) {
+            node.putNull("brokerId");
+        } else {
+            node.put("brokerId", e.brokerId().intValue());
+        }
+        node.put("step", e.step());
+        node.put("event", e.event());
+        ObjectNode details = node.putObject("details");
+        e.details().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(d -> details.put(d.getKey(), d.getValue()));
+        try {
+            return JSON.writeValueAsString(node);
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException("cannot serialize journal entry", ex);
+        }
+    }
+
+    /** @throws IllegalArgumentException when the line is not a journal entry */
+    static JournalEntry fromJson(String line) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(line);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON", e);
+        }
+        if (node == null || !node.isObject() || !node.hasNonNull("at") || !node.hasNonNull("step")
+                || !node.hasNonNull("event")) {
+            throw new IllegalArgumentException("missing at/step/event");
+        }
+        Instant at;
+        try {
+            at = Instant.parse(node.get("at").asText());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("bad timestamp", e);
+        }
+        Map<String, String> details = new LinkedHashMap<>();
+        JsonNode d = node.get("details");
+        if (d != null && d.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = d.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> f = it.next();
+                details.put(f.getKey(), f.getValue().asText());
+            }
+        }
+        JsonNode broker = node.get("brokerId");
+        return new JournalEntry(at, text(node, "planSha256"), text(node, "phase"), text(node, "wave"),
+                broker == null || broker.isNull() ? null : broker.asInt(), node.get("step").asText(),
+                node.get("event").asText(), details);
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private static void fsyncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            LOG.debug("cannot fsync directory {}: {}", dir, e.toString());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FileJournal[" + file + "]";
+    }
+}

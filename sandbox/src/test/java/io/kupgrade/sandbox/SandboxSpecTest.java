@@ -1,0 +1,44 @@
+package io.kupgrade.sandbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SandboxSpecTest {
+
+    @Test
+    void shouldDefaultToThreeZookeeperBrokersOf381OnThreeRacks() {
+        SandboxSpec spec = SandboxSpec.builder().build();
+
+        assertEquals("3.8.1", spec.kafkaVersion());
+        assertEquals(3, spec.brokers());
+        assertEquals(3, spec.racks());
+        assertEquals(SandboxSpec.Mode.ZOOKEEPER, spec.mode());
+        assertEquals(256, spec.heapMb());
+        assertNull(spec.baseDir());
+        assertEquals(Map.of(), spec.brokerProperties());
+    }
+
+    @Test
+    void shouldListTheCurrentVersionFirstAndEachVersionOnce() {
+        SandboxSpec spec = SandboxSpec.builder().kafkaVersion("3.8.1").extraVersions("3.9.2", "3.8.1").build();
+
+        assertEquals(List.of("3.8.1", "3.9.2"), spec.allVersions());
+    }
+
+    @Test
+    void shouldRefuseKraftBefore33() {
+        SandboxSpec.Builder b = SandboxSpec.builder().kafkaVersion("2.8.2").mode(SandboxSpec.Mode.KRAFT);
+
+        assertThrows(IllegalArgumentException.class, b::build);
+    }
+
+    @Test
+    void shouldRefuseZeroBrokers() {
+        assertThrows(IllegalArgumentException.class, () -> SandboxSpec.builder().brokers(0).build());
+    }
+}
