@@ -91,6 +91,7 @@ public final class AdminClusterReader implements ClusterReader, ConfigReader {
     private boolean reassignmentsUnsupported;
     private boolean quorumUnsupported;
     private int readsSinceQuorumProbe;
+    private ZooKeeperInspector zooKeeper;
 
     /**
      * A reader over an Admin the caller created (tests, or callers with their own client settings). The
@@ -112,8 +113,27 @@ public final class AdminClusterReader implements ClusterReader, ConfigReader {
      * @throws PlanException when the command config file cannot be read
      */
     public static AdminClusterReader create(ClusterSpec cluster) {
-        return new AdminClusterReader(Admin.create(clientProperties(cluster)), Clock.systemUTC(),
-                DEFAULT_READ_TIMEOUT, DEFAULT_CONFIG_REFRESH_POLLS);
+        AdminClusterReader reader = new AdminClusterReader(Admin.create(clientProperties(cluster)),
+                Clock.systemUTC(), DEFAULT_READ_TIMEOUT, DEFAULT_CONFIG_REFRESH_POLLS);
+        if (cluster.zookeeperMode()) {
+            reader.withZooKeeper(new ZooKeeperInspector(cluster.zookeeper(), Duration.ofSeconds(5)));
+        }
+        return reader;
+    }
+
+    /**
+     * Also reads broker epochs (registration identities) from ZooKeeper on every read, for
+     * {@link Gates#brokerRejoined}. A ZooKeeper failure becomes a note, not a failed read. The reader takes
+     * ownership of the inspector.
+     */
+    public AdminClusterReader withZooKeeper(ZooKeeperInspector inspector) {
+        this.zooKeeper = inspector;
+        return this;
+    }
+
+    /** The ZooKeeper inspector, when the plan names ZooKeeper. */
+    public java.util.Optional<ZooKeeperInspector> zooKeeper() {
+        return java.util.Optional.ofNullable(zooKeeper);
     }
 
     /** The Admin client properties for a cluster; see {@link #create(ClusterSpec)}. Values may be secrets. */
@@ -251,8 +271,16 @@ public final class AdminClusterReader implements ClusterReader, ConfigReader {
             throw unreachable("describeFeatures", e);
         }
 
+        Map<Integer, Long> epochs = Map.of();
+        if (zooKeeper != null && !kraft) {
+            try {
+                epochs = zooKeeper.brokerEpochs();
+            } catch (ClusterUnreachableException e) {
+                notes.add("broker epochs unreadable from ZooKeeper: " + e.getMessage());
+            }
+        }
         return new ClusterSnapshot(clock.instant(), brokers, activeController, kraft, partitions, minIsr,
-                reassigning, voterLag, finalized, Map.of(), lastFetch, notes);
+                reassigning, voterLag, finalized, epochs, lastFetch, notes);
     }
 
     /**
@@ -300,6 +328,9 @@ public final class AdminClusterReader implements ClusterReader, ConfigReader {
     public void close() {
         // Duration.ZERO: abort calls in flight rather than wait for them; a roll that ends must end now.
         admin.close(Duration.ZERO);
+        if (zooKeeper != null) {
+            zooKeeper.close();
+        }
     }
 
     private List<ClusterSnapshot.PartitionState> describePartitions(Set<String> topics, long deadline,
@@ -338,11 +369,21 @@ public final class AdminClusterReader implements ClusterReader, ConfigReader {
 
     private Map<String, Integer> minIsrByTopic(Set<String> topics, Set<Integer> brokerIds, long deadline,
                                                int timeoutMs, List<String> notes) {
+        // Configs rarely change during a roll: re-read all of them every configRefreshPolls reads, and in
+        // between only topics not in the cache (new ones, and ones whose read failed last time).
         readsSinceConfigRefresh++;
-        if (!topics.equals(topicConfigs.keySet()) || readsSinceConfigRefresh >= configRefreshPolls) {
-            topicConfigs = describeTopicConfigs(topics, deadline, timeoutMs, notes);
+        Map<String, Map<String, String>> cache = new HashMap<>(topicConfigs);
+        cache.keySet().retainAll(topics);
+        Set<String> toRead = new HashSet<>(topics);
+        if (readsSinceConfigRefresh >= configRefreshPolls) {
             readsSinceConfigRefresh = 0;
+        } else {
+            toRead.removeAll(cache.keySet());
         }
+        if (!toRead.isEmpty()) {
+            cache.putAll(describeTopicConfigs(toRead, deadline, timeoutMs, notes));
+        }
+        topicConfigs = Map.copyOf(cache);
         Map<String, Integer> minIsr = new HashMap<>();
         for (String topic : topics) {
             String value = topicConfigs.getOrDefault(topic, Map.of()).get(MIN_ISR);
@@ -379,7 +420,10 @@ public final class AdminClusterReader implements ClusterReader, ConfigReader {
                     }
                 }
             } catch (ExecutionException e) {
-                failed++; // deleted meanwhile, or not authorized: fall back to the broker default
+                // deleted meanwhile, not yet known to the broker asked, or not authorized: not cached, so it
+                // is asked again next read; until then the broker default stands in
+                failed++;
+                continue;
             } catch (TimeoutException e) {
                 throw unreachable("describeConfigs(topics)", e);
             } catch (InterruptedException e) {
@@ -389,7 +433,8 @@ public final class AdminClusterReader implements ClusterReader, ConfigReader {
             result.put(entry.getKey().name(), wanted);
         }
         if (failed > 0) {
-            notes.add("describeConfigs failed for " + failed + " topics; their min ISR is the broker default");
+            notes.add("describeConfigs failed for " + failed + " topics; their min ISR is the broker default"
+                    + " until a read succeeds");
         }
         return result;
     }

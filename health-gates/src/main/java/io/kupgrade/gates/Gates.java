@@ -304,6 +304,11 @@ public final class Gates {
                 return GateResult.fail(gateName, "broker " + brokerId + " not registered", evidence);
             }
             OptionalLong epochNow = snapshot.brokerEpoch(brokerId);
+            if (epochNow.isEmpty() && !snapshot.brokerEpochs().isEmpty()) {
+                // ZooKeeper was read and has no registration for it: describeCluster's metadata is behind
+                return GateResult.fail(gateName, "broker " + brokerId + " listed by describeCluster but not"
+                        + " registered in ZooKeeper", evidence);
+            }
             if (epochNow.isPresent()) {
                 evidence.put("brokerEpoch", epochNow.getAsLong());
                 if (epochBefore.isPresent() && epochBefore.getAsLong() == epochNow.getAsLong()) {
@@ -314,6 +319,10 @@ public final class Gates {
                         + epochNow.getAsLong(), evidence);
             }
             OptionalLong fetchNow = snapshot.lastMetadataFetchMs(brokerId);
+            if (snapshot.kraft() && fetchNow.isEmpty() && !snapshot.quorumLastFetchMs().isEmpty()) {
+                return GateResult.fail(gateName, "broker " + brokerId + " listed, but the quorum leader has no"
+                        + " metadata fetch from it", evidence);
+            }
             if (snapshot.kraft() && fetchNow.isPresent()) {
                 evidence.put("lastMetadataFetchMs", fetchNow.getAsLong());
                 if (fetchBefore.isPresent() && fetchNow.getAsLong() <= fetchBefore.getAsLong()) {

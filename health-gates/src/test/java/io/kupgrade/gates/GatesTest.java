@@ -254,6 +254,17 @@ class GatesTest {
         }
 
         @Test
+        void shouldFailWhenDescribeClusterListsBrokerThatZooKeeperDoesNot() {
+            ClusterSnapshot afterExit = healthyThreeBrokers().brokerEpoch(1, 10).brokerEpoch(2, 11).build();
+
+            GateResult result = Gates.brokerRejoined(3, afterExit)
+                    .evaluate(healthyThreeBrokers().brokerEpoch(1, 10).brokerEpoch(2, 11).build());
+
+            assertFalse(result.passed());
+            assertTrue(result.reason().contains("not registered in ZooKeeper"), result.reason());
+        }
+
+        @Test
         void shouldFallBackToRegistrationWhenNoIdentityIsKnown() {
             Gate rejoined = Gates.brokerRejoined(3, healthyThreeBrokers().stopped(3).build());
 

@@ -1,0 +1,201 @@
+package io.kupgrade.gates;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kupgrade.plans.ClusterSpec;
+import io.kupgrade.sandbox.SandboxBroker;
+import io.kupgrade.sandbox.SandboxCluster;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The issue's "Done when" on a real 3-broker cluster, shared by the ZooKeeper-mode and KRaft subclasses, which
+ * start the cluster in {@code @BeforeAll} and set {@link #cluster}. Tests run in order on that one cluster.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+abstract class GateScenarios {
+    static final Set<Integer> ALL = Set.of(1, 2, 3);
+    static final Duration WAIT = Duration.ofMinutes(2);
+
+    static SandboxCluster cluster;
+    static AdminClusterReader reader;
+
+    final List<String> progress = new ArrayList<>();
+
+    static void createTopics(NewTopic... topics) throws Exception {
+        try (Admin admin = Admin.create(cluster.adminConfig())) {
+            admin.createTopics(List.of(topics)).all().get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    static NewTopic topic(String name, int partitions, int rf, int minIsr) {
+        return new NewTopic(name, partitions, (short) rf).configs(Map.of("min.insync.replicas", "" + minIsr));
+    }
+
+    static AdminClusterReader reader() {
+        if (reader == null) {
+            reader = AdminClusterReader.create(new ClusterSpec("it", cluster.bootstrapServers(), null, Map.of(),
+                    cluster.zookeeperConnect()));
+        }
+        return reader;
+    }
+
+    @AfterAll
+    static void closeReader() {
+        if (reader != null) {
+            reader.close();
+            reader = null;
+        }
+    }
+
+    WaitResult await(String purpose, List<Gate> gates) throws InterruptedException {
+        GateWaiter waiter = new GateWaiter(reader(), Clock.systemUTC(), Sleeper.SYSTEM, Duration.ofMillis(500), WAIT,
+                2);
+        WaitResult result = waiter.await(purpose, gates, p -> progress.add(p.message()));
+        System.err.printf("[gates-it] %s: %s after %d polls, %d ms%n", purpose, result.outcome(), result.polls(),
+                result.elapsed().toMillis());
+        return result;
+    }
+
+    static Gate not(Gate gate) {
+        return Gates.gate("not " + gate.name(), s -> {
+            GateResult r = gate.evaluate(s);
+            return r.passed() ? GateResult.fail("not " + gate.name(), r.reason(), Map.of())
+                    : GateResult.pass("not " + gate.name(), r.reason(), Map.of());
+        });
+    }
+
+    abstract boolean kraft();
+
+    @Test
+    @Order(1)
+    void shouldPassAllGatesOnHealthyCluster() throws Exception {
+        createTopics(topic("gated", 6, 3, 2));
+
+        WaitResult result = await("healthy cluster", List.of(Gates.clusterHealthy(ALL).toArray(Gate[]::new)));
+
+        assertTrue(result.passed(), () -> result.failing() + " / " + progress);
+        ClusterSnapshot snapshot = reader().read();
+        assertEquals(kraft(), snapshot.kraft());
+        assertEquals(ALL, snapshot.brokers().keySet());
+        assertTrue(snapshot.activeController().isPresent());
+        assertEquals(2, snapshot.minIsr("gated"), "min.insync.replicas from the topic config");
+        assertEquals(6, snapshot.partitions().stream().filter(p -> p.topic().equals("gated")).count());
+        assertTrue(Gates.canStop(3).evaluate(snapshot).passed());
+        assertFalse(Gates.canStop(Set.of(2, 3)).evaluate(snapshot).passed(), "two of three replicas, min ISR 2");
+        if (kraft()) {
+            assertEquals(ALL, snapshot.quorumVoters().keySet());
+            assertTrue(snapshot.finalizedFeatures().containsKey("metadata.version"), snapshot.finalizedFeatures()::toString);
+        } else {
+            assertEquals(Map.of(), snapshot.finalizedFeatures());
+            assertEquals(ALL, snapshot.brokerEpochs().keySet(), "broker epochs from ZooKeeper");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void shouldRefuseSecondBrokerWhileOneIsStoppedAndPassAgainAfterRestart() throws Exception {
+        cluster.stopBroker(3);
+        ClusterSnapshot afterExit = reader().read();
+        System.err.printf("[gates-it] right after broker 3's process exited: registered=%s epoch=%s lastFetch=%s%n",
+                afterExit.registered(3), afterExit.brokerEpoch(3), afterExit.lastMetadataFetchMs(3));
+
+        WaitResult down = await("broker 3 out of the ISRs",
+                List.of(Gates.brokerGone(3), not(Gates.noUnderReplicated())));
+        assertTrue(down.passed(), () -> down.failing() + " / " + progress);
+
+        ClusterSnapshot stopped = reader().read();
+        GateResult urp = Gates.noUnderReplicated().evaluate(stopped);
+        assertFalse(urp.passed());
+        assertTrue((Integer) urp.evidence().get("underReplicated") >= 6, urp.reason());
+        assertFalse(Gates.brokerBackInAllIsrs(3).evaluate(stopped).passed());
+        GateResult second = Gates.canStop(2).evaluate(stopped);
+        assertFalse(second.passed(), second.reason());
+        assertTrue(second.reason().contains("gated-"), second.reason());
+        assertFalse(Gates.brokerRejoined(3, afterExit).evaluate(stopped).passed(),
+                "no new process yet: " + Gates.brokerRejoined(3, afterExit).evaluate(stopped).reason());
+        assertTrue(Gates.noUnderMinIsr().evaluate(stopped).passed(), "ISR 2 of min 2 is not under min ISR");
+
+        cluster.startBroker(3);
+        List<Gate> back = new ArrayList<>(Gates.brokerCaughtUp(3));
+        back.add(Gates.brokerRejoined(3, afterExit));
+        back.addAll(Gates.clusterHealthy(ALL));
+        WaitResult rejoined = await("broker 3 to rejoin", back);
+
+        assertTrue(rejoined.passed(), () -> rejoined.failing() + " / " + progress);
+        ClusterSnapshot healthy = reader().read();
+        assertTrue(Gates.canStop(2).evaluate(healthy).passed());
+        if (!kraft()) {
+            assertTrue(healthy.brokerEpoch(3).getAsLong() != afterExit.brokerEpoch(3).orElse(-1),
+                    "a new ZooKeeper registration");
+        }
+    }
+
+    @Test
+    @Order(3)
+    void shouldReportRf1AndMinIsrEqualToRfTopicsInLint() throws Exception {
+        createTopics(topic("single", 2, 1, 1), topic("tight", 2, 2, 2));
+        await("new topics visible", List.of(Gates.gate("topics", s -> s.partitions().stream()
+                .anyMatch(p -> p.topic().equals("tight")) ? GateResult.pass("topics", "", Map.of())
+                : GateResult.fail("topics", "not yet", Map.of()))));
+
+        HealthReport report = new HealthCheck(reader(), reader(), null).run(
+                new HealthCheck.Options(ALL, List.of(), false));
+
+        assertTrue(report.healthy(), report.gates()::toString);
+        assertFalse(report.readyToRoll());
+        LintFinding rf1 = report.findings().stream().filter(f -> f.code().equals("RF1_TOPICS")).findFirst()
+                .orElseThrow(() -> new AssertionError(report.findings() + " notes " + report.notes()));
+        assertEquals(List.of("single"), rf1.subjects());
+        LintFinding atRf = report.findings().stream().filter(f -> f.code().equals("MIN_ISR_AT_RF")).findFirst()
+                .orElseThrow(() -> new AssertionError(report.findings() + " notes " + report.notes()));
+        assertEquals(List.of("tight (RF 2, min.insync.replicas 2)"), atRf.subjects());
+    }
+
+    @Test
+    @Order(4)
+    void shouldReadBrokerStateVersionAndClientsOverJmx() {
+        List<JmxMetricsReader.Endpoint> endpoints = cluster.brokers().stream()
+                .map(b -> new JmxMetricsReader.Endpoint(b.id(), b.host(), b.jmxPort())).toList();
+        try (JmxMetricsReader jmx = new JmxMetricsReader(endpoints, Duration.ofSeconds(10));
+             JmxClusterReader withJmx = new JmxClusterReader(new ClusterReader() {
+                 @Override
+                 public ClusterSnapshot read() {
+                     return reader().read();
+                 }
+
+                 @Override
+                 public void close() {
+                 }
+             }, jmx)) {
+            ClusterSnapshot snapshot = withJmx.read();
+
+            assertEquals(ALL, snapshot.brokerMetrics().keySet(), snapshot.notes()::toString);
+            for (SandboxBroker b : cluster.brokers()) {
+                assertTrue(JmxGates.brokerRunning(b.id()).evaluate(snapshot).passed());
+                GateResult version = JmxGates.runningVersion(b.id(), cluster.kafkaVersion()).evaluate(snapshot);
+                assertTrue(version.passed(), version.reason());
+            }
+            assertEquals(GateResult.Status.PASS, JmxGates.handlerIdleAtLeast(0.0).evaluate(snapshot).status());
+            assertTrue(JmxGates.produceP99AtMost(60_000).evaluate(snapshot).passed(),
+                    JmxGates.produceP99AtMost(60_000).evaluate(snapshot)::reason);
+            List<ClientSoftware> clients = jmx.connectedClients().orElseThrow();
+            assertTrue(clients.stream().anyMatch(c -> c.name().equals("apache-kafka-java")
+                    && c.version().equals("3.9.2")), clients::toString);
+        }
+    }
+}
