@@ -113,6 +113,29 @@ class ZookeeperUpgradeIT {
         return ItSupport.journal(state, cluster.name());
     }
 
+    /**
+     * kupgrade's own time: the gaps between one step's outcome and the next step's start (deciding, journaling
+     * with fsync, reading the journal back), as opposed to time spent in commands and waits.
+     */
+    static void printOverhead(List<JournalEntry> entries) {
+        long gaps = 0;
+        long total = 0;
+        for (int i = 1; i < entries.size(); i++) {
+            JournalEntry prev = entries.get(i - 1);
+            JournalEntry next = entries.get(i);
+            if ("run".equals(next.step()) && "started".equals(next.event())) {
+                continue;
+            }
+            long ms = Duration.between(prev.at(), next.at()).toMillis();
+            total += ms;
+            if (!"started".equals(prev.event()) && !"run".equals(prev.step())) {
+                gaps += ms;
+            }
+        }
+        System.out.printf("journal: %d entries, %.1f s journaled, of which %.1f s between steps (kupgrade's own)%n",
+                entries.size(), total / 1000.0, gaps / 1000.0);
+    }
+
     @Test
     @Order(1)
     void dryRunShowsTheCanarysExactStepsAndTouchesNothing() {
@@ -227,6 +250,7 @@ class ZookeeperUpgradeIT {
 
         System.out.printf("load: %d sent, %d acked, %d failed; %s; roll wall time %.1f s%n", produced.sent(),
                 produced.ackedCount(), produced.failed(), v, rollNanos / 1e9);
+        printOverhead(journal());
         assertTrue(produced.ackedCount() > 1000, "the load ran the whole time: " + produced.ackedCount());
         assertEquals(0, v.lost(), v.toString());
         assertEquals(produced.ackedCount(), v.acked());
