@@ -36,6 +36,11 @@ final class KafkaChecks {
         String finalized = null;
         for (PhaseDraft d : phases) {
             software = softwareVersion(d, software);
+            if (zookeeperMode && d.version != null && software != null && software.major() >= 4) {
+                // reference §1b: "Apache Kafka 4.0 only supports KRaft mode"
+                problems.error(d.node.get("version"), d.path() + ".version", "Kafka " + d.version + " runs only in "
+                        + "KRaft mode, but cluster.zookeeper is set: migrate the cluster to KRaft on 3.9 first");
+            }
             checkPropertyNames(d, software);
 
             Pinned newIbp = versionProperty(d, IBP);

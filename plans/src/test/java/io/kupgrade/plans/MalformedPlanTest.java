@@ -357,4 +357,10 @@ class MalformedPlanTest {
         assertOnlyProblem("metadata-version-unquoted", 12, 33, "phases[0].finalize.metadataVersion",
                 "write the version as a quoted string (\"4.1\"): an unquoted 4.1 is a YAML number, and 3.10 would read as 3.1");
     }
+
+    @Test
+    void rejectsZookeeperModeToKafka4() {
+        assertOnlyProblem("zookeeper-mode-to-kafka-4", 14, 14, "phases[0].version",
+                "Kafka 4.1.1 runs only in KRaft mode, but cluster.zookeeper is set: migrate the cluster to KRaft on 3.9 first");
+    }
 }

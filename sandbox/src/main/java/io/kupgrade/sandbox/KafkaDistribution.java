@@ -1,10 +1,11 @@
 package io.kupgrade.sandbox;
 
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ConcurrentHashMap;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -40,6 +41,7 @@ public record KafkaDistribution(String version, Path libDir) {
 
     private static final Pattern KAFKA_JAR = Pattern.compile("kafka_\\d+\\.\\d+-(\\d+\\.\\d+\\.\\d+[^/]*?)\\.jar");
     private static final String COMPLETE_MARKER = ".complete";
+    private static final ConcurrentHashMap<Path, Object> LOCKS = new ConcurrentHashMap<>();
 
     public KafkaDistribution {
         Objects.requireNonNull(version, "version");
@@ -73,40 +75,55 @@ public record KafkaDistribution(String version, Path libDir) {
         }
         try {
             Files.createDirectories(versionDir);
-            List<Path> jars = new MavenKafkaResolver().resolve(version);
-            Path tmp = versionDir.resolve("lib.tmp-" + UUID.randomUUID());
-            Files.createDirectory(tmp);
-            try {
-                for (Path jar : jars) {
-                    // Links, not copies: the jars already sit in ~/.m2; isComplete() re-checks that they still do.
-                    Files.createSymbolicLink(tmp.resolve(jar.getFileName().toString()), jar.toAbsolutePath());
-                }
-                Files.writeString(tmp.resolve(COMPLETE_MARKER), String.join("\n", jars.stream().map(Path::toString).toList()));
-                if (Files.exists(lib) && !isComplete(lib)) {
-                    // a stale directory whose links broke (e.g. ~/.m2 cleaned): move it aside, then replace it
-                    Path stale = versionDir.resolve("lib.stale-" + UUID.randomUUID());
-                    try {
-                        Files.move(lib, stale, StandardCopyOption.ATOMIC_MOVE);
-                        deleteRecursively(stale);
-                    } catch (IOException raced) {
-                        // another JVM moved it first
-                    }
-                }
-                try {
-                    Files.move(tmp, lib, StandardCopyOption.ATOMIC_MOVE);
-                } catch (FileAlreadyExistsException | DirectoryNotEmptyException | AtomicMoveNotSupportedException e) {
+            // One resolution per version at a time: threads of this JVM wait on the monitor, other JVMs on the
+            // file lock; whoever comes second finds the directory complete.
+            synchronized (LOCKS.computeIfAbsent(lib, k -> new Object())) {
+                try (FileChannel channel = FileChannel.open(versionDir.resolve(".lock"), StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE);
+                     FileLock ignored = channel.lock()) {
                     if (!isComplete(lib)) {
-                        throw e;
+                        materialize(version, versionDir, lib);
                     }
-                    // another JVM finished the same version first: use theirs
                 }
-            } finally {
-                deleteRecursively(tmp);
             }
         } catch (IOException e) {
             throw new SandboxException("cannot materialize Kafka " + version + " in " + lib + ": " + e, e);
         }
         return new KafkaDistribution(version, lib);
+    }
+
+    private static void materialize(String version, Path versionDir, Path lib) throws IOException {
+        List<Path> jars = new MavenKafkaResolver().resolve(version);
+        Path tmp = versionDir.resolve("lib.tmp-" + UUID.randomUUID());
+        Files.createDirectory(tmp);
+        try {
+            for (Path jar : jars) {
+                // Links, not copies: the jars already sit in ~/.m2; isComplete() re-checks that they still do.
+                Files.createSymbolicLink(tmp.resolve(jar.getFileName().toString()), jar.toAbsolutePath());
+            }
+            Files.writeString(tmp.resolve(COMPLETE_MARKER), String.join("\n", jars.stream().map(Path::toString).toList()));
+            if (Files.exists(lib) && !isComplete(lib)) {
+                // a stale directory whose links broke (e.g. ~/.m2 cleaned): move it aside, then replace it
+                Path stale = versionDir.resolve("lib.stale-" + UUID.randomUUID());
+                try {
+                    Files.move(lib, stale, StandardCopyOption.ATOMIC_MOVE);
+                    deleteRecursively(stale);
+                } catch (IOException raced) {
+                    // another JVM moved it first
+                }
+            }
+            try {
+                Files.move(tmp, lib, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                // Linux reports a rename onto a non-empty directory as a plain FileSystemException
+                if (!isComplete(lib)) {
+                    throw e;
+                }
+                // another thread or JVM finished the same version first: use theirs
+            }
+        } finally {
+            deleteRecursively(tmp);
+        }
     }
 
     /**

@@ -41,6 +41,8 @@ public final class Sandbox {
     static final int CONTROLLER_PORT = 9093;
     static final int JMX_PORT = 9999;
     static final int ZK_PORT = 2181;
+    /** Dedicated KRaft controllers get ids 101, 102, ... (addresses 127.A.B.111, ...). */
+    static final int CONTROLLER_ID_BASE = 100;
 
     private Sandbox() {
     }
@@ -136,6 +138,10 @@ public final class Sandbox {
                     needed.add(new InetSocketAddress(host, CONTROLLER_PORT));
                 }
             }
+            for (int i = 1; i <= spec.controllers(); i++) {
+                needed.add(new InetSocketAddress(hostOf(block, CONTROLLER_ID_BASE + i), CONTROLLER_PORT));
+                needed.add(new InetSocketAddress(hostOf(block, CONTROLLER_ID_BASE + i), JMX_PORT));
+            }
             if (needed.stream().allMatch(Sandbox::bindable)) {
                 return block;
             }
@@ -162,19 +168,28 @@ public final class Sandbox {
     private static SandboxCluster layOut(SandboxSpec spec, Path base, String block, Map<String, Path> versions)
             throws IOException {
         int n = spec.brokers();
+        boolean combined = spec.mode() == Mode.KRAFT && spec.controllers() == 0;
         int voters = Math.min(3, n);
         String zkConnect = spec.mode() == Mode.ZOOKEEPER ? block + ".10:" + ZK_PORT : null;
         List<SandboxBroker> brokers = new ArrayList<>();
+        List<SandboxBroker> controllers = new ArrayList<>();
         StringBuilder quorum = new StringBuilder();
         for (int id = 1; id <= n; id++) {
             String rack = spec.racks() == 0 ? null : "r" + (1 + (id - 1) % spec.racks());
-            boolean controller = spec.mode() == Mode.KRAFT && id <= voters;
+            boolean controller = combined && id <= voters;
             brokers.add(new SandboxBroker(id, hostOf(block, id), BROKER_PORT, rack, JMX_PORT, controller,
                     base.resolve("broker-" + id)));
             if (controller) {
                 quorum.append(quorum.length() == 0 ? "" : ",").append(id).append('@').append(hostOf(block, id))
                         .append(':').append(CONTROLLER_PORT);
             }
+        }
+        for (int i = 1; i <= spec.controllers(); i++) {
+            int id = CONTROLLER_ID_BASE + i;
+            controllers.add(new SandboxBroker(id, hostOf(block, id), CONTROLLER_PORT, null, JMX_PORT, true,
+                    base.resolve("controller-" + id)));
+            quorum.append(quorum.length() == 0 ? "" : ",").append(id).append('@').append(hostOf(block, id))
+                    .append(':').append(CONTROLLER_PORT);
         }
         Path zkDir = null;
         if (zkConnect != null) {
@@ -201,7 +216,9 @@ public final class Sandbox {
                     ""));
             writeLogConfigs(zkDir, "zookeeper.log");
         }
-        for (SandboxBroker b : brokers) {
+        List<SandboxBroker> nodes = new ArrayList<>(controllers);
+        nodes.addAll(brokers);
+        for (SandboxBroker b : nodes) {
             List<String> jvm = List.of(
                     "-Xms" + spec.heapMb() + "m", "-Xmx" + spec.heapMb() + "m",
                     "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
@@ -221,12 +238,14 @@ public final class Sandbox {
                     "-Dlog4j2.configurationFile=" + b.dir().resolve("config/log4j2.properties"));
             HostLayout.write(b.dir(), "kafka.Kafka", "server.properties", jvm, versions);
             writeLogConfigs(b.dir(), "server.log");
-            Files.writeString(b.configFile(), serverProperties(spec, b, zkConnect, quorum.toString()));
+            Files.writeString(b.configFile(), b.id() > CONTROLLER_ID_BASE
+                    ? controllerProperties(spec, b, quorum.toString())
+                    : serverProperties(spec, b, zkConnect, quorum.toString()));
         }
         SandboxCluster cluster = new SandboxCluster(base, spec.mode(), spec.kafkaVersion(), spec.allVersions(),
-                "sandbox-" + block.replace('.', '-'), zkConnect, zkDir, brokers);
+                "sandbox-" + block.replace('.', '-'), zkConnect, zkDir, brokers, controllers);
         if (spec.mode() == Mode.KRAFT) {
-            format(brokers, versions.get(spec.kafkaVersion()));
+            format(nodes, versions.get(spec.kafkaVersion()));
         }
         cluster.writeState();
         cluster.writePlan(base.resolve(PLAN_FILE));
@@ -276,6 +295,32 @@ public final class Sandbox {
         p.putAll(spec.brokerProperties());
         StringBuilder out = new StringBuilder("# broker " + b.id() + " of the kupgrade sandbox in "
                 + b.dir().getParent() + "\n# bin/start reads this file at every start.\n");
+        p.forEach((k, v) -> out.append(k).append('=').append(v).append('\n'));
+        return out.toString();
+    }
+
+    /** A dedicated KRaft controller (process.roles=controller). */
+    private static String controllerProperties(SandboxSpec spec, SandboxBroker c, String quorum) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("process.roles", "controller");
+        p.put("node.id", Integer.toString(c.id()));
+        p.put("controller.quorum.voters", quorum);
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("listeners", "CONTROLLER://" + c.address());
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("log.dirs", c.dir().resolve("data").toString());
+        // fence a stopped broker quickly (real-kafka-notes, "Starting"): the controller enforces the session
+        p.put("broker.session.timeout.ms", "3000");
+        p.put("broker.heartbeat.interval.ms", "500");
+        p.put("num.io.threads", "2");
+        p.put("num.network.threads", "2");
+        spec.brokerProperties().forEach((k, v) -> {
+            if (k.startsWith("controller.") || k.startsWith("metadata.") || k.startsWith("quorum.")) {
+                p.put(k, v);
+            }
+        });
+        StringBuilder out = new StringBuilder("# controller " + c.id() + " of the kupgrade sandbox in "
+                + c.dir().getParent() + "\n# bin/start reads this file at every start.\n");
         p.forEach((k, v) -> out.append(k).append('=').append(v).append('\n'));
         return out.toString();
     }

@@ -49,8 +49,12 @@ import org.apache.kafka.common.TopicPartitionInfo;
  */
 public final class SandboxCluster implements AutoCloseable {
 
-    /** How long a broker may take to register after {@code bin/start}. */
-    public static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    /**
+     * How long a broker may take to register after {@code bin/start}. Generous: with several engineers' builds and
+     * clusters on two cores (load average 30), a 4.x broker has been seen to need more than two minutes. A process
+     * that dies fails at once, whatever this says.
+     */
+    public static final Duration START_TIMEOUT = Duration.ofSeconds(300);
     /** How long a process may take to exit after SIGTERM before it is killed (close) or reported (stopBroker). */
     public static final Duration STOP_TIMEOUT = Duration.ofSeconds(120);
     /** Brokers started at once: two, for the two cores these machines have (real-kafka-notes, "Cost"). */
@@ -64,12 +68,14 @@ public final class SandboxCluster implements AutoCloseable {
     private final String zookeeperConnect;
     private final Path zookeeperDir;
     private final List<SandboxBroker> brokers;
+    private final List<SandboxBroker> controllers;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Thread shutdownHook;
     private volatile Process watchdog;
 
     SandboxCluster(Path baseDir, Mode mode, String kafkaVersion, List<String> versions, String name,
-                   String zookeeperConnect, Path zookeeperDir, List<SandboxBroker> brokers) {
+                   String zookeeperConnect, Path zookeeperDir, List<SandboxBroker> brokers,
+                   List<SandboxBroker> controllers) {
         this.baseDir = baseDir;
         this.mode = mode;
         this.kafkaVersion = kafkaVersion;
@@ -78,6 +84,7 @@ public final class SandboxCluster implements AutoCloseable {
         this.zookeeperConnect = zookeeperConnect;
         this.zookeeperDir = zookeeperDir;
         this.brokers = List.copyOf(brokers);
+        this.controllers = List.copyOf(controllers);
     }
 
     // ---------------------------------------------------------------- description
@@ -122,13 +129,29 @@ public final class SandboxCluster implements AutoCloseable {
     }
 
     /**
-     * The broker with this id.
+     * Dedicated KRaft controllers (ids 101, ...; {@link SandboxBroker#port()} is their controller listener); empty
+     * in ZooKeeper and combined mode. {@link #startBroker}, {@link #stopBroker}, {@link #isRunning} and
+     * {@link #switchVersion} accept their ids too.
+     */
+    public List<SandboxBroker> controllers() {
+        return controllers;
+    }
+
+    /**
+     * The broker (or dedicated controller) with this id.
      *
      * @throws IllegalArgumentException when there is none
      */
     public SandboxBroker broker(int id) {
-        return brokers.stream().filter(b -> b.id() == id).findFirst()
+        return nodes().stream().filter(b -> b.id() == id).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no broker " + id + " in " + baseDir));
+    }
+
+    /** Controllers first, then brokers: the order they start in. */
+    private List<SandboxBroker> nodes() {
+        List<SandboxBroker> all = new ArrayList<>(controllers);
+        all.addAll(brokers);
+        return all;
     }
 
     /** AdminClient (and producer/consumer) settings that reach this cluster: bootstrap servers and short timeouts. */
@@ -159,7 +182,7 @@ public final class SandboxCluster implements AutoCloseable {
     public void startBroker(int id) {
         SandboxBroker b = broker(id);
         runScript(b.startScript());
-        awaitRegistered(b, System.nanoTime() + START_TIMEOUT.toNanos());
+        awaitReady(b, System.nanoTime() + START_TIMEOUT.toNanos());
     }
 
     /**
@@ -254,8 +277,8 @@ public final class SandboxCluster implements AutoCloseable {
         if (zookeeperDir != null) {
             alivePid(zkPidFile(), zkConfig()).ifPresent(p -> out.put("zookeeper", p));
         }
-        for (SandboxBroker b : brokers) {
-            alivePid(b.pidFile(), b.configFile()).ifPresent(p -> out.put("broker-" + b.id(), p));
+        for (SandboxBroker b : nodes()) {
+            alivePid(b.pidFile(), b.configFile()).ifPresent(p -> out.put(b.dir().getFileName().toString(), p));
         }
         return out;
     }
@@ -335,7 +358,7 @@ public final class SandboxCluster implements AutoCloseable {
     /** A snapshot of which processes run, for {@code kupgrade sandbox status}. */
     public SandboxStatus status() {
         List<SandboxStatus.BrokerStatus> out = new ArrayList<>();
-        for (SandboxBroker b : brokers) {
+        for (SandboxBroker b : nodes()) {
             OptionalLong pid = toOptionalLong(alivePid(b.pidFile(), b.configFile()));
             out.add(new SandboxStatus.BrokerStatus(b, pid, pid.isPresent() ? runningVersion(b.id()).orElse(null)
                     : null, currentVersion(b.dir())));
@@ -364,6 +387,13 @@ public final class SandboxCluster implements AutoCloseable {
             }
             for (SandboxBroker b : brokers) {
                 terminate(b.pidFile(), b.configFile());
+            }
+            // dedicated controllers after the brokers, as ZooKeeper: brokers shut down cleanly only with a quorum
+            for (SandboxBroker c : controllers) {
+                alivePid(c.pidFile(), c.configFile()).flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroy);
+            }
+            for (SandboxBroker c : controllers) {
+                terminate(c.pidFile(), c.configFile());
             }
             if (zookeeperDir != null) {
                 alivePid(zkPidFile(), zkConfig()).flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroy);
@@ -413,14 +443,15 @@ public final class SandboxCluster implements AutoCloseable {
                 runScript(zookeeperDir.resolve("bin").resolve("start"));
                 awaitZookeeper(System.nanoTime() + START_TIMEOUT.toNanos());
             }
-            for (int i = 0; i < brokers.size(); i += START_BATCH) {
-                List<SandboxBroker> batch = brokers.subList(i, Math.min(brokers.size(), i + START_BATCH));
+            List<SandboxBroker> nodes = nodes();
+            for (int i = 0; i < nodes.size(); i += START_BATCH) {
+                List<SandboxBroker> batch = nodes.subList(i, Math.min(nodes.size(), i + START_BATCH));
                 for (SandboxBroker b : batch) {
                     runScript(b.startScript());
                 }
                 long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
                 for (SandboxBroker b : batch) {
-                    awaitRegistered(b, deadline);
+                    awaitReady(b, deadline);
                 }
             }
             awaitAllRegistered(System.nanoTime() + START_TIMEOUT.toNanos());
@@ -467,13 +498,17 @@ public final class SandboxCluster implements AutoCloseable {
                 + START_TIMEOUT.toSeconds() + " s; see " + zookeeperDir.resolve("logs/zookeeper.log"));
     }
 
-    private void awaitRegistered(SandboxBroker b, long deadline) {
+    private void awaitReady(SandboxBroker b, long deadline) {
+        boolean dedicatedController = controllers.contains(b);
         while (System.nanoTime() < deadline) {
             if (!isRunning(b.id())) {
                 throw new SandboxException("broker " + b.id() + " exited during startup; see " + b.logFile()
                         + " and " + b.stdoutFile() + tail(b.stdoutFile()));
             }
-            if (portOpen(b.host(), b.port())) {
+            if (dedicatedController && portOpen(b.host(), b.port())) {
+                return; // its readiness shows when the brokers register: they need the quorum
+            }
+            if (!dedicatedController && portOpen(b.host(), b.port())) {
                 Map<String, Object> config = new HashMap<>(adminConfig());
                 config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, b.address());
                 config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000);
@@ -648,7 +683,9 @@ public final class SandboxCluster implements AutoCloseable {
             p.setProperty("zookeeper.dir", zookeeperDir.toString());
         }
         p.setProperty("brokers", brokers.stream().map(b -> Integer.toString(b.id())).collect(Collectors.joining(",")));
-        for (SandboxBroker b : brokers) {
+        p.setProperty("controllers", controllers.stream().map(b -> Integer.toString(b.id()))
+                .collect(Collectors.joining(",")));
+        for (SandboxBroker b : nodes()) {
             String k = "broker." + b.id() + ".";
             p.setProperty(k + "host", b.host());
             p.setProperty(k + "port", Integer.toString(b.port()));
@@ -676,21 +713,30 @@ public final class SandboxCluster implements AutoCloseable {
             throw new SandboxException("cannot read " + file + ": " + e.getMessage(), e);
         }
         try {
-            List<SandboxBroker> brokers = new ArrayList<>();
-            for (String id : p.getProperty("brokers").split(",")) {
-                String k = "broker." + id + ".";
-                brokers.add(new SandboxBroker(Integer.parseInt(id), p.getProperty(k + "host"),
-                        Integer.parseInt(p.getProperty(k + "port")), p.getProperty(k + "rack"),
-                        Integer.parseInt(p.getProperty(k + "jmxPort")),
-                        Boolean.parseBoolean(p.getProperty(k + "controller")), Path.of(p.getProperty(k + "dir"))));
-            }
+            List<SandboxBroker> brokers = nodes(p, p.getProperty("brokers"));
+            List<SandboxBroker> controllers = nodes(p, p.getProperty("controllers", ""));
             String zkDir = p.getProperty("zookeeper.dir");
             return new SandboxCluster(baseDir, Mode.valueOf(p.getProperty("mode")), p.getProperty("kafkaVersion"),
                     List.of(p.getProperty("versions").split(",")), p.getProperty("name"),
-                    p.getProperty("zookeeper.connect"), zkDir == null ? null : Path.of(zkDir), brokers);
+                    p.getProperty("zookeeper.connect"), zkDir == null ? null : Path.of(zkDir), brokers, controllers);
         } catch (RuntimeException e) {
             throw new SandboxException(file + " is damaged: " + e.getMessage(), e);
         }
+    }
+
+    private static List<SandboxBroker> nodes(Properties p, String ids) {
+        List<SandboxBroker> out = new ArrayList<>();
+        for (String id : ids.split(",")) {
+            if (id.isBlank()) {
+                continue;
+            }
+            String k = "broker." + id + ".";
+            out.add(new SandboxBroker(Integer.parseInt(id), p.getProperty(k + "host"),
+                    Integer.parseInt(p.getProperty(k + "port")), p.getProperty(k + "rack"),
+                    Integer.parseInt(p.getProperty(k + "jmxPort")),
+                    Boolean.parseBoolean(p.getProperty(k + "controller")), Path.of(p.getProperty(k + "dir"))));
+        }
+        return out;
     }
 
     /** {@code <base>/bin/down}: stops the sandbox without Java (used by the watchdog). */
@@ -717,6 +763,12 @@ public final class SandboxCluster implements AutoCloseable {
         String dirs = brokers.stream().map(b -> HostLayout.quote(b.dir().toString())).collect(Collectors.joining(" "));
         s.append("for d in ").append(dirs).append("; do \"$d/bin/stop\"; done\n");
         s.append("wait_down ").append(STOP_TIMEOUT.toSeconds()).append(' ').append(dirs).append('\n');
+        if (!controllers.isEmpty()) {
+            String cs = controllers.stream().map(b -> HostLayout.quote(b.dir().toString()))
+                    .collect(Collectors.joining(" "));
+            s.append("for d in ").append(cs).append("; do \"$d/bin/stop\"; done\n");
+            s.append("wait_down ").append(STOP_TIMEOUT.toSeconds()).append(' ').append(cs).append('\n');
+        }
         if (zookeeperDir != null) {
             String zk = HostLayout.quote(zookeeperDir.toString());
             s.append(zk).append("/bin/stop\n");
@@ -761,6 +813,12 @@ public final class SandboxCluster implements AutoCloseable {
         y.append("  stop: ").append(yamlString(hostDir + "/bin/stop")).append('\n');
         y.append("  start: ").append(yamlString(hostDir + "/bin/start")).append('\n');
         y.append("  isRunning: ").append(yamlString(hostDir + "/bin/is-running")).append('\n');
+        if (!controllers.isEmpty()) {
+            y.append("# Dedicated controllers (not rolled by this plan; same scripts under ")
+                    .append(baseDir.resolve("controller-<id>")).append("): ")
+                    .append(controllers.stream().map(c -> c.id() + "@" + c.address()).collect(Collectors.joining(", ")))
+                    .append('\n');
+        }
         y.append("waves: [1, \"100%\"]\n");
         y.append("phases:\n");
         y.append("  - name: restart\n");

@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param brokerProperties extra {@code server.properties} entries for every broker (they override the sandbox's)
  * @param kafkaHome an existing Kafka installation (tarball layout) to use for {@code kafkaVersion} instead of
  *     resolving it; null = resolve. Its version must equal {@code kafkaVersion}
+ * @param controllers KRaft only: number of dedicated controller nodes (ids {@code 101..}); 0 (default) = combined
+ *     mode, where the first {@code min(3, brokers)} brokers are also the controllers
  */
 public record SandboxSpec(
         String kafkaVersion,
@@ -34,15 +36,17 @@ public record SandboxSpec(
         int heapMb,
         Path baseDir,
         Map<String, String> brokerProperties,
-        Path kafkaHome) {
+        Path kafkaHome,
+        int controllers) {
 
     /** How the cluster keeps its metadata. */
     public enum Mode {
         /** A ZooKeeper server (same classpath, {@code QuorumPeerMain}) plus N brokers. */
         ZOOKEEPER,
         /**
-         * KRaft, combined mode: the first {@code min(3, brokers)} nodes are broker and controller (the voters),
-         * any further node is a broker only.
+         * KRaft. Combined mode by default: the first {@code min(3, brokers)} nodes are broker and controller (the
+         * voters), any further node is a broker only; with {@link SandboxSpec#controllers()} &gt; 0, dedicated
+         * controller nodes and broker-only brokers.
          */
         KRAFT
     }
@@ -50,8 +54,8 @@ public record SandboxSpec(
     public SandboxSpec {
         Objects.requireNonNull(kafkaVersion, "kafkaVersion");
         Objects.requireNonNull(mode, "mode");
-        if (brokers < 1 || brokers > 200) {
-            throw new IllegalArgumentException("brokers must be between 1 and 200, got " + brokers);
+        if (brokers < 1) {
+            throw new IllegalArgumentException("brokers must be at least 1, got " + brokers);
         }
         if (racks < 0) {
             throw new IllegalArgumentException("racks must be >= 0, got " + racks);
@@ -61,6 +65,13 @@ public record SandboxSpec(
         }
         extraVersions = List.copyOf(extraVersions);
         brokerProperties = Collections.unmodifiableMap(new LinkedHashMap<>(brokerProperties));
+        if (controllers < 0 || controllers > 9 || (controllers > 0 && mode != Mode.KRAFT)) {
+            throw new IllegalArgumentException("controllers must be 0 (combined) or, in KRaft mode, 1 to 9; got "
+                    + controllers + " in " + mode + " mode");
+        }
+        if (brokers > 99) {
+            throw new IllegalArgumentException("at most 99 brokers, got " + brokers);
+        }
         if (mode == Mode.KRAFT && kafkaVersion.matches("[0-2]\\..*")) {
             throw new IllegalArgumentException("KRaft needs Kafka 3.3 or later, got " + kafkaVersion);
         }
@@ -90,6 +101,7 @@ public record SandboxSpec(
         private Path baseDir;
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
         private Path kafkaHome;
+        private int controllers;
 
         public Builder kafkaVersion(String v) {
             this.kafkaVersion = v;
@@ -146,10 +158,16 @@ public record SandboxSpec(
             return this;
         }
 
+        /** KRaft: dedicated controller nodes instead of combined mode. */
+        public Builder controllers(int n) {
+            this.controllers = n;
+            return this;
+        }
+
         /** @throws IllegalArgumentException when a value is out of range */
         public SandboxSpec build() {
             return new SandboxSpec(kafkaVersion, brokers, racks, mode, extraVersions, heapMb, baseDir,
-                    brokerProperties, kafkaHome);
+                    brokerProperties, kafkaHome, controllers);
         }
     }
 }

@@ -14,7 +14,7 @@ import java.util.OptionalLong;
  * @param bootstrapServers the brokers' listeners
  * @param zookeeperConnect null in KRaft
  * @param zookeeperPid pid of the ZooKeeper server when it runs
- * @param brokers one entry per broker
+ * @param brokers one entry per broker, then per dedicated KRaft controller
  */
 public record SandboxStatus(String name, Path baseDir, Mode mode, String bootstrapServers, String zookeeperConnect,
                             OptionalLong zookeeperPid, List<BrokerStatus> brokers) {

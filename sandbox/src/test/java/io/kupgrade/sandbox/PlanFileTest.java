@@ -19,7 +19,7 @@ class PlanFileTest {
         SandboxCluster cluster = new SandboxCluster(base, SandboxSpec.Mode.ZOOKEEPER, "3.8.1", List.of("3.8.1", "3.9.2"),
                 "sandbox-127-5-6", "127.5.6.10:2181", base.resolve("zookeeper"), List.of(
                 new SandboxBroker(1, "127.5.6.11", 9092, "r1", 9999, false, base.resolve("broker-1")),
-                new SandboxBroker(2, "127.5.6.12", 9092, "r2", 9999, false, base.resolve("broker-2"))));
+                new SandboxBroker(2, "127.5.6.12", 9092, "r2", 9999, false, base.resolve("broker-2"))), List.of());
 
         cluster.writePlan(tmp.resolve("plan.yaml"));
 
@@ -52,7 +52,7 @@ class PlanFileTest {
         Path base = Files.createDirectories(tmp.resolve("sb"));
         SandboxCluster cluster = new SandboxCluster(base, SandboxSpec.Mode.KRAFT, "4.0.2", List.of("4.0.2"),
                 "sandbox-127-5-6", null, null, List.of(
-                new SandboxBroker(1, "127.5.6.11", 9092, null, 9999, true, base.resolve("broker-1"))));
+                new SandboxBroker(1, "127.5.6.11", 9092, null, 9999, true, base.resolve("broker-1"))), List.of());
         cluster.writeState();
 
         SandboxCluster attached = Sandbox.attach(base);
