@@ -79,6 +79,9 @@ final class KafkaChecks {
             if ((newIbp != null || newLmf != null) && ibp != null && lmf != null) {
                 checkFormatAgainstProtocol(d, ibp, lmf, newLmf != null);
             }
+            if (d.version != null || newIbp != null) {
+                checkUnpinnedFormat(d, software, ibp, lmf);
+            }
             finalized = checkFinalize(d, software, finalized, zookeeperMode, phases);
         }
     }
@@ -232,6 +235,25 @@ final class KafkaChecks {
         } else if (KafkaVersions.compareProtocol(lmf.version(), ibp.version()) > 0) {
             problems.warn(at, path, LMF + " " + lmf.text() + " is above " + IBP + " " + ibp.text()
                     + " after phase '" + d.name + "'; raise the protocol first");
+        }
+    }
+
+    /**
+     * Reference §1a step 1: "If the cluster is older than 0.11.0, set LMF to the current Kafka version". Left
+     * unset, log.message.format.version defaults to the new binary's format, newer than a pinned pre-0.11
+     * protocol, and the broker refuses to start. A warning: server.properties may already pin it.
+     */
+    private void checkUnpinnedFormat(PhaseDraft d, KafkaVersion software, Pinned ibp, Pinned lmf) {
+        if (software == null || ibp == null || lmf != null) {
+            return;
+        }
+        int ibpFormat = KafkaVersions.recordFormat(ibp.version());
+        if (KafkaVersions.recordFormat(software) > ibpFormat) {
+            YamlNode at = d.version != null ? d.node.get("version") : ibp.node();
+            String path = d.path() + (d.version != null ? ".version" : ".set." + IBP);
+            problems.warn(at, path, LMF + " is not pinned: unless server.properties already sets it, Kafka "
+                    + software + " uses a newer message format than " + IBP + " " + ibp.text()
+                    + " allows and refuses to start; pin " + LMF + " to " + ibp.text() + " as well");
         }
     }
 

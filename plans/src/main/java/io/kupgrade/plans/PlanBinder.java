@@ -50,6 +50,7 @@ final class PlanBinder {
 
     /** Names used in journals, lock files and {@code --wave}/{@code --phase} options. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    private static final Pattern PROPERTY_NAME = Pattern.compile("[A-Za-z0-9._-]+");
     private static final Pattern PERCENT = Pattern.compile("(\\d+)%");
     private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._-]+):(\\d{1,5})");
 
@@ -107,7 +108,7 @@ final class PlanBinder {
         checkKeys(m, p, CLUSTER_KEYS);
         String name = name(m, "name", p, true);
         String bootstrap = bootstrapServers(m, p);
-        String commandConfig = singleLine(m, "commandConfig", p, false);
+        String commandConfig = localPath(singleLine(m, "commandConfig", p, false));
         Map<String, Secret> clientProperties = new LinkedHashMap<>();
         MapNode props = section(m, "clientProperties", p, false);
         if (props != null) {
@@ -204,6 +205,10 @@ final class PlanBinder {
             checkKeys(m, p, BROKER_KEYS);
             Integer id = integer(m, "id", p, true, 0, Integer.MAX_VALUE);
             String host = singleLine(m, "host", p, true);
+            if (host != null && host.chars().anyMatch(Character::isWhitespace)) {
+                problems.error(m.get("host"), join(p, "host"), "a host name cannot contain spaces: '" + host + "'");
+                host = null;
+            }
             String rack = singleLine(m, "rack", p, false);
             Integer jmxPort = integer(m, "jmxPort", p, false, 1, 65535);
             if (id != null) {
@@ -447,6 +452,11 @@ final class PlanBinder {
             if (setNode != null) {
                 for (Entry e : setNode.entries().values()) {
                     String path = join(p + ".set", e.key());
+                    if (!PROPERTY_NAME.matcher(e.key()).matches()) {
+                        problems.error(e, path, "'" + e.key() + "' is not a property name (letters, digits, '.', "
+                                + "'_', '-')");
+                        continue;
+                    }
                     String value = propertyValue(e, path);
                     if (value != null) {
                         set.put(e.key(), value);
@@ -463,6 +473,11 @@ final class PlanBinder {
                     String path = p + ".unset[" + j + "]";
                     String key = scalarText(u, path, false);
                     if (key == null) {
+                        continue;
+                    }
+                    if (!PROPERTY_NAME.matcher(key).matches()) {
+                        problems.error(u, path, "'" + key + "' is not a property name (letters, digits, '.', '_', "
+                                + "'-')");
                         continue;
                     }
                     if (unsetNodes.containsKey(key)) {
@@ -521,6 +536,12 @@ final class PlanBinder {
         }
         if (s.text().indexOf('\n') >= 0 || s.text().indexOf('\r') >= 0) {
             problems.error(v, path, "a property value cannot span several lines");
+            return null;
+        }
+        String lower = s.text().toLowerCase(java.util.Locale.ROOT);
+        if (s.type() == ScalarType.BOOL && !lower.equals("true") && !lower.equals("false")) {
+            problems.error(v, path, "'" + s.text() + "' is a YAML boolean, and Kafka reads only true and false: "
+                    + "write true or false, or quote the value if you mean the text");
             return null;
         }
         return s.text();
@@ -670,11 +691,15 @@ final class PlanBinder {
             }
             return null;
         }
-        if (!(n instanceof ScalarNode) || ((ScalarNode) n).type() != ScalarType.BOOL) {
-            problems.error(n, path, "expected true or false, got " + n.kind());
+        String t = n instanceof ScalarNode ? ((ScalarNode) n).text().toLowerCase(java.util.Locale.ROOT) : "";
+        // YAML 1.1 also reads yes/no/on/off as booleans; only true and false are unambiguous to every reader
+        if (!(n instanceof ScalarNode) || ((ScalarNode) n).type() != ScalarType.BOOL
+                || !(t.equals("true") || t.equals("false"))) {
+            problems.error(n, path, "expected true or false, got " + (n instanceof ScalarNode
+                    && ((ScalarNode) n).type() == ScalarType.BOOL ? "'" + ((ScalarNode) n).text() + "'" : n.kind()));
             return null;
         }
-        return Boolean.parseBoolean(((ScalarNode) n).text().toLowerCase(java.util.Locale.ROOT));
+        return t.equals("true");
     }
 
     private Duration duration(MapNode m, String key, String p, boolean required, boolean zeroAllowed) {
@@ -706,6 +731,18 @@ final class PlanBinder {
             problems.error(n, path, e.getMessage());
             return null;
         }
+    }
+
+    /** A file kupgrade itself reads: {@code ~/} is the home directory, a relative path is the plan's. */
+    private String localPath(String path) {
+        if (path == null) {
+            return null;
+        }
+        if (path.startsWith("~/")) {
+            return Path.of(System.getProperty("user.home")).resolve(path.substring(2)).toString();
+        }
+        Path p = Path.of(path);
+        return p.isAbsolute() || baseDir == null ? path : baseDir.resolve(p).normalize().toString();
     }
 
     private static boolean isNull(YamlNode n) {

@@ -123,12 +123,24 @@ final class Secrets {
                 }
                 return value.endsWith("\n") ? value.substring(0, value.length() - 1) : value;
             } catch (IOException | RuntimeException e) {
-                // never the content: only which file and why (the exception's class names the reason)
+                // never the content: only which file and why
                 failures.add(new PlanProblem(file, line, column, path, "cannot read secret file " + p + " ("
-                        + e.getClass().getSimpleName().replace("Exception", "").replace("NoSuchFile", "no such file")
-                        + ")"));
+                        + reason(e) + ")"));
                 return null;
             }
+        }
+
+        private static String reason(Exception e) {
+            if (e instanceof java.nio.file.NoSuchFileException) {
+                return "no such file";
+            }
+            if (e instanceof java.nio.file.AccessDeniedException) {
+                return "permission denied";
+            }
+            if (e instanceof java.nio.charset.MalformedInputException) {
+                return "not UTF-8 text";
+            }
+            return e.getClass().getSimpleName();
         }
 
         private Path resolve(String name) {

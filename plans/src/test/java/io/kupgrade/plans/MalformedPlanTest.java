@@ -363,4 +363,22 @@ class MalformedPlanTest {
         assertOnlyProblem("zookeeper-mode-to-kafka-4", 14, 14, "phases[0].version",
                 "Kafka 4.1.1 runs only in KRaft mode, but cluster.zookeeper is set: migrate the cluster to KRaft on 3.9 first");
     }
+
+    @Test
+    void rejectsYamlBooleanWordAsPropertyValue() {
+        assertOnlyProblem("yaml-boolean-word-as-property-value", 13, 34, "phases[0].set.auto.create.topics.enable",
+                "'no' is a YAML boolean, and Kafka reads only true and false: write true or false, or quote the value if you mean the text");
+    }
+
+    @Test
+    void rejectsPropertyNameWithSpace() {
+        assertOnlyProblem("property-name-with-space", 13, 7, "phases[0].set.num io threads",
+                "'num io threads' is not a property name (letters, digits, '.', '_', '-')");
+    }
+
+    @Test
+    void rejectsHostWithSpace() {
+        assertOnlyProblem("host-with-space", 11, 19, "brokers[0].host",
+                "a host name cannot contain spaces: 'kafka 1.example'");
+    }
 }

@@ -251,4 +251,35 @@ class PlanParserTest {
 
         assertEquals(dir.resolve("nope.yaml") + ": cannot read the plan: no such file", e.getMessage());
     }
+
+    @Test
+    void pinningOnlyAnOldProtocolWarnsThatTheMessageFormatIsNotPinned() {
+        Plan plan = parse(MINIMAL.replace("  bootstrapServers: localhost:9092\n",
+                "  bootstrapServers: localhost:9092\n  zookeeper: localhost:2181\n") + """
+                    version: 2.0.1
+                    set: {inter.broker.protocol.version: "0.10.2"}
+                """);
+
+        assertEquals(List.of("plan.yaml:13:14: phases[0].version: log.message.format.version is not pinned: unless "
+                + "server.properties already sets it, Kafka 2.0.1 uses a newer message format than "
+                + "inter.broker.protocol.version 0.10.2 allows and refuses to start; pin log.message.format.version "
+                + "to 0.10.2 as well"), plan.warnings().stream().map(PlanProblem::toString).toList());
+    }
+
+    @Test
+    void yesIsNotABooleanForPointOfNoReturn() {
+        PlanException e = assertThrows(PlanException.class, () -> parse(MINIMAL + "    pointOfNoReturn: yes\n"));
+
+        assertEquals("plan.yaml:12:22: phases[0].pointOfNoReturn: expected true or false, got 'yes'",
+                e.getMessage());
+    }
+
+    @Test
+    void relativeCommandConfigIsThePlanDirectorys(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("plan.yaml");
+        Files.writeString(file, MINIMAL.replace("  bootstrapServers: localhost:9092\n",
+                "  bootstrapServers: localhost:9092\n  commandConfig: admin.properties\n"));
+
+        assertEquals(dir.resolve("admin.properties").toString(), PlanParser.parse(file).cluster().commandConfig());
+    }
 }

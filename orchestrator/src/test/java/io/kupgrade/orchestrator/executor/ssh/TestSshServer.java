@@ -1,0 +1,202 @@
+package io.kupgrade.orchestrator.executor.ssh;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PublicKey;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyEncryptionContext;
+import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
+import org.apache.sshd.common.file.nativefs.NativeFileSystemFactory;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.server.Environment;
+import org.apache.sshd.server.ExitCallback;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.command.Command;
+import org.apache.sshd.sftp.server.SftpSubsystemFactory;
+
+/**
+ * A real SSH server on loopback for the executor tests (Apache MINA SSHD): its own host key, public-key
+ * authentication of one client key, commands really run as {@code /bin/sh -c <command>} (as OpenSSH runs
+ * them through the login shell), and SFTP on the real file system.
+ */
+final class TestSshServer implements AutoCloseable {
+    final KeyPair hostKey = newKeyPair();
+    final KeyPair clientKey = newKeyPair();
+    final AtomicInteger commandsStarted = new AtomicInteger();
+    /** Sessions that logged in (the authenticator is asked twice per login: key query, then signature). */
+    final java.util.Set<Object> loggedIn = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private SshServer server;
+    private int port;
+
+    TestSshServer start() throws IOException {
+        server = SshServer.setUpDefaultServer();
+        server.setHost("127.0.0.1");
+        server.setPort(port);
+        server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
+        server.setPublickeyAuthenticator((user, key, session) -> {
+            boolean ok = KeyUtils.compareKeys(key, clientKey.getPublic());
+            if (ok) {
+                loggedIn.add(session);
+            }
+            return ok;
+        });
+        server.setCommandFactory((channel, command) -> {
+            commandsStarted.incrementAndGet();
+            return new ShellCommand(command);
+        });
+        server.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
+        server.setFileSystemFactory(NativeFileSystemFactory.INSTANCE);
+        server.start();
+        port = server.getPort();
+        return this;
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** Stops the server (open connections drop); {@link #start()} again listens on the same port. */
+    void stop() throws IOException {
+        server.stop(true);
+    }
+
+    /** Drops every open connection at once, as a network failure or a killed sshd would. */
+    void dropConnections() {
+        server.getActiveSessions().forEach(s -> s.close(true));
+    }
+
+    int openConnections() {
+        return server.getActiveSessions().size();
+    }
+
+    /** A known_hosts line for this server, as ssh-keyscan would print it. */
+    String knownHostsLine() {
+        return "[127.0.0.1]:" + port + " " + PublicKeyEntry.toString(hostKey.getPublic());
+    }
+
+    static String knownHostsLine(int port, PublicKey key) {
+        return "[127.0.0.1]:" + port + " " + PublicKeyEntry.toString(key);
+    }
+
+    /** Writes the client's private key in OpenSSH format, encrypted when a passphrase is given. */
+    Path writeClientKey(Path file, String passphrase) throws IOException, GeneralSecurityException {
+        OpenSSHKeyEncryptionContext encryption = null;
+        if (passphrase != null) {
+            encryption = new OpenSSHKeyEncryptionContext();
+            encryption.setPassword(passphrase);
+            encryption.setCipherName("AES");
+            encryption.setCipherMode("CTR");
+            encryption.setCipherType("256");
+        }
+        try (OutputStream out = Files.newOutputStream(file)) {
+            new OpenSSHKeyPairResourceWriter().writePrivateKey(clientKey, "test", encryption, out);
+        }
+        return file;
+    }
+
+    static KeyPair newKeyPair() {
+        try {
+            KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
+            gen.initialize(256);
+            return gen.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (server != null) {
+            server.stop(true);
+        }
+    }
+
+    /** Runs the command string with /bin/sh -c, wiring its streams to the channel. */
+    private static final class ShellCommand implements Command {
+        private final String command;
+        private OutputStream out;
+        private OutputStream err;
+        private ExitCallback exit;
+        private Process process;
+
+        ShellCommand(String command) {
+            this.command = command;
+        }
+
+        @Override
+        public void setInputStream(InputStream in) {
+            // commands get no input
+        }
+
+        @Override
+        public void setOutputStream(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void setErrorStream(OutputStream err) {
+            this.err = err;
+        }
+
+        @Override
+        public void setExitCallback(ExitCallback callback) {
+            this.exit = callback;
+        }
+
+        @Override
+        public void start(ChannelSession channel, Environment env) throws IOException {
+            process = new ProcessBuilder("/bin/sh", "-c", command)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            Thread o = pump(process.getInputStream(), out);
+            Thread e = pump(process.getErrorStream(), err);
+            Thread waiter = new Thread(() -> {
+                try {
+                    int code = process.waitFor();
+                    o.join();
+                    e.join();
+                    exit.onExit(code);
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "test-sshd-wait");
+            waiter.setDaemon(true);
+            waiter.start();
+        }
+
+        private static Thread pump(InputStream from, OutputStream to) {
+            Thread t = new Thread(() -> {
+                byte[] buf = new byte[8192];
+                int n;
+                try {
+                    while ((n = from.read(buf)) > 0) {
+                        to.write(buf, 0, n);
+                        to.flush();
+                    }
+                } catch (IOException ignored) {
+                    // channel gone
+                }
+            }, "test-sshd-pump");
+            t.setDaemon(true);
+            t.start();
+            return t;
+        }
+
+        @Override
+        public void destroy(ChannelSession channel) {
+            if (process != null && process.isAlive()) {
+                process.descendants().forEach(ProcessHandle::destroy);
+                process.destroy();
+            }
+        }
+    }
+}
