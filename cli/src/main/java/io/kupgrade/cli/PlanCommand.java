@@ -5,7 +5,9 @@ import io.kupgrade.orchestrator.apply.PlanPreview;
 import io.kupgrade.orchestrator.apply.PreviewService;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -49,6 +51,10 @@ final class PlanCommand implements Callable<Integer> {
         return ExitCode.OK.code();
     }
 
+    static String human(long seconds) {
+        return seconds % 3600 == 0 ? seconds / 3600 + "h" : seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
+    }
+
     static void render(PrintWriter out, PlanPreview p) {
         out.printf("plan     %s%n", p.planFile());
         out.printf("sha256   %s%n", p.sha256());
@@ -72,27 +78,28 @@ final class PlanCommand implements Callable<Integer> {
                 String brokers = w.brokers().stream().map(b -> b.id() + " " + b.host()
                         + (b.rack() == null ? "" : " [" + b.rack() + "]") + (b.activeController() ? " (controller)" : ""))
                         .collect(Collectors.joining(", "));
-                out.printf("    %-10s%s %s%n", w.name(), w.soakSeconds() > 0 ? " soak " + w.soakSeconds() + "s," : "",
-                        brokers);
+                out.printf("    %-10s %s%s%n", w.name(), brokers, w.soakSeconds() > 0 ? " (soak " + human(w.soakSeconds()) + ")" : "");
             }
             if (!ph.configDiffs().isEmpty()) {
                 out.println("  config changes");
+                // brokers with the same change (the usual case) are listed once
+                Map<String, List<Integer>> same = new LinkedHashMap<>();
                 for (PlanPreview.BrokerConfigDiff d : ph.configDiffs()) {
-                    out.printf("    broker %d  %s%n", d.brokerId(), d.file());
+                    StringBuilder key = new StringBuilder("  ").append(d.file());
                     for (DryRun.ConfigChange c : d.changes()) {
-                        out.printf("      %s: %s -> %s%n", c.key(), !c.oldKnown() ? "?" : c.oldValue() == null
-                                ? "(absent)" : c.oldValue(), c.newValue() == null ? "(removed)" : c.newValue());
+                        key.append(String.format("%n      %s: %s -> %s", c.key(), !c.oldKnown() ? "?"
+                                : c.oldValue() == null ? "(absent)" : c.oldValue(),
+                                c.newValue() == null ? "(removed)" : c.newValue()));
                     }
+                    same.computeIfAbsent(key.toString(), k -> new ArrayList<>()).add(d.brokerId());
                 }
+                same.forEach((text, ids) -> out.printf("    broker%s %s%s%n", ids.size() == 1 ? "" : "s",
+                        ids.stream().map(String::valueOf).collect(Collectors.joining(", ")), text));
             }
             out.println("  every broker");
             for (PlanPreview.StepPreview s : ph.brokerSteps()) {
                 out.printf("    %-18s %s%s%n", s.step(), s.description(), s.gates().isEmpty() ? ""
                         : "  [gates: " + String.join(", ", s.gates()) + "]");
-            }
-            if (ph.finalizeMetadataVersion() != null) {
-                out.printf("  then finalize metadata.version to %s (refused while any node runs an older version)%n",
-                        ph.finalizeMetadataVersion());
             }
         }
         out.println();

@@ -66,10 +66,18 @@ final class ProgressPrinter implements ProgressEvent.Listener {
             default -> "";
         };
         b.append(mark);
-        if (e.step() != null && !"run".equals(e.step())) {
-            b.append(e.step()).append(": ");
+        String message = e.message() == null ? "" : e.message();
+        if (e.type() == ProgressEvent.Type.STEP_STARTED && e.step() != null) {
+            // the engine's start message repeats "phase/wave broker N: step"; the line already says it
+            int at = message.indexOf(e.step());
+            if (at >= 0) {
+                message = message.substring(at + e.step().length()).replaceFirst("^: ", "");
+            }
         }
-        b.append(e.message());
+        if (e.step() != null && !"run".equals(e.step())) {
+            b.append(e.step()).append(message.isEmpty() ? "" : ": ");
+        }
+        b.append(message);
         if (e.type() == ProgressEvent.Type.STEP_SUCCEEDED && e.stepElapsed() != null) {
             b.append(String.format(Locale.ROOT, " (%.1f s)", e.stepElapsed().toMillis() / 1000.0));
         }
