@@ -87,7 +87,7 @@ class CliSandboxIT {
                 canary.out());
 
         Cli status = Cli.run("status", "-o", "json", "--state-dir", state.toString(), plan.toString());
-        assertTrue(status.out().contains("\"planDone\" : false"), status.out());
+        assertTrue(status.out().contains("\"planDone\" : false"), status.out() + status.err());
 
         Cli rest = Cli.run("apply", "--state-dir", state.toString(), plan.toString());
         assertEquals(0, rest.exitCode(), rest.out() + rest.err());
