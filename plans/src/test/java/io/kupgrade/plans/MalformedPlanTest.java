@@ -381,4 +381,16 @@ class MalformedPlanTest {
         assertOnlyProblem("host-with-space", 11, 19, "brokers[0].host",
                 "a host name cannot contain spaces: 'kafka 1.example'");
     }
+
+    @Test
+    void rejectsUnterminatedQuote() {
+        assertOnlyProblem("unterminated-quote", 13, 1, "",
+                "YAML syntax error: found unexpected end of stream (while scanning a quoted scalar started on line 12, column 14)");
+    }
+
+    @Test
+    void rejectsTabIndentation() {
+        assertOnlyProblem("tab-indentation", 12, 1, "",
+                "YAML syntax error: a tab character; YAML indentation must use spaces");
+    }
 }
