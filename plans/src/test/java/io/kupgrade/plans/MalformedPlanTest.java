@@ -299,7 +299,7 @@ class MalformedPlanTest {
     @Test
     void rejectsYamlSyntaxError() {
         assertOnlyProblem("yaml-syntax-error", 12, 4, "",
-                "YAML syntax error: expected <block end>, but found '<block mapping start>' (while parsing a block collection)");
+                "YAML syntax error: expected <block end>, but found '<block mapping start>' (while parsing a block collection started on line 11, column 3)");
     }
 
     // Kafka-aware rules
