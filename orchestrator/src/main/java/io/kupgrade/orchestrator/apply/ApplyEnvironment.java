@@ -3,11 +3,10 @@ package io.kupgrade.orchestrator.apply;
 import io.kupgrade.gates.AdminClusterReader;
 import io.kupgrade.orchestrator.engine.RollRunner;
 import io.kupgrade.orchestrator.executor.HostExecutor;
-import io.kupgrade.orchestrator.executor.local.LocalExecutor;
+import io.kupgrade.orchestrator.executor.HostExecutors;
 import io.kupgrade.plans.ClusterSpec;
 import io.kupgrade.plans.Plan;
 import java.time.Clock;
-import java.util.Locale;
 import java.util.function.Function;
 
 /**
@@ -23,23 +22,8 @@ public record ApplyEnvironment(Function<Plan, HostExecutor> executors,
 
     /** Real hosts (local or SSH, as the plan says), a real Admin client, the system clock. */
     public static ApplyEnvironment standard() {
-        return new ApplyEnvironment(ApplyEnvironment::executorFor, AdminClusterReader::create, Clock.systemUTC(),
+        return new ApplyEnvironment(HostExecutors::forPlan, AdminClusterReader::create, Clock.systemUTC(),
                 d -> Thread.sleep(d.toMillis()));
     }
 
-    /**
-     * The executor the plan's {@code access.executor} names.
-     *
-     * @throws IllegalArgumentException for an executor kupgrade does not have
-     */
-    public static HostExecutor executorFor(Plan plan) {
-        String kind = plan.access() == null || plan.access().executor() == null ? "ssh"
-                : plan.access().executor().toLowerCase(Locale.ROOT);
-        return switch (kind) {
-            case "local" -> new LocalExecutor();
-            case "ssh" -> SshExecutors.create(plan);
-            default -> throw new IllegalArgumentException("access.executor: unknown executor '" + kind
-                    + "' (local, ssh)");
-        };
-    }
 }
