@@ -15,16 +15,19 @@ final class Suggestions {
      */
     static Optional<String> closest(String given, Collection<String> known) {
         String g = given.toLowerCase(Locale.ROOT);
+        int allowed = Math.min(3, Math.max(1, given.length() / 3));
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String k : known) {
+            if (Math.abs(k.length() - given.length()) > allowed) {
+                continue; // the distance is at least the difference in length
+            }
             int d = distance(g, k.toLowerCase(Locale.ROOT));
             if (d < bestDistance) {
                 best = k;
                 bestDistance = d;
             }
         }
-        int allowed = Math.min(3, Math.max(1, given.length() / 3));
         return best != null && bestDistance <= allowed ? Optional.of(best) : Optional.empty();
     }
 
