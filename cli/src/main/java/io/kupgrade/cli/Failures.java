@@ -17,6 +17,10 @@ final class Failures {
             err.println("kupgrade: no such file: " + nsf.getFile());
             return ExitCode.INVALID_INPUT;
         }
+        if (ex instanceof io.kupgrade.sandbox.SandboxException se) {
+            err.println("kupgrade: sandbox: " + se.getMessage());
+            return ExitCode.FAILED;
+        }
         err.println("kupgrade: internal error: " + ex);
         return ExitCode.INTERNAL_ERROR;
     }

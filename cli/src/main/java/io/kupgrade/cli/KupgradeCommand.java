@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 + " 4 failed, 5 unhealthy, 6 locked, 7 unreachable, 130 interrupted)."},
         subcommands = {
             CheckCommand.class,
+            SandboxCommand.class,
             CommandLine.HelpCommand.class,
             AutoComplete.GenerateCompletion.class
         })

@@ -1,5 +1,6 @@
 package io.kupgrade.gates;
 
+import io.kupgrade.plans.BrokerSpec;
 import io.kupgrade.plans.ClusterSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,8 @@ public final class HealthCheck implements AutoCloseable {
     private final ConfigReader configs;
     private final ClientSoftwareProbe clients;
     private final List<AutoCloseable> owned;
+    private ZooKeeperInspector zooKeeper;
+    private List<Gate> defaultExtraGates = List.of();
 
     /**
      * @param configs where topic/broker configs for lint come from; null to lint the snapshot only
@@ -47,9 +50,66 @@ public final class HealthCheck implements AutoCloseable {
         return of(AdminClusterReader.create(cluster));
     }
 
+    /**
+     * A check of the plan's cluster: Admin API, plus JMX for the brokers with a {@code jmxPort} (BrokerState
+     * RUNNING per broker, connected client versions for lint), plus the ZooKeeper ensemble when the plan names
+     * ZooKeeper.
+     *
+     * @throws io.kupgrade.plans.PlanException when the command config file cannot be read
+     */
+    public static HealthCheck create(ClusterSpec cluster, List<BrokerSpec> brokers) {
+        AdminClusterReader admin = AdminClusterReader.create(cluster);
+        JmxMetricsReader jmx = JmxMetricsReader.forBrokers(brokers);
+        HealthCheck check;
+        if (jmx.brokerIds().isEmpty()) {
+            jmx.close();
+            check = new HealthCheck(admin, admin, null);
+        } else {
+            check = new HealthCheck(new JmxClusterReader(admin, jmx), admin, jmx);
+            check.defaultExtraGates = jmx.brokerIds().stream().sorted().map(JmxGates::brokerRunning).toList();
+        }
+        admin.zooKeeper().ifPresent(check::withZooKeeperEnsemble);
+        return check;
+    }
+
     /** A check over an Admin reader, which also supplies the configs lint needs. */
     public static HealthCheck of(AdminClusterReader reader) {
-        return new HealthCheck(reader, reader, null);
+        HealthCheck check = new HealthCheck(reader, reader, null);
+        reader.zooKeeper().ifPresent(check::withZooKeeperEnsemble);
+        return check;
+    }
+
+    /**
+     * Also checks the ZooKeeper ensemble ({@code srvr}/{@code mntr}): every server serving, and on the leader
+     * all followers synced when {@code mntr} is allowed. The inspector is not closed by this check.
+     */
+    public HealthCheck withZooKeeperEnsemble(ZooKeeperInspector inspector) {
+        this.zooKeeper = inspector;
+        return this;
+    }
+
+    /** The ensemble gate result from {@code srvr}/{@code mntr} answers (reference §1d). */
+    static GateResult ensembleResult(List<ZooKeeperInspector.ServerStatus> servers) {
+        String name = "zooKeeperEnsemble";
+        List<String> problems = new ArrayList<>();
+        List<String> modes = new ArrayList<>();
+        for (ZooKeeperInspector.ServerStatus server : servers) {
+            if (!server.serving()) {
+                problems.add(server.server() + " not serving (" + server.error().orElse("no answer") + ")");
+                continue;
+            }
+            modes.add(server.server() + " " + server.mode().get());
+            if (server.mode().get().equals("leader") && server.syncedFollowers().isPresent()
+                    && server.syncedFollowers().getAsLong() < servers.size() - 1) {
+                problems.add("leader " + server.server() + " has " + server.syncedFollowers().getAsLong() + " of "
+                        + (servers.size() - 1) + " followers synced");
+            }
+        }
+        Map<String, Object> evidence = Map.of("servers", modes, "problems", problems);
+        return problems.isEmpty()
+                ? GateResult.pass(name, servers.size() + " ZooKeeper servers serving: " + String.join(", ", modes),
+                        evidence)
+                : GateResult.fail(name, String.join("; ", problems), evidence);
     }
 
     /**
@@ -83,8 +143,12 @@ public final class HealthCheck implements AutoCloseable {
                     "cluster not readable: " + e.getMessage(), Map.of())), List.of(), List.of());
         }
         List<Gate> gates = new ArrayList<>(Gates.clusterHealthy(options.expectedBrokers()));
+        gates.addAll(defaultExtraGates);
         gates.addAll(options.extraGates());
-        List<GateResult> results = Gates.evaluateAll(gates, snapshot);
+        List<GateResult> results = new ArrayList<>(Gates.evaluateAll(gates, snapshot));
+        if (zooKeeper != null) {
+            results.add(ensembleResult(zooKeeper.ensemble()));
+        }
 
         List<String> notes = new ArrayList<>(snapshot.notes());
         Map<String, Map<String, String>> topicConfigs = Map.of();

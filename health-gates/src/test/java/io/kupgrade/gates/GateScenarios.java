@@ -146,6 +146,31 @@ abstract class GateScenarios {
     }
 
     @Test
+    @Order(5)
+    void shouldNotTakeACrashedBrokersLingeringRegistrationForARejoin() throws Exception {
+        ProcessHandle broker3 = ProcessHandle.of(cluster.processIds().get("broker-3")).orElseThrow();
+        broker3.destroyForcibly(); // a crash: no controlled shutdown, the registration outlives the process
+        broker3.onExit().get(30, TimeUnit.SECONDS);
+        ClusterSnapshot afterExit = reader().read();
+        Thread.sleep(1_000);
+        ClusterSnapshot later = reader().read();
+        System.err.printf("[gates-it] after a crash of broker 3: registered=%s/%s epoch=%s lastFetch=%s/%s%n",
+                afterExit.registered(3), later.registered(3), later.brokerEpoch(3),
+                afterExit.lastMetadataFetchMs(3), later.lastMetadataFetchMs(3));
+
+        assertTrue(Gates.brokerRegistered(3).evaluate(afterExit).passed(), "the trap: still listed after exit");
+        GateResult rejoined = Gates.brokerRejoined(3, afterExit).evaluate(later);
+        assertFalse(rejoined.passed(), rejoined.reason());
+
+        cluster.startBroker(3);
+        List<Gate> back = new ArrayList<>(Gates.brokerCaughtUp(3));
+        back.add(Gates.brokerRejoined(3, afterExit));
+        back.addAll(Gates.clusterHealthy(ALL));
+        WaitResult result = await("broker 3 to rejoin after a crash", back);
+        assertTrue(result.passed(), () -> result.failing() + " / " + progress);
+    }
+
+    @Test
     @Order(3)
     void shouldReportRf1AndMinIsrEqualToRfTopicsInLint() throws Exception {
         createTopics(topic("single", 2, 1, 1), topic("tight", 2, 2, 2));

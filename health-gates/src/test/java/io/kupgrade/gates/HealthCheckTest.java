@@ -71,4 +71,21 @@ class HealthCheckTest {
         assertEquals(GateWaiter.CLUSTER_READ, report.gates().get(0).gate());
         assertTrue(report.gates().get(0).reason().contains("Timed out"));
     }
+
+    @Test
+    void shouldFailEnsembleWhenAServerDoesNotServeOrFollowersLag() {
+        ZooKeeperInspector.ServerStatus leader = new ZooKeeperInspector.ServerStatus("zk1:2181",
+                java.util.Optional.of("leader"), java.util.OptionalLong.of(1), java.util.Optional.empty());
+        ZooKeeperInspector.ServerStatus follower = new ZooKeeperInspector.ServerStatus("zk2:2181",
+                java.util.Optional.of("follower"), java.util.OptionalLong.empty(), java.util.Optional.empty());
+        ZooKeeperInspector.ServerStatus down = new ZooKeeperInspector.ServerStatus("zk3:2181",
+                java.util.Optional.empty(), java.util.OptionalLong.empty(),
+                java.util.Optional.of("java.net.ConnectException: Connection refused"));
+
+        GateResult result = HealthCheck.ensembleResult(List.of(leader, follower, down));
+
+        assertFalse(result.passed());
+        assertEquals("leader zk1:2181 has 1 of 2 followers synced; zk3:2181 not serving"
+                + " (java.net.ConnectException: Connection refused)", result.reason());
+    }
 }

@@ -34,7 +34,7 @@ class ZooKeeperModeGatesIT extends GateScenarios {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void shouldReadControllerAndEnsembleFromZooKeeper() {
         try (ZooKeeperInspector zk = new ZooKeeperInspector(cluster.zookeeperConnect(), Duration.ofSeconds(5))) {
             assertTrue(Set.of(1, 2, 3).contains(zk.controller().orElse(-1)));
@@ -43,5 +43,8 @@ class ZooKeeperModeGatesIT extends GateScenarios {
             assertEquals(1, ensemble.size());
             assertEquals("standalone", ensemble.get(0).mode().orElse(ensemble.get(0).error().orElse("?")));
         }
+        GateResult ensembleGate = HealthCheck.of(reader()).run().gates().stream()
+                .filter(g -> g.gate().equals("zooKeeperEnsemble")).findFirst().orElseThrow();
+        assertTrue(ensembleGate.passed(), ensembleGate.reason());
     }
 }
