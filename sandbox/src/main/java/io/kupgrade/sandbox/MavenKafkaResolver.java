@@ -13,11 +13,13 @@ import org.eclipse.aether.collection.CollectRequest;
 import org.eclipse.aether.graph.Dependency;
 import org.eclipse.aether.graph.Exclusion;
 import org.eclipse.aether.repository.RemoteRepository;
+import org.eclipse.aether.resolution.ArtifactDescriptorException;
 import org.eclipse.aether.resolution.ArtifactResult;
 import org.eclipse.aether.resolution.DependencyRequest;
 import org.eclipse.aether.resolution.DependencyResolutionException;
 import org.eclipse.aether.supplier.RepositorySystemSupplier;
 import org.eclipse.aether.supplier.SessionBuilderSupplier;
+import org.eclipse.aether.transfer.ArtifactNotFoundException;
 import org.eclipse.aether.util.filter.DependencyFilterUtils;
 
 /**
@@ -90,9 +92,32 @@ final class MavenKafkaResolver {
                 versions.putIfAbsent(a.getGroupId() + ":" + a.getArtifactId(), a.getVersion());
             }
         } catch (DependencyResolutionException e) {
+            if (notFound(e, "org.apache.kafka:kafka_2.13:jar:" + version)
+                    || notFound(e, "org.apache.kafka:kafka_2.13:pom:" + version)) {
+                throw new SandboxException("Kafka " + version + " is not published on Maven Central (no "
+                        + "org.apache.kafka:kafka_2.13:" + version + "); versions: "
+                        + "https://repo.maven.apache.org/maven2/org/apache/kafka/kafka_2.13/", e);
+            }
+            String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
             throw new SandboxException("cannot resolve Kafka " + version + " from Maven Central (" + CENTRAL
-                    + ", local repository " + localRepository() + "): " + e.getMessage(), e);
+                    + ", local repository " + localRepository() + "): " + reason, e);
         }
+    }
+
+    /** True when the cause chain says {@code coords} does not exist in the repository. */
+    private static boolean notFound(Throwable e, String coords) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if ((t instanceof ArtifactNotFoundException || t instanceof ArtifactDescriptorException)
+                    && String.valueOf(t.getMessage()).contains(coords)) {
+                return true;
+            }
+            for (Throwable s : t.getSuppressed()) {
+                if (notFound(s, coords)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static Dependency dependency(String coords) {

