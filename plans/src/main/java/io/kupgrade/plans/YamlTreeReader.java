@@ -125,9 +125,17 @@ final class YamlTreeReader {
             MarkedYAMLException yaml = (MarkedYAMLException) cause;
             Mark mark = yaml.getProblemMark() != null ? yaml.getProblemMark() : yaml.getContextMark();
             String problem = yaml.getProblem() != null ? yaml.getProblem() : yaml.getContext();
-            String context = yaml.getContext() != null && yaml.getProblem() != null ? " (" + yaml.getContext() + ")" : "";
+            Mark contextMark = yaml.getContextMark();
+            String where = contextMark != null && mark != null && contextMark.getLine() != mark.getLine()
+                    ? " started on line " + (contextMark.getLine() + 1) + ", column " + (contextMark.getColumn() + 1)
+                    : "";
+            String context = yaml.getContext() != null && yaml.getProblem() != null
+                    ? " (" + yaml.getContext() + where + ")" : "";
+            String message = problem != null && problem.contains("\\t(TAB)")
+                    ? "a tab character; YAML indentation must use spaces"
+                    : oneLine(problem + context);
             problems.error(mark == null ? 0 : mark.getLine() + 1, mark == null ? 0 : mark.getColumn() + 1, "",
-                    "YAML syntax error: " + oneLine(problem + context));
+                    "YAML syntax error: " + message);
             return;
         }
         JsonLocation at = e.getLocation();

@@ -299,7 +299,7 @@ class MalformedPlanTest {
     @Test
     void rejectsYamlSyntaxError() {
         assertOnlyProblem("yaml-syntax-error", 12, 4, "",
-                "YAML syntax error: expected <block end>, but found '<block mapping start>' (while parsing a block collection)");
+                "YAML syntax error: expected <block end>, but found '<block mapping start>' (while parsing a block collection started on line 11, column 3)");
     }
 
     // Kafka-aware rules
@@ -380,5 +380,17 @@ class MalformedPlanTest {
     void rejectsHostWithSpace() {
         assertOnlyProblem("host-with-space", 11, 19, "brokers[0].host",
                 "a host name cannot contain spaces: 'kafka 1.example'");
+    }
+
+    @Test
+    void rejectsUnterminatedQuote() {
+        assertOnlyProblem("unterminated-quote", 13, 1, "",
+                "YAML syntax error: found unexpected end of stream (while scanning a quoted scalar started on line 12, column 14)");
+    }
+
+    @Test
+    void rejectsTabIndentation() {
+        assertOnlyProblem("tab-indentation", 12, 1, "",
+                "YAML syntax error: a tab character; YAML indentation must use spaces");
     }
 }
