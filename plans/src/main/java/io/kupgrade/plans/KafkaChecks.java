@@ -79,7 +79,7 @@ final class KafkaChecks {
             if ((newIbp != null || newLmf != null) && ibp != null && lmf != null) {
                 checkFormatAgainstProtocol(d, ibp, lmf, newLmf != null);
             }
-            if (d.version != null || newIbp != null) {
+            if (zookeeperMode && (d.version != null || newIbp != null)) {
                 checkUnpinnedFormat(d, software, ibp, lmf);
             }
             finalized = checkFinalize(d, software, finalized, zookeeperMode, phases);

@@ -124,6 +124,11 @@ public final class KafkaVersions {
         return c != 0 ? c : Integer.compare(effectiveIv(a), effectiveIv(b));
     }
 
+    /** {@link #compareProtocol(KafkaVersion, KafkaVersion)} for strings; throws IllegalArgumentException. */
+    public static int compareProtocol(String a, String b) {
+        return compareProtocol(parse(a), parse(b));
+    }
+
     private static int effectiveIv(KafkaVersion v) {
         if (v.hasIv()) {
             return v.iv();

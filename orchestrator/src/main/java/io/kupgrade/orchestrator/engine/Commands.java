@@ -7,11 +7,11 @@ public final class Commands {
     private Commands() {
     }
 
-    /** Replaces {@code {broker.id}} and {@code {host}}. */
+    /** Replaces {@code {broker.id}} and {@code {host}} ({@link io.kupgrade.plans.Placeholders}). */
     public static String render(String template, BrokerSpec broker) {
         if (template == null) {
             return null;
         }
-        return template.replace("{broker.id}", Integer.toString(broker.id())).replace("{host}", broker.host());
+        return io.kupgrade.plans.Placeholders.apply(template, broker);
     }
 }

@@ -1,7 +1,6 @@
 package io.kupgrade.orchestrator.engine;
 
-import java.util.List;
-import java.util.Map;
+import io.kupgrade.plans.PhaseSpec;
 
 /**
  * Edits the text of a server.properties: sets and unsets keys, keeping comments and order. A pure function
@@ -9,5 +8,6 @@ import java.util.Map;
  */
 @FunctionalInterface
 public interface ConfigEditor {
-    String edit(String current, Map<String, String> set, List<String> unset);
+    /** {@code current} with the phase's {@code set} and {@code unset} applied. */
+    String edit(String current, PhaseSpec phase);
 }

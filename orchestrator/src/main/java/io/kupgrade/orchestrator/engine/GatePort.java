@@ -50,6 +50,7 @@ public interface GatePort {
     /** Progress of a wait, for the progress listener: what is waited on and for how long so far. */
     @FunctionalInterface
     interface WaitListener {
-        void waiting(String what, Duration elapsed);
+        /** @param message one line for people: "waiting for broker 3 to rejoin: not yet back in ... , 12 s" */
+        void waiting(String message, Duration elapsed);
     }
 }

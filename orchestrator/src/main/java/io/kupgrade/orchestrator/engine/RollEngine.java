@@ -161,10 +161,11 @@ public final class RollEngine {
             }
             for (Wave w : layout(view, p)) {
                 if (!view.waveDone(p.name(), w.name())) {
-                    return "--phase " + p.name() + " --wave " + w.name() + " (or --wave all)";
+                    return "wave " + w.name() + " of phase " + p.name() + " (apply --wave " + w.name()
+                            + ", or --wave all)";
                 }
             }
-            return "phase " + p.name() + " closing steps (--wave all)";
+            return "closing phase " + p.name() + " (apply --wave all)";
         }
         return "nothing, the plan is applied";
     }
@@ -223,8 +224,7 @@ public final class RollEngine {
     }
 
     private Decision finished(JournalView view, PhaseSpec phase, Wave wave) {
-        String what = wave == null ? "phase " + phase.name() : "wave " + wave.name() + " of phase " + phase.name();
-        return new Decision.Finished(false, "selection done; next: " + what + " (" + nextWaveHint(view) + ")");
+        return new Decision.Finished(false, "the selected waves are done; next: " + nextWaveHint(view));
     }
 
     /** The per-broker sequence; see the class comment, steps 3 and 4. */

@@ -386,7 +386,7 @@ public final class RollRunner {
         BrokerSpec b = step.broker();
         String path = startDetails.get("file");
         String current = host(() -> ports.executor().readFile(b.host(), path));
-        String edited = ports.editor().edit(current, step.phase().set(), step.phase().unset());
+        String edited = ports.editor().edit(current, step.phase());
         if (edited.equals(current)) {
             d.put("unchanged", "true");
             d.put("summary", path + " already as the phase wants it");
@@ -484,8 +484,7 @@ public final class RollRunner {
             Instant now = now();
             if (last[0] == null || !now.isBefore(last[0].plus(WAITING_EVENT_EVERY))) {
                 last[0] = now;
-                emit(ProgressEvent.Type.WAITING, step, step.kind().journalName(), Duration.between(t0, now),
-                        "waiting for " + what);
+                emit(ProgressEvent.Type.WAITING, step, step.kind().journalName(), Duration.between(t0, now), what);
             }
         };
     }

@@ -58,7 +58,7 @@ final class FakeGates implements GatePort {
             if (elapsed.compareTo(timeout) >= 0) {
                 return new GateOutcome(false, elapsed, failing);
             }
-            listener.waiting(failing, elapsed);
+            listener.waiting("waiting for " + purpose + ": " + failing, elapsed);
             clock.advance(Duration.ofSeconds(1));
         }
     }

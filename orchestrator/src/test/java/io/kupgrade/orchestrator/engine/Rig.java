@@ -91,7 +91,9 @@ final class Rig {
     }
 
     /** A tiny stand-in for PropertiesEditor: sets/unsets {@code key=value} lines, keeps the rest. */
-    static String edit(String current, Map<String, String> set, List<String> unset) {
+    static String edit(String current, PhaseSpec phase) {
+        Map<String, String> set = phase.set();
+        List<String> unset = phase.unset();
         List<String> out = new ArrayList<>();
         Map<String, String> pending = new LinkedHashMap<>(set);
         for (String line : current.split("\n", -1)) {

@@ -1,0 +1,245 @@
+package io.kupgrade.orchestrator.apply;
+
+import dev.failsafe.Failsafe;
+import dev.failsafe.RetryPolicy;
+import io.kupgrade.gates.AdminClusterReader;
+import io.kupgrade.gates.ClusterReader;
+import io.kupgrade.gates.ClusterSnapshot;
+import io.kupgrade.gates.ClusterUnreachableException;
+import io.kupgrade.gates.Sleeper;
+import io.kupgrade.orchestrator.config.PropertiesEditor;
+import io.kupgrade.orchestrator.engine.Commands;
+import io.kupgrade.orchestrator.engine.Finalizer;
+import io.kupgrade.orchestrator.engine.GateSpec;
+import io.kupgrade.orchestrator.engine.JournalView;
+import io.kupgrade.orchestrator.engine.ProgressEvent;
+import io.kupgrade.orchestrator.engine.RollEngine;
+import io.kupgrade.orchestrator.engine.RollOutcome;
+import io.kupgrade.orchestrator.engine.RollRunner;
+import io.kupgrade.orchestrator.engine.RunRefusedException;
+import io.kupgrade.orchestrator.engine.RunSettings;
+import io.kupgrade.orchestrator.engine.Step;
+import io.kupgrade.orchestrator.engine.StepKind;
+import io.kupgrade.orchestrator.engine.Target;
+import io.kupgrade.orchestrator.executor.HostExecutor;
+import io.kupgrade.orchestrator.journal.FileJournal;
+import io.kupgrade.orchestrator.journal.JournalEntry;
+import io.kupgrade.orchestrator.journal.StateDirs;
+import io.kupgrade.orchestrator.lock.FileClusterLock;
+import io.kupgrade.plans.BrokerSpec;
+import io.kupgrade.plans.Plan;
+import io.kupgrade.plans.PlanParser;
+import io.kupgrade.plans.WavePlanner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.function.BooleanSupplier;
+
+/**
+ * {@code kupgrade apply}: reads the plan, takes the cluster's lock, builds the adapters (executor, cluster
+ * reader, journal, gates, finalizer) and runs the {@link RollRunner}; or, for {@code --dry-run}, lists the
+ * exact steps without touching anything. Thread-safe: every call builds its own adapters.
+ *
+ * <p>Thrown, before anything is touched: {@link io.kupgrade.plans.PlanException} (invalid plan),
+ * {@link RunRefusedException} (journal of another plan, bad selection),
+ * {@link io.kupgrade.orchestrator.lock.LockHeldException} (another run holds the lock),
+ * {@link ClusterUnreachableException} (the cluster cannot be read at the start). Everything after the
+ * start is reported in the {@link RollOutcome}.
+ */
+public final class ApplyService {
+    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration SLEEP_SLICE = Duration.ofMillis(200);
+    private static final int READ_RETRIES = 4;
+    private static final Duration READ_RETRY_DELAY = Duration.ofSeconds(2);
+
+    private final ApplyEnvironment env;
+
+    public ApplyService() {
+        this(ApplyEnvironment.standard());
+    }
+
+    public ApplyService(ApplyEnvironment env) {
+        this.env = env;
+    }
+
+    /**
+     * Runs the selection.
+     *
+     * @param listener receives one event per step (and waiting events), on this thread
+     * @param confirmer asked before a point-of-no-return phase unless {@code request.yes()}
+     * @param interrupted flipped (e.g. by a shutdown hook) to stop the run: the current wait is abandoned,
+     *     nothing new starts, the journal stays consistent
+     */
+    public RollOutcome apply(ApplyRequest request, ProgressEvent.Listener listener, RollRunner.Confirmer confirmer,
+                             BooleanSupplier interrupted) {
+        Plan plan = PlanParser.parse(request.planFile());
+        Path stateDir = stateDir(request.stateDir());
+        String cluster = plan.cluster().name();
+        try (FileClusterLock lock = FileClusterLock.acquire(stateDir, cluster, "kupgrade apply " + request.planFile());
+             HostExecutor executor = env.executors().apply(plan);
+             AdminClusterReader reader = env.readers().apply(plan.cluster())) {
+            FileJournal journal = FileJournal.forCluster(stateDir, cluster);
+            ClusterSnapshot first = readPatiently(reader);
+            List<BrokerSpec> brokers = Layouts.brokers(plan, first);
+            RollEngine engine = new RollEngine(plan, brokers, Layouts.proposed(plan, brokers,
+                    first.activeController()));
+            BooleanSupplier stop = interrupted == null ? () -> false : interrupted;
+            RollRunner.Sleeper sleeper = interruptible(env.sleeper(), stop);
+            Sleeper gateSleeper = sleeper::sleep;
+            JmxVersions versions = new JmxVersions();
+            ClusterGatePort gates = new ClusterGatePort(reader, plan.gates(), env.clock(), gateSleeper, brokers,
+                    versions);
+            Finalizer finalizer = new AdminFinalizer(reader.admin(), brokers, versions, ADMIN_TIMEOUT);
+            // a phase is laid out when it starts, with the controller of that moment (it moves after a roll)
+            RollRunner.WaveLayouter layouter = phase -> WavePlanner.expand(plan.waves(), brokers,
+                    readPatiently(reader).activeController());
+            RollRunner.Ports ports = new RollRunner.Ports(executor, gates, finalizer, layouter,
+                    (text, phase) -> PropertiesEditor.apply(text, phase.set(), phase.unset(), phase.name()),
+                    journal, env.clock(), sleeper, stop, listener, confirmer);
+            return new RollRunner(engine, ports, RunSettings.from(plan, request.yes())).run(request.selection());
+        }
+    }
+
+    /**
+     * The exact steps {@code apply} would run now, touching nothing: no lock, no journal write, no command;
+     * it reads the journal, the cluster (for the controller; offline when unreachable) and the config files
+     * (for the diffs).
+     */
+    public DryRun dryRun(ApplyRequest request) {
+        Plan plan = PlanParser.parse(request.planFile());
+        Path stateDir = stateDir(request.stateDir());
+        List<String> notes = new ArrayList<>();
+        List<JournalEntry> entries = readJournal(stateDir, plan.cluster().name());
+        ClusterSnapshot snapshot = null;
+        try (AdminClusterReader reader = env.readers().apply(plan.cluster())) {
+            snapshot = reader.read();
+        } catch (ClusterUnreachableException e) {
+            notes.add("cluster not readable (" + e.getMessage() + "): waves laid out without knowing the active"
+                    + " controller");
+        }
+        List<BrokerSpec> brokers = Layouts.brokers(plan, snapshot);
+        OptionalInt controller = snapshot == null ? OptionalInt.empty() : snapshot.activeController();
+        RollEngine engine = new RollEngine(plan, brokers, Layouts.proposed(plan, brokers, controller));
+        Target target = engine.resolve(JournalView.of(entries, plan.sha256()), request.selection());
+        if (target.nothingToDo() != null) {
+            return new DryRun(plan.source().toString(), plan.sha256(), target.label(), target.nothingToDo(),
+                    List.of(), notes);
+        }
+        List<Step> steps = engine.remaining(entries, target, s -> false);
+        List<DryRun.Step> out = new ArrayList<>();
+        Map<String, String> files = new HashMap<>();
+        try (HostExecutor executor = env.executors().apply(plan)) {
+            for (Step s : steps) {
+                out.add(describe(plan, s, executor, files, notes));
+            }
+        }
+        return new DryRun(plan.source().toString(), plan.sha256(), target.label(), null, out, notes);
+    }
+
+    static DryRun.Step describe(Plan plan, Step s, HostExecutor executor, Map<String, String> files,
+                                List<String> notes) {
+        BrokerSpec b = s.broker();
+        String command = null;
+        String note = null;
+        List<DryRun.ConfigChange> changes = new ArrayList<>();
+        switch (s.kind()) {
+            case STOP -> command = Commands.render(plan.service().stop(), b);
+            case START -> command = Commands.render(plan.service().start(), b);
+            case INSTALL -> command = Commands.render(s.phase().install(), b);
+            case PROBE, AWAIT_EXIT -> command = Commands.render(plan.service().isRunning(), b);
+            case EDIT_CONFIG -> {
+                String path = Commands.render(plan.service().configFile(), b);
+                note = path + " (backup: " + RollRunner.backupPath(path, s.phase(), Instant.now()) + ")";
+                changes.addAll(configChanges(b, path, s, executor, files, notes));
+            }
+            case FINALIZE -> note = "Admin updateFeatures metadata.version -> " + s.phase().finalizeMetadataVersion();
+            case SOAK -> note = "gates must hold for " + s.wave().soak().toSeconds() + " s";
+            default -> {
+            }
+        }
+        if (s.kind() == StepKind.PROBE) {
+            note = "broker " + b.id() + " was interrupted mid-roll: the next steps depend on whether its process is"
+                    + " running (shown as if it is not)";
+        }
+        return new DryRun.Step(s.phase().name(), s.waveName(), s.brokerId(), b == null ? null : b.host(),
+                s.kind().journalName(), Masking.command(command, plan), s.gates().stream().map(GateSpec::label).toList(),
+                changes, note);
+    }
+
+    private static List<DryRun.ConfigChange> configChanges(BrokerSpec b, String path, Step s, HostExecutor executor,
+                                                           Map<String, String> files, List<String> notes) {
+        String key = b.host() + ":" + path;
+        String current = files.get(key);
+        if (current == null && !files.containsKey(key)) {
+            try {
+                current = executor.readFile(b.host(), path);
+            } catch (RuntimeException e) {
+                notes.add("cannot read " + path + " on " + b.host() + " (" + e.getMessage() + "): its diff shows the"
+                        + " plan's changes only");
+            }
+            files.put(key, current);
+        }
+        List<DryRun.ConfigChange> changes = new ArrayList<>();
+        if (current == null) {
+            s.phase().set().forEach((k, v) -> changes.add(new DryRun.ConfigChange(k, null,
+                    Masking.value(k, v), false)));
+            s.phase().unset().forEach(k -> changes.add(new DryRun.ConfigChange(k, null, null, false)));
+            return changes;
+        }
+        String edited = PropertiesEditor.apply(current, s.phase().set(), s.phase().unset(), s.phase().name());
+        files.put(key, edited);
+        for (PropertiesEditor.Change c : PropertiesEditor.diff(current, edited)) {
+            changes.add(new DryRun.ConfigChange(c.key(), Masking.value(c.key(), c.oldValue()),
+                    Masking.value(c.key(), c.newValue()), true));
+        }
+        return changes;
+    }
+
+    static List<JournalEntry> readJournal(Path stateDir, String cluster) {
+        Path file = StateDirs.clusterDir(stateDir, cluster).resolve(FileJournal.FILE_NAME);
+        return Files.exists(file) ? new FileJournal(file).entries() : List.of();
+    }
+
+    static Path stateDir(Path requested) {
+        return requested != null ? requested : StateDirs.defaultStateDir();
+    }
+
+    /**
+     * One snapshot, retried: a cold Admin client on a busy machine can miss its first read's timeout, and
+     * a run must not fail to start (or to lay out a phase) for that.
+     *
+     * @throws ClusterUnreachableException when every attempt failed
+     */
+    static ClusterSnapshot readPatiently(ClusterReader reader) {
+        RetryPolicy<ClusterSnapshot> retry = RetryPolicy.<ClusterSnapshot>builder()
+                .handle(ClusterUnreachableException.class)
+                .withMaxRetries(READ_RETRIES)
+                .withDelay(READ_RETRY_DELAY)
+                .build();
+        return Failsafe.with(retry).get(reader::read);
+    }
+
+    /** Sleeps in short slices so an interruption ends a wait within a fraction of a second. */
+    static RollRunner.Sleeper interruptible(RollRunner.Sleeper base, BooleanSupplier interrupted) {
+        return d -> {
+            Duration left = d;
+            while (!left.isZero() && !left.isNegative()) {
+                if (interrupted.getAsBoolean()) {
+                    throw new InterruptedException("run interrupted");
+                }
+                Duration slice = left.compareTo(SLEEP_SLICE) < 0 ? left : SLEEP_SLICE;
+                base.sleep(slice);
+                left = left.minus(slice);
+            }
+            if (interrupted.getAsBoolean()) {
+                throw new InterruptedException("run interrupted");
+            }
+        };
+    }
+}

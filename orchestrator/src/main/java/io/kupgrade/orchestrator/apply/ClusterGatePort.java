@@ -1,0 +1,197 @@
+package io.kupgrade.orchestrator.apply;
+
+import io.kupgrade.gates.ClusterReader;
+import io.kupgrade.gates.ClusterSnapshot;
+import io.kupgrade.gates.ClusterUnreachableException;
+import io.kupgrade.gates.Gate;
+import io.kupgrade.gates.GateResult;
+import io.kupgrade.gates.GateWaiter;
+import io.kupgrade.gates.Gates;
+import io.kupgrade.gates.Sleeper;
+import io.kupgrade.gates.WaitResult;
+import io.kupgrade.orchestrator.engine.GatePort;
+import io.kupgrade.orchestrator.engine.GateSpec;
+import io.kupgrade.plans.BrokerSpec;
+import io.kupgrade.plans.GateSettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The engine's {@link GatePort} on a real cluster: {@link GateSpec}s become the health-gates module's
+ * {@link Gates}, waited on with a {@link GateWaiter}; the running version is read over JMX.
+ *
+ * <p>"Back" is tied to the new incarnation (real-kafka-notes "Traps"): when a broker is seen gone after its
+ * process exited, the snapshot of that moment is kept, and the broker's registration gate then becomes
+ * {@link Gates#brokerRejoined(int, ClusterSnapshot)} against it. One instance per run; not thread-safe.
+ */
+public final class ClusterGatePort implements GatePort {
+    private final ClusterReader reader;
+    private final GateWaiter waiter;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final Duration pollInterval;
+    private final int stablePolls;
+    private final Map<Integer, BrokerSpec> brokers;
+    private final JmxVersions versions;
+    private final Map<Integer, ClusterSnapshot> afterExit = new HashMap<>();
+
+    public ClusterGatePort(ClusterReader reader, GateSettings settings, Clock clock, Sleeper sleeper,
+                           List<BrokerSpec> brokers, JmxVersions versions) {
+        this.reader = reader;
+        this.waiter = GateWaiter.of(reader, settings, clock, sleeper);
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.pollInterval = settings != null && settings.pollInterval() != null
+                ? settings.pollInterval() : GateWaiter.DEFAULT_POLL_INTERVAL;
+        this.stablePolls = settings != null && settings.stablePolls() > 0
+                ? settings.stablePolls() : GateWaiter.DEFAULT_STABLE_POLLS;
+        this.brokers = new HashMap<>();
+        brokers.forEach(b -> this.brokers.put(b.id(), b));
+        this.versions = versions;
+    }
+
+    @Override
+    public GateOutcome await(String purpose, List<GateSpec> specs, Duration timeout, WaitListener listener)
+            throws InterruptedException {
+        List<Gate> gates = specs.stream().map(this::gate).toList();
+        WaitResult r = waiter.await(purpose, gates, timeout, p -> {
+            if (!p.failing().isEmpty()) {
+                listener.waiting(p.message(), p.elapsed());
+            }
+        });
+        if (r.passed()) {
+            for (GateSpec s : specs) {
+                if (s.kind() == GateSpec.Kind.BROKER_GONE) {
+                    rememberAfterExit(s.brokerId());
+                }
+            }
+            return new GateOutcome(true, r.elapsed(), "passed");
+        }
+        return new GateOutcome(false, r.elapsed(), reasons(r.failing()));
+    }
+
+    private void rememberAfterExit(int brokerId) {
+        try {
+            afterExit.put(brokerId, reader.read());
+        } catch (ClusterUnreachableException e) {
+            // without it, brokerRegistered falls back to registration after the observed exit and absence
+            afterExit.remove(brokerId);
+        }
+    }
+
+    @Override
+    public GateOutcome hold(String purpose, List<GateSpec> specs, Duration duration, WaitListener listener)
+            throws InterruptedException {
+        List<Gate> gates = specs.stream().map(this::gate).toList();
+        Instant start = clock.instant();
+        Instant end = start.plus(duration);
+        int failingPolls = 0;
+        List<GateResult> failing = List.of();
+        // a single failing poll can be stale metadata; the soak fails when the gates fail on stablePolls polls
+        // in a row (at least 2), or still fail at its end
+        int tolerated = Math.max(2, stablePolls);
+        while (true) {
+            failing = poll(gates);
+            Instant now = clock.instant();
+            Duration elapsed = Duration.between(start, now);
+            failingPolls = failing.isEmpty() ? 0 : failingPolls + 1;
+            if (failingPolls >= tolerated) {
+                return new GateOutcome(false, elapsed, reasons(failing));
+            }
+            if (!now.isBefore(end)) {
+                return failing.isEmpty() ? new GateOutcome(true, elapsed, "held for " + duration.toSeconds() + " s")
+                        : new GateOutcome(false, elapsed, reasons(failing));
+            }
+            listener.waiting(purpose + ": " + (failing.isEmpty() ? "gates holding" : reasons(failing)) + ", "
+                    + elapsed.toSeconds() + " of " + duration.toSeconds() + " s", elapsed);
+            Duration pause = pollInterval;
+            if (now.plus(pause).isAfter(end)) {
+                pause = Duration.between(now, end);
+            }
+            if (!pause.isZero() && !pause.isNegative()) {
+                sleeper.sleep(pause);
+            }
+        }
+    }
+
+    private List<GateResult> poll(List<Gate> gates) {
+        ClusterSnapshot snapshot;
+        try {
+            snapshot = reader.read();
+        } catch (ClusterUnreachableException e) {
+            return List.of(GateResult.inconclusive(GateWaiter.CLUSTER_READ, "cluster not readable: " + e.getMessage()));
+        }
+        List<GateResult> failing = new ArrayList<>();
+        for (Gate g : gates) {
+            try {
+                GateResult r = g.evaluate(snapshot);
+                if (!r.passed()) {
+                    failing.add(r);
+                }
+            } catch (RuntimeException e) {
+                failing.add(GateResult.inconclusive(g.name(), "gate failed: " + e));
+            }
+        }
+        return failing;
+    }
+
+    @Override
+    public Set<GateSpec.Kind> unsupported() {
+        return brokers.values().stream().allMatch(versions::supports) ? Set.of() : Set.of(GateSpec.Kind.RUNNING_VERSION);
+    }
+
+    @Override
+    public String whyUnsupported(GateSpec.Kind kind) {
+        String missing = brokers.values().stream().filter(b -> !versions.supports(b)).map(b -> "" + b.id())
+                .collect(Collectors.joining(", "));
+        return "the plan gives no jmxPort for broker(s) " + missing + ", so the running version is not read";
+    }
+
+    /** The health-gates gate for one spec. */
+    Gate gate(GateSpec spec) {
+        Integer id = spec.brokerId();
+        return switch (spec.kind()) {
+            case CAN_STOP -> Gates.canStop(id);
+            case NO_UNDER_REPLICATED -> Gates.noUnderReplicated();
+            case NO_OFFLINE_PARTITIONS -> Gates.noOfflinePartitions();
+            case CONTROLLER_PRESENT -> Gates.controllerPresent();
+            case BROKER_GONE -> Gates.brokerGone(id);
+            case BROKER_REGISTERED -> afterExit.containsKey(id) ? Gates.brokerRejoined(id, afterExit.get(id))
+                    : Gates.brokerRegistered(id);
+            case BACK_IN_ALL_ISRS -> Gates.brokerBackInAllIsrs(id);
+            case RUNNING_VERSION -> versionGate(id, spec.version());
+        };
+    }
+
+    private Gate versionGate(int id, String expected) {
+        String name = "runningVersion(" + id + ")";
+        BrokerSpec broker = brokers.get(id);
+        return Gates.gate(name, snapshot -> {
+            if (broker == null || !versions.supports(broker)) {
+                return GateResult.inconclusive(name, "no JMX port for broker " + id);
+            }
+            String actual;
+            try {
+                actual = versions.version(broker);
+            } catch (IllegalStateException e) {
+                return GateResult.inconclusive(name, e.getMessage());
+            }
+            Map<String, Object> evidence = Map.of("expected", expected, "reported", actual);
+            return expected.equals(actual)
+                    ? GateResult.pass(name, "broker " + id + " reports version " + actual, evidence)
+                    : GateResult.fail(name, "broker " + id + " reports version " + actual + ", expected " + expected,
+                    evidence);
+        });
+    }
+
+    private static String reasons(List<GateResult> failing) {
+        return failing.stream().map(GateResult::reason).collect(Collectors.joining("; "));
+    }
+}

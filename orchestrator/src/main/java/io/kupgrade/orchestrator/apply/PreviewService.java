@@ -1,0 +1,166 @@
+package io.kupgrade.orchestrator.apply;
+
+import io.kupgrade.gates.AdminClusterReader;
+import io.kupgrade.gates.ClusterSnapshot;
+import io.kupgrade.gates.ClusterUnreachableException;
+import io.kupgrade.orchestrator.config.PropertiesEditor;
+import io.kupgrade.orchestrator.engine.Commands;
+import io.kupgrade.orchestrator.engine.RollEngine;
+import io.kupgrade.orchestrator.engine.StepKind;
+import io.kupgrade.orchestrator.executor.HostExecutor;
+import io.kupgrade.plans.BrokerSpec;
+import io.kupgrade.plans.PhaseSpec;
+import io.kupgrade.plans.Plan;
+import io.kupgrade.plans.PlanParser;
+import io.kupgrade.plans.Wave;
+import io.kupgrade.plans.WavePlanner;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/**
+ * Builds the {@link PlanPreview} of {@code kupgrade plan}. Read-only: it may read the cluster (active
+ * controller, brokers) and the brokers' config files, and changes nothing. Thread-safe.
+ */
+public final class PreviewService {
+    private final ApplyEnvironment env;
+
+    public PreviewService() {
+        this(ApplyEnvironment.standard());
+    }
+
+    public PreviewService(ApplyEnvironment env) {
+        this.env = env;
+    }
+
+    /**
+     * @param offline do not contact the cluster or the hosts
+     * @throws io.kupgrade.plans.PlanException for an invalid plan
+     */
+    public PlanPreview preview(Path planFile, boolean offline) {
+        Plan plan = PlanParser.parse(planFile);
+        List<String> notes = new ArrayList<>();
+        plan.warnings().forEach(w -> notes.add("warning: " + w));
+        ClusterSnapshot snapshot = null;
+        if (!offline) {
+            try (AdminClusterReader reader = env.readers().apply(plan.cluster())) {
+                snapshot = reader.read();
+            } catch (ClusterUnreachableException e) {
+                notes.add("cluster not readable (" + e.getMessage() + "): the active controller is unknown");
+            }
+        }
+        List<BrokerSpec> brokers = Layouts.brokers(plan, snapshot);
+        if (brokers.isEmpty()) {
+            notes.add("the plan names no brokers and the cluster was not read: no waves to show");
+        }
+        OptionalInt controller = snapshot == null ? OptionalInt.empty() : snapshot.activeController();
+        List<PlanPreview.PhasePreview> phases = new ArrayList<>();
+        List<String> pnr = new ArrayList<>();
+        Map<String, String> files = new HashMap<>();
+        HostExecutor executor = offline ? null : openExecutor(plan, notes);
+        try {
+            for (PhaseSpec phase : plan.phases()) {
+                if (phase.pointOfNoReturn()) {
+                    pnr.add(phase.name());
+                }
+                List<Wave> waves = brokers.isEmpty() ? List.of() : WavePlanner.expand(plan.waves(), brokers, controller);
+                List<PlanPreview.WavePreview> wavePreviews = new ArrayList<>();
+                List<PlanPreview.BrokerConfigDiff> diffs = new ArrayList<>();
+                for (Wave w : waves) {
+                    List<PlanPreview.BrokerRef> refs = new ArrayList<>();
+                    for (BrokerSpec b : w.brokers()) {
+                        refs.add(new PlanPreview.BrokerRef(b.id(), b.host(), b.rack(),
+                                controller.isPresent() && controller.getAsInt() == b.id()));
+                        if (!phase.set().isEmpty() || !phase.unset().isEmpty()) {
+                            diffs.add(diff(plan, phase, b, executor, files, notes));
+                        }
+                    }
+                    wavePreviews.add(new PlanPreview.WavePreview(w.name(), w.soak() == null ? 0
+                            : w.soak().toSeconds(), refs));
+                }
+                phases.add(new PlanPreview.PhasePreview(phase.name(), phase.version(), phase.install(),
+                        phase.pointOfNoReturn(), phase.finalizeMetadataVersion(), wavePreviews, diffs,
+                        brokerSteps(plan, phase)));
+            }
+        } finally {
+            if (executor != null) {
+                executor.close();
+            }
+        }
+        return new PlanPreview(plan.source().toString(), plan.sha256(), plan.cluster().name(), offline,
+                controller.isPresent() ? controller.getAsInt() : null, phases, pnr, notes);
+    }
+
+    private HostExecutor openExecutor(Plan plan, List<String> notes) {
+        try {
+            return env.executors().apply(plan);
+        } catch (RuntimeException e) {
+            notes.add("hosts not reachable (" + e.getMessage() + "): config diffs show the plan's values only");
+            return null;
+        }
+    }
+
+    private static PlanPreview.BrokerConfigDiff diff(Plan plan, PhaseSpec phase, BrokerSpec b, HostExecutor executor,
+                                                     Map<String, String> files, List<String> notes) {
+        String path = Commands.render(plan.service().configFile(), b);
+        String key = b.host() + ":" + path;
+        String current = files.get(key);
+        if (current == null && !files.containsKey(key) && executor != null) {
+            try {
+                current = executor.readFile(b.host(), path);
+            } catch (RuntimeException e) {
+                notes.add("cannot read " + path + " on " + b.host() + ": " + e.getMessage());
+            }
+            files.put(key, current);
+        }
+        List<DryRun.ConfigChange> changes = new ArrayList<>();
+        if (current == null) {
+            phase.set().forEach((k, v) -> changes.add(new DryRun.ConfigChange(k, null, Masking.value(k, v), false)));
+            phase.unset().forEach(k -> changes.add(new DryRun.ConfigChange(k, null, null, false)));
+        } else {
+            String edited = PropertiesEditor.apply(current, phase.set(), phase.unset(), phase.name());
+            files.put(key, edited);
+            for (PropertiesEditor.Change c : PropertiesEditor.diff(current, edited)) {
+                changes.add(new DryRun.ConfigChange(c.key(), Masking.value(c.key(), c.oldValue()),
+                        Masking.value(c.key(), c.newValue()), true));
+            }
+        }
+        return new PlanPreview.BrokerConfigDiff(b.id(), path, changes);
+    }
+
+    /** The steps every broker goes through in the phase, with their gates (the engine's own lists). */
+    static List<PlanPreview.StepPreview> brokerSteps(Plan plan, PhaseSpec phase) {
+        List<PlanPreview.StepPreview> steps = new ArrayList<>();
+        int any = 0;
+        steps.add(step(StepKind.PRE_STOP_GATES, "before stopping: the broker may stop, the cluster is healthy", phase,
+                any));
+        steps.add(new PlanPreview.StepPreview(StepKind.STOP.journalName(), plan.service().stop(), List.of()));
+        steps.add(step(StepKind.AWAIT_EXIT, "until `" + plan.service().isRunning() + "` fails (at most "
+                + plan.service().stopTimeout() + "; never SIGKILL), then the broker is gone from the cluster",
+                phase, any));
+        if (phase.install() != null && !phase.install().isBlank()) {
+            steps.add(new PlanPreview.StepPreview(StepKind.INSTALL.journalName(), phase.install(), List.of()));
+        }
+        if (!phase.set().isEmpty() || !phase.unset().isEmpty()) {
+            steps.add(new PlanPreview.StepPreview(StepKind.EDIT_CONFIG.journalName(), "edit "
+                    + plan.service().configFile() + " (backup kept beside it)", List.of()));
+        }
+        steps.add(new PlanPreview.StepPreview(StepKind.START.journalName(), plan.service().start(), List.of()));
+        steps.add(step(StepKind.POST_START_GATES, "process running, then registered anew and caught up", phase, any));
+        if (phase.finalizeMetadataVersion() != null) {
+            steps.add(new PlanPreview.StepPreview(StepKind.FINALIZE.journalName(), "after the last wave: finalize"
+                    + " metadata.version to " + phase.finalizeMetadataVersion() + " (refused while a node runs an"
+                    + " older version)", List.of()));
+        }
+        return steps;
+    }
+
+    private static PlanPreview.StepPreview step(StepKind kind, String description, PhaseSpec phase, int broker) {
+        List<String> gates = RollEngine.gatesFor(kind, phase, broker).stream()
+                .map(g -> g.label().replace("(" + broker + ")", "({broker.id})")).toList();
+        return new PlanPreview.StepPreview(kind.journalName(), description, gates);
+    }
+}

@@ -1,0 +1,53 @@
+package io.kupgrade.orchestrator.apply;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * {@code kupgrade status}: where the plan's roll stands according to the journal. Immutable.
+ *
+ * @param journal the journal file read
+ * @param planDone every phase done
+ * @param inProgress the broker a run left between its stop and broker-done (resumed by the next apply); null
+ * @param lastRun the latest run; null when the plan never ran
+ * @param next what the next {@code apply} does first, for people; null when the plan is done
+ * @param problem when not null, why the journal cannot be resumed with this plan (another plan's unfinished run)
+ */
+public record StatusReport(String planFile, String planSha256, String cluster, String journal, boolean planDone,
+                           List<PhaseStatus> phases, BrokerInProgress inProgress, LastRun lastRun, String next,
+                           String problem) {
+
+    public StatusReport {
+        phases = List.copyOf(phases);
+    }
+
+    /** Done, started, or not started. */
+    public enum State { DONE, IN_PROGRESS, PENDING }
+
+    /** @param finalized for phases with finalizeMetadataVersion: whether the finalize succeeded */
+    public record PhaseStatus(String name, State state, List<WaveStatus> waves, Boolean finalized) {
+        public PhaseStatus {
+            waves = List.copyOf(waves);
+        }
+    }
+
+    /** @param brokers in roll order; {@code brokersDone} those with broker-done */
+    public record WaveStatus(String name, State state, List<Integer> brokers, List<Integer> brokersDone) {
+        public WaveStatus {
+            brokers = List.copyOf(brokers);
+            brokersDone = List.copyOf(brokersDone);
+        }
+    }
+
+    /** The last journaled step of an unfinished broker. */
+    public record BrokerInProgress(String phase, String wave, int brokerId, String lastStep, String lastEvent,
+                                   Instant at, String reason) {
+    }
+
+    /**
+     * @param outcome {@code succeeded}, {@code halted}, {@code failed}, {@code interrupted}, {@code declined}, or
+     *     {@code unfinished} when the run has no end entry (it is running, or was killed)
+     */
+    public record LastRun(Instant startedAt, String selection, String outcome, Instant endedAt, String message) {
+    }
+}

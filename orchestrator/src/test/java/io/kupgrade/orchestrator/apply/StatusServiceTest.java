@@ -1,0 +1,91 @@
+package io.kupgrade.orchestrator.apply;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kupgrade.orchestrator.engine.Journaling;
+import io.kupgrade.orchestrator.journal.FileJournal;
+import io.kupgrade.orchestrator.journal.JournalEntry;
+import io.kupgrade.plans.BrokerSpec;
+import io.kupgrade.plans.Plan;
+import io.kupgrade.plans.PlanParser;
+import io.kupgrade.plans.Wave;
+import io.kupgrade.plans.WavePlanner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StatusServiceTest {
+    @TempDir
+    Path dir;
+    Path planFile;
+    Plan plan;
+    FileJournal journal;
+    List<Wave> waves;
+    Instant at = Instant.parse("2026-11-25T07:00:00Z");
+
+    @BeforeEach
+    void plan() throws IOException {
+        planFile = dir.resolve("plan.yaml");
+        Files.writeString(planFile, DemoPlans.zookeeperUpgrade(PreviewServiceTest.SANDBOX_PLAN, "3.9.2", "3.8", "3.9"));
+        plan = PlanParser.parse(planFile);
+        journal = FileJournal.forCluster(dir.resolve("state"), "sb");
+        waves = WavePlanner.expand(plan.waves(), plan.brokers(), OptionalInt.of(1));
+    }
+
+    void append(String phase, String wave, Integer broker, String step, String event, Map<String, String> details) {
+        at = at.plusSeconds(1);
+        journal.append(new JournalEntry(at, plan.sha256(), phase, wave, broker, step, event, details));
+    }
+
+    @Test
+    void shouldSayNothingRanAndTheCanaryIsNextForAFreshJournal() {
+        StatusReport status = new StatusService().status(planFile, dir.resolve("state"));
+
+        assertFalse(status.planDone());
+        assertNull(status.lastRun());
+        assertNull(status.inProgress());
+        assertEquals(StatusReport.State.PENDING, status.phases().get(0).state());
+        assertEquals("binaries: phase-start", status.next());
+    }
+
+    @Test
+    void shouldShowTheBrokerAKilledRunLeftDownAndThatTheNextApplyResumesIt() {
+        BrokerSpec canary = waves.get(0).brokers().get(0);
+        journal.append(Journaling.runEntry(at, plan.sha256(), "started", Map.of("selection", "--wave canary")));
+        append("binaries", null, null, "phase-start", "succeeded", Journaling.layoutDetails(waves));
+        append("binaries", "canary", canary.id(), "pre-stop-gates", "started", Map.of());
+        append("binaries", "canary", canary.id(), "pre-stop-gates", "succeeded", Map.of());
+        append("binaries", "canary", canary.id(), "stop", "started", Map.of());
+        append("binaries", "canary", canary.id(), "stop", "succeeded", Map.of());
+        append("binaries", "canary", canary.id(), "await-exit", "started", Map.of());
+
+        StatusReport status = new StatusService().status(planFile, dir.resolve("state"));
+
+        assertEquals("unfinished", status.lastRun().outcome());
+        assertEquals(canary.id(), status.inProgress().brokerId());
+        assertEquals("await-exit", status.inProgress().lastStep());
+        assertEquals(StatusReport.State.IN_PROGRESS, status.phases().get(0).state());
+        assertEquals(StatusReport.State.IN_PROGRESS, status.phases().get(0).waves().get(0).state());
+        assertEquals(StatusReport.State.PENDING, status.phases().get(0).waves().get(1).state());
+        assertTrue(status.next().endsWith("broker " + canary.id() + ": probe (resumed)"), status.next());
+    }
+
+    @Test
+    void shouldReportAJournalOfAnotherUnfinishedPlanInsteadOfFailing() {
+        journal.append(new JournalEntry(at, "another-plan-sha", null, null, null, "run", "started", Map.of()));
+
+        StatusReport status = new StatusService().status(planFile, dir.resolve("state"));
+
+        assertTrue(status.problem().contains("unfinished run of a different plan"), status.problem());
+    }
+}
