@@ -562,14 +562,47 @@ final class PlanBinder {
 
     // ---------------------------------------------------------------- typed accessors
 
-    /** Reports keys of {@code m} that are not in {@code known}, with a suggestion for near misses. */
+    /** Every section's fields, to say where a field given in the wrong place belongs. */
+    private static final Map<String, List<String>> SECTIONS = sections();
+
+    private static Map<String, List<String>> sections() {
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        m.put("the top level", ROOT_KEYS);
+        m.put("cluster", CLUSTER_KEYS);
+        m.put("brokers[]", BROKER_KEYS);
+        m.put("access", ACCESS_KEYS);
+        m.put("access.ssh", SSH_KEYS);
+        m.put("service", SERVICE_KEYS);
+        m.put("waves[]", WAVE_KEYS);
+        m.put("gates", GATES_KEYS);
+        m.put("phases[]", PHASE_KEYS);
+        m.put("phases[].finalize", FINALIZE_KEYS);
+        return m;
+    }
+
+    /**
+     * Reports keys of {@code m} that are not in {@code known}: with a suggestion for near misses, else where
+     * the field belongs when it is another section's (or a broker property, which goes under 'set').
+     */
     private void checkKeys(MapNode m, String path, List<String> known) {
         for (Entry e : m.entries().values()) {
-            if (!known.contains(e.key())) {
-                problems.error(e, join(path, e.key()), "unknown field '" + e.key() + "'"
-                        + Suggestions.closest(e.key(), known).map(s -> " — did you mean '" + s + "'?")
-                        .orElse(" (known fields: " + String.join(", ", known) + ")"));
+            if (known.contains(e.key())) {
+                continue;
             }
+            String hint = Suggestions.closest(e.key(), known).map(s -> " — did you mean '" + s + "'?").orElse(null);
+            if (hint == null) {
+                List<String> elsewhere = SECTIONS.entrySet().stream()
+                        .filter(s -> s.getValue() != known && s.getValue().contains(e.key()))
+                        .map(Map.Entry::getKey).toList();
+                if (!elsewhere.isEmpty()) {
+                    hint = ": it belongs under " + String.join(" or ", elsewhere);
+                } else if (known == PHASE_KEYS && BrokerConfigNames.get().isKnown(e.key())) {
+                    hint = ": broker properties go under 'set'";
+                } else {
+                    hint = " (known fields: " + String.join(", ", known) + ")";
+                }
+            }
+            problems.error(e, join(path, e.key()), "unknown field '" + e.key() + "'" + hint);
         }
     }
 

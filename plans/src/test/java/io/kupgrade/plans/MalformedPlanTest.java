@@ -393,4 +393,16 @@ class MalformedPlanTest {
         assertOnlyProblem("tab-indentation", 12, 1, "",
                 "YAML syntax error: a tab character; YAML indentation must use spaces");
     }
+
+    @Test
+    void rejectsFieldOfAnotherSection() {
+        assertOnlyProblem("field-of-another-section", 12, 5, "phases[0].soak",
+                "unknown field 'soak': it belongs under waves[]");
+    }
+
+    @Test
+    void rejectsBrokerPropertyOutsideSet() {
+        assertOnlyProblem("broker-property-outside-set", 12, 5, "phases[0].inter.broker.protocol.version",
+                "unknown field 'inter.broker.protocol.version': broker properties go under 'set'");
+    }
 }
