@@ -191,7 +191,7 @@ class MalformedPlanTest {
     @Test
     void rejectsSecretReferenceOutsideSecrets() {
         assertOnlyProblem("secret-reference-outside-secrets", 8, 10, "service.start",
-                "secret references (${env:...}, ${file:...}) are only resolved in cluster.clientProperties and access.ssh.passphrase");
+                "secret references (${env:...}, ${file:...}) are only resolved in cluster.clientProperties, access.ssh.passphrase and access.agent's token and passwords");
     }
 
     @Test
@@ -251,7 +251,7 @@ class MalformedPlanTest {
     @Test
     void rejectsUnknownExecutor() {
         assertOnlyProblem("unknown-executor", 11, 13, "access.executor",
-                "unknown executor 'sssh': use ssh or local — did you mean 'ssh'?");
+                "unknown executor 'sssh': use ssh, local or agent — did you mean 'ssh'?");
     }
 
     @Test
