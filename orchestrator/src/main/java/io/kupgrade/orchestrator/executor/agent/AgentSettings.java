@@ -35,10 +35,12 @@ public record AgentSettings(int port, Secret token, Duration connectTimeout, SSL
      * Settings from a plan's {@code access.agent}; relative keystore paths resolve against {@code baseDir},
      * {@code ~/} is the user's home.
      *
-     * @throws IllegalArgumentException when a keystore cannot be read (the message names the file, never a password)
+     * @throws IllegalArgumentException when spec is null or a keystore cannot be read (the message names the file, never a password)
      */
     public static AgentSettings fromPlan(AccessSpec.AgentSpec spec, Path baseDir) {
-        Objects.requireNonNull(spec, "access.agent is required with executor: agent");
+        if (spec == null) {
+            throw new IllegalArgumentException("access.agent is required with executor: agent");
+        }
         return new AgentSettings(spec.port(), spec.token(), spec.connectTimeout(),
                 spec.tls() == null ? null : sslContext(spec.tls(), baseDir));
     }
