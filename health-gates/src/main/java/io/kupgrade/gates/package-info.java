@@ -24,5 +24,9 @@
  *       {@code brokerRegistered} alone is not enough: in KRaft, and after a crash in either mode, a broker's old
  *       registration can be listed while no process of it runs.</li>
  * </ol>
+ * After a crash (or a kill), wait for {@code Gates.brokerGone(id)} before starting the broker again: in
+ * ZooKeeper mode a broker started while its predecessor's session lives exits at startup with
+ * {@code NodeExistsException} on {@code /brokers/ids/<id>} (observed with 3.8.1 in ZooKeeperModeGatesIT; the
+ * session lasts {@code zookeeper.session.timeout.ms}, 18 s by default).
  */
 package io.kupgrade.gates;

@@ -58,4 +58,29 @@ class AdminClusterReaderTest {
 
         assertTrue(e.getMessage().startsWith(missing + ": cluster.commandConfig: cannot read"), e.getMessage());
     }
+
+    @Test
+    void shouldCloseQuicklyAndFailTheReadInFlightAsUnreachable() throws Exception {
+        // nothing listens on port 1: the read would wait for its 10 s timeout. Whether close() lands before or
+        // during the read, the read must end promptly as unreachable.
+        ClusterSpec nowhere = new ClusterSpec("nowhere", "127.0.0.1:1", null, Map.of(), null);
+        AdminClusterReader reader = AdminClusterReader.create(nowhere);
+        java.util.concurrent.CompletableFuture<Throwable> read = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        reader.read();
+                        return null;
+                    } catch (RuntimeException e) {
+                        return e;
+                    }
+                });
+
+        long start = System.nanoTime();
+        reader.close();
+        long closeMs = (System.nanoTime() - start) / 1_000_000;
+
+        assertTrue(closeMs < 2_000, "close took " + closeMs + " ms");
+        Throwable failure = read.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(failure instanceof ClusterUnreachableException, String.valueOf(failure));
+    }
 }

@@ -162,6 +162,10 @@ abstract class GateScenarios {
         GateResult rejoined = Gates.brokerRejoined(3, afterExit).evaluate(later);
         assertFalse(rejoined.passed(), rejoined.reason());
 
+        // ZooKeeper mode: a broker started while its crashed predecessor's session lives dies on NodeExists for
+        // /brokers/ids/3 (seen here); the old registration must be gone first (session expiry, 18 s by default).
+        WaitResult gone = await("broker 3's old registration to expire", List.of(Gates.brokerGone(3)));
+        assertTrue(gone.passed(), () -> gone.failing() + " / " + progress);
         cluster.startBroker(3);
         List<Gate> back = new ArrayList<>(Gates.brokerCaughtUp(3));
         back.add(Gates.brokerRejoined(3, afterExit));

@@ -26,7 +26,11 @@ final class PlanBinder {
     static final List<String> CLUSTER_KEYS =
             List.of("name", "bootstrapServers", "commandConfig", "clientProperties", "zookeeper");
     static final List<String> BROKER_KEYS = List.of("id", "host", "rack", "jmxPort");
-    static final List<String> ACCESS_KEYS = List.of("executor", "ssh");
+    static final List<String> ACCESS_KEYS = List.of("executor", "ssh", "agent");
+    static final List<String> EXECUTORS = List.of("ssh", "local", "agent");
+    static final List<String> AGENT_KEYS = List.of("port", "token", "connectTimeout", "tls");
+    static final List<String> AGENT_TLS_KEYS =
+            List.of("truststore", "truststorePassword", "keystore", "keystorePassword");
     static final List<String> SSH_KEYS =
             List.of("user", "port", "identityFile", "passphrase", "knownHosts", "connectTimeout");
     static final List<String> SERVICE_KEYS =
@@ -40,6 +44,7 @@ final class PlanBinder {
     // Defaults; docs/plan-reference.md lists the same values.
     static final String DEFAULT_EXECUTOR = "ssh";
     static final int DEFAULT_SSH_PORT = 22;
+    static final int DEFAULT_AGENT_PORT = 7070;
     static final String DEFAULT_KNOWN_HOSTS = "~/.ssh/known_hosts";
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
@@ -236,12 +241,29 @@ final class PlanBinder {
         String executor = string(m, "executor", p, false);
         if (executor == null) {
             executor = DEFAULT_EXECUTOR;
-        } else if (!executor.equals("ssh") && !executor.equals("local")) {
+        } else if (!EXECUTORS.contains(executor)) {
             problems.error(m.get("executor"), join(p, "executor"), "unknown executor '" + executor
-                    + "': use ssh or local" + Suggestions.didYouMean(executor, List.of("ssh", "local")));
+                    + "': use ssh, local or agent" + Suggestions.didYouMean(executor, EXECUTORS));
             executor = DEFAULT_EXECUTOR;
         }
         MapNode s = section(m, "ssh", p, false);
+        MapNode a = section(m, "agent", p, false);
+        if (a != null && !executor.equals("agent")) {
+            problems.warn(m.entry("agent").line(), m.entry("agent").column(), join(p, "agent"),
+                    "agent settings are ignored with executor: " + executor);
+        }
+        if (executor.equals("agent")) {
+            if (s != null) {
+                problems.warn(m.entry("ssh").line(), m.entry("ssh").column(), join(p, "ssh"),
+                        "ssh settings are ignored with executor: agent");
+            }
+            if (a == null) {
+                problems.error(m, join(p, "agent"), "executor: agent needs an 'agent' section with at least "
+                        + "the token (agent: {token: \"${env:KUPGRADE_AGENT_TOKEN}\"})");
+                return new AccessSpec(executor, null, null);
+            }
+            return new AccessSpec(executor, null, agent(a));
+        }
         if (executor.equals("local")) {
             if (s != null) {
                 problems.warn(m.entry("ssh").line(), m.entry("ssh").column(), join(p, "ssh"),
@@ -269,6 +291,40 @@ final class PlanBinder {
         return new AccessSpec(executor, new AccessSpec.SshSpec(user, port == null ? DEFAULT_SSH_PORT : port,
                 identityFile, passphrase, knownHosts == null ? DEFAULT_KNOWN_HOSTS : knownHosts,
                 connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout));
+    }
+
+    /** access.agent, read the way access.ssh is: strict keys, secrets only where a secret belongs. */
+    private AccessSpec.AgentSpec agent(MapNode a) {
+        String p = "access.agent";
+        checkKeys(a, p, AGENT_KEYS);
+        Integer port = integer(a, "port", p, false, 1, 65535);
+        Secret token = secret(a, "token", p, true);
+        Duration connectTimeout = duration(a, "connectTimeout", p, false, false);
+        AccessSpec.AgentTlsSpec tls = null;
+        MapNode t = section(a, "tls", p, false);
+        if (t != null) {
+            String tp = "access.agent.tls";
+            checkKeys(t, tp, AGENT_TLS_KEYS);
+            String keystore = singleLine(t, "keystore", tp, false);
+            Secret keystorePassword = secret(t, "keystorePassword", tp, keystore != null);
+            if (keystore == null && keystorePassword != null) {
+                problems.error(t.get("keystorePassword"), join(tp, "keystorePassword"),
+                        "keystorePassword without keystore");
+            }
+            tls = new AccessSpec.AgentTlsSpec(singleLine(t, "truststore", tp, false),
+                    secret(t, "truststorePassword", tp, false), keystore, keystorePassword);
+        }
+        return new AccessSpec.AgentSpec(port == null ? DEFAULT_AGENT_PORT : port, token,
+                connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout, tls);
+    }
+
+    private Secret secret(MapNode m, String key, String p, boolean required) {
+        String text = string(m, key, p, required);
+        if (text == null) {
+            return null;
+        }
+        warnLiteralSecret(m.entry(key), text, join(p, key));
+        return Secrets.of(text, true, m.get(key), join(p, key), problems, baseDir, environment);
     }
 
     private static AccessSpec.SshSpec defaultSsh() {
@@ -562,14 +618,47 @@ final class PlanBinder {
 
     // ---------------------------------------------------------------- typed accessors
 
-    /** Reports keys of {@code m} that are not in {@code known}, with a suggestion for near misses. */
+    /** Every section's fields, to say where a field given in the wrong place belongs. */
+    private static final Map<String, List<String>> SECTIONS = sections();
+
+    private static Map<String, List<String>> sections() {
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        m.put("the top level", ROOT_KEYS);
+        m.put("cluster", CLUSTER_KEYS);
+        m.put("brokers[]", BROKER_KEYS);
+        m.put("access", ACCESS_KEYS);
+        m.put("access.ssh", SSH_KEYS);
+        m.put("service", SERVICE_KEYS);
+        m.put("waves[]", WAVE_KEYS);
+        m.put("gates", GATES_KEYS);
+        m.put("phases[]", PHASE_KEYS);
+        m.put("phases[].finalize", FINALIZE_KEYS);
+        return m;
+    }
+
+    /**
+     * Reports keys of {@code m} that are not in {@code known}: with a suggestion for near misses, else where
+     * the field belongs when it is another section's (or a broker property, which goes under 'set').
+     */
     private void checkKeys(MapNode m, String path, List<String> known) {
         for (Entry e : m.entries().values()) {
-            if (!known.contains(e.key())) {
-                problems.error(e, join(path, e.key()), "unknown field '" + e.key() + "'"
-                        + Suggestions.closest(e.key(), known).map(s -> " — did you mean '" + s + "'?")
-                        .orElse(" (known fields: " + String.join(", ", known) + ")"));
+            if (known.contains(e.key())) {
+                continue;
             }
+            String hint = Suggestions.closest(e.key(), known).map(s -> " — did you mean '" + s + "'?").orElse(null);
+            if (hint == null) {
+                List<String> elsewhere = SECTIONS.entrySet().stream()
+                        .filter(s -> s.getValue() != known && s.getValue().contains(e.key()))
+                        .map(Map.Entry::getKey).toList();
+                if (!elsewhere.isEmpty()) {
+                    hint = ": it belongs under " + String.join(" or ", elsewhere);
+                } else if (known == PHASE_KEYS && BrokerConfigNames.get().isKnown(e.key())) {
+                    hint = ": broker properties go under 'set'";
+                } else {
+                    hint = " (known fields: " + String.join(", ", known) + ")";
+                }
+            }
+            problems.error(e, join(path, e.key()), "unknown field '" + e.key() + "'" + hint);
         }
     }
 
@@ -758,7 +847,9 @@ final class PlanBinder {
      * access.ssh.passphrase; anywhere else they would be used as literal text, which is never what was meant.
      */
     private void checkSecretReferencesOnlyWhereAllowed(YamlNode n, String path) {
-        if (path.startsWith("cluster.clientProperties") || path.equals("access.ssh.passphrase")) {
+        if (path.startsWith("cluster.clientProperties") || path.equals("access.ssh.passphrase")
+                || path.equals("access.agent.token") || path.equals("access.agent.tls.truststorePassword")
+                || path.equals("access.agent.tls.keystorePassword")) {
             return;
         }
         if (n instanceof MapNode) {
@@ -774,7 +865,7 @@ final class PlanBinder {
             String t = ((ScalarNode) n).text();
             if (t.contains("${env:") || t.contains("${file:")) {
                 problems.error(n, path, "secret references (${env:...}, ${file:...}) are only resolved in "
-                        + "cluster.clientProperties and access.ssh.passphrase");
+                        + "cluster.clientProperties, access.ssh.passphrase and access.agent's token and passwords");
             }
         }
     }

@@ -191,7 +191,7 @@ class MalformedPlanTest {
     @Test
     void rejectsSecretReferenceOutsideSecrets() {
         assertOnlyProblem("secret-reference-outside-secrets", 8, 10, "service.start",
-                "secret references (${env:...}, ${file:...}) are only resolved in cluster.clientProperties and access.ssh.passphrase");
+                "secret references (${env:...}, ${file:...}) are only resolved in cluster.clientProperties, access.ssh.passphrase and access.agent's token and passwords");
     }
 
     @Test
@@ -251,7 +251,7 @@ class MalformedPlanTest {
     @Test
     void rejectsUnknownExecutor() {
         assertOnlyProblem("unknown-executor", 11, 13, "access.executor",
-                "unknown executor 'sssh': use ssh or local — did you mean 'ssh'?");
+                "unknown executor 'sssh': use ssh, local or agent — did you mean 'ssh'?");
     }
 
     @Test
@@ -392,5 +392,17 @@ class MalformedPlanTest {
     void rejectsTabIndentation() {
         assertOnlyProblem("tab-indentation", 12, 1, "",
                 "YAML syntax error: a tab character; YAML indentation must use spaces");
+    }
+
+    @Test
+    void rejectsFieldOfAnotherSection() {
+        assertOnlyProblem("field-of-another-section", 12, 5, "phases[0].soak",
+                "unknown field 'soak': it belongs under waves[]");
+    }
+
+    @Test
+    void rejectsBrokerPropertyOutsideSet() {
+        assertOnlyProblem("broker-property-outside-set", 12, 5, "phases[0].inter.broker.protocol.version",
+                "unknown field 'inter.broker.protocol.version': broker properties go under 'set'");
     }
 }

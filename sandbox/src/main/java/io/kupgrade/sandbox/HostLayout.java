@@ -102,6 +102,11 @@ final class HostLayout {
                   sleep 0.1
                   i=$((i + 1))
                 done
+                if kill -0 "$PID" 2>/dev/null; then
+                  # still alive but slow to exec (a loaded machine): started, as far as this script can tell
+                  echo "started pid $PID (Kafka $VERSION)"
+                  exit 0
+                fi
                 echo "start: the process (pid $PID) exited at once; see $DIR/logs/stdout.log:" >&2
                 tail -n 5 "$DIR/logs/stdout.log" >&2
                 exit 1

@@ -501,7 +501,8 @@ public final class SandboxCluster implements AutoCloseable {
     private void awaitReady(SandboxBroker b, long deadline) {
         boolean dedicatedController = controllers.contains(b);
         while (System.nanoTime() < deadline) {
-            if (!isRunning(b.id())) {
+            // a process that has not exec'd java yet (slow machine) is alive but not yet "running"
+            if (!isRunning(b.id()) && !launched(b.pidFile())) {
                 throw new SandboxException("broker " + b.id() + " exited during startup; see " + b.logFile()
                         + " and " + b.stdoutFile() + tail(b.stdoutFile()));
             }
@@ -613,6 +614,21 @@ public final class SandboxCluster implements AutoCloseable {
         }
         Optional<String[]> args = handle.get().info().arguments();
         return args.isPresent() && List.of(args.get()).contains(config.toString()) ? Optional.of(pid) : Optional.empty();
+    }
+
+    /** True while the pid in {@code pidFile} is alive at all (not a zombie), whatever it runs. */
+    private static boolean launched(Path pidFile) {
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile).strip());
+            Path stat = Path.of("/proc", Long.toString(pid), "stat");
+            if (Files.exists(stat)) {
+                String s = Files.readString(stat);
+                return !s.substring(s.lastIndexOf(')') + 2).startsWith("Z");
+            }
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        } catch (IOException | NumberFormatException e) {
+            return false;
+        }
     }
 
     private static void runScript(Path script) {

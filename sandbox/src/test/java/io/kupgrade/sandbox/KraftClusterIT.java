@@ -114,7 +114,8 @@ class KraftClusterIT {
         assertEquals(0, v.lost(), v.toString());
         assertEquals(produced.ackedCount(), v.acked());
         assertTrue(v.consumed() >= v.acked(), v.toString());
-        System.err.println("[load] " + produced.sent() + " sent, " + produced.failed() + " failed; " + v);
+        System.err.println("[load] " + produced.sent() + " sent, " + produced.failed() + " failed (first: "
+                + produced.firstError() + "); " + v);
         cluster.awaitNoUnderReplicatedPartitions(Duration.ofSeconds(180));
     }
 }

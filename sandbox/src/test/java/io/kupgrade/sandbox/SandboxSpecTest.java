@@ -41,4 +41,11 @@ class SandboxSpecTest {
     void shouldRefuseZeroBrokers() {
         assertThrows(IllegalArgumentException.class, () -> SandboxSpec.builder().brokers(0).build());
     }
+
+    @Test
+    void shouldAllowDedicatedControllersOnlyInKraftMode() {
+        assertThrows(IllegalArgumentException.class, () -> SandboxSpec.builder().controllers(3).build());
+        assertEquals(3, SandboxSpec.builder().mode(SandboxSpec.Mode.KRAFT).kafkaVersion("4.0.2").controllers(3)
+                .build().controllers());
+    }
 }

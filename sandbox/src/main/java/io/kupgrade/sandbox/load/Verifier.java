@@ -23,6 +23,11 @@ public final class Verifier {
     private Verifier() {
     }
 
+    /** {@link #verify(String, String, BitSet)} with the acknowledged records of {@code produced}. */
+    public static Verification verify(String bootstrapServers, String topic, LoadResult produced) {
+        return verify(bootstrapServers, topic, produced.acked());
+    }
+
     /**
      * Consumes every partition of {@code topic} up to the end offsets seen at the start.
      *

@@ -71,8 +71,11 @@ import org.slf4j.LoggerFactory;
  *   <li>Files go over SFTP only, never through a shell: {@link #writeFile} uploads a temp file beside the
  *       target (permissions, and owner when allowed, copied from it), copies the old file to the backup the
  *       same way, then renames with {@code posix-rename@openssh.com} (atomic replace). Text is ISO-8859-1
- *       byte for byte, as Kafka reads server.properties. With {@code sudo}, file access still runs as the
- *       login user.</li>
+ *       byte for byte, as Kafka reads server.properties.</li>
+ *   <li>With {@code sudo}, files are read with {@code sudo -n cat} and written by uploading the content over
+ *       SFTP to a private temp file ({@code /tmp}, mode 0600, created exclusively), then a {@code sudo -n sh}
+ *       script copies it beside the target (mode and owner from the old file), makes the backup and renames
+ *       it into place. Only paths appear in that script (single-quoted); content never does.</li>
  * </ul>
  *
  * Thread-safe; {@link #close()} disconnects every host.
@@ -81,6 +84,7 @@ public final class SshExecutor implements HostExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(SshExecutor.class);
     private static final int MAX_FILE_BYTES = 16 * 1024 * 1024;
     private static final long OUTPUT_GRACE_MS = 2000;
+    private static final Duration FILE_TIMEOUT = Duration.ofMinutes(2);
 
     private final SshSettings settings;
     private final DefaultConfig config;
@@ -181,6 +185,9 @@ public final class SshExecutor implements HostExecutor {
 
     @Override
     public String readFile(String host, String path) {
+        if (settings.sudo()) {
+            return sudoReadFile(host, path);
+        }
         HostConnection conn = connection(host);
         // reading is idempotent: one more try on a fresh connection if the old one died
         for (int attempt = 1; ; attempt++) {
@@ -202,6 +209,10 @@ public final class SshExecutor implements HostExecutor {
     @Override
     public void writeFile(String host, String path, String content, String backupPath) {
         byte[] bytes = latin1(content, path);
+        if (settings.sudo()) {
+            sudoWriteFile(host, path, bytes, backupPath);
+            return;
+        }
         HostConnection conn = connection(host);
         SSHClient client = conn.client();
         try (SFTPClient sftp = client.newSFTPClient()) {
@@ -221,6 +232,102 @@ public final class SshExecutor implements HostExecutor {
             conn.invalidate(client);
             throw new HostUnreachableException("connection to " + where(host) + " lost while writing " + path
                     + "; the file is either the old or the new version (the replace is atomic)", e);
+        }
+    }
+
+    private String sudoReadFile(String host, String path) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        OutputCapture err = new OutputCapture();
+        // head -c: a config file is small; one byte over the limit tells a too-large file
+        int status = execRaw(host, "sudo -n head -c " + (MAX_FILE_BYTES + 1) + " -- " + shellQuote(path),
+                FILE_TIMEOUT, out, err);
+        if (status == 0 && out.size() > MAX_FILE_BYTES) {
+            throw new IllegalStateException(path + " on " + host + " is larger than " + MAX_FILE_BYTES
+                    + " bytes: not a config file");
+        }
+        if (status != 0) {
+            String why = err.text().trim();
+            if (why.contains("No such file")) {
+                throw new IllegalStateException("no file " + path + " on " + host);
+            }
+            throw new IllegalStateException("cannot read " + path + " on " + host + " with sudo: " + why);
+        }
+        return new String(out.toByteArray(), StandardCharsets.ISO_8859_1);
+    }
+
+    private void sudoWriteFile(String host, String path, byte[] bytes, String backupPath) {
+        HostConnection conn = connection(host);
+        SSHClient client = conn.client();
+        String upload = "/tmp/.kupgrade-" + UUID.randomUUID() + ".upload";
+        try (SFTPClient sftp = client.newSFTPClient()) {
+            try (RemoteFile file = sftp.open(upload, EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.EXCL),
+                    new FileAttributes.Builder().withPermissions(0600).build())) {
+                int off = 0;
+                while (off < bytes.length) {
+                    int len = Math.min(32 * 1024, bytes.length - off);
+                    file.write(off, bytes, off, len);
+                    off += len;
+                }
+            }
+        } catch (SFTPException e) {
+            throw fileError(host, upload, "write", e);
+        } catch (IOException e) {
+            conn.invalidate(client);
+            throw new HostUnreachableException("connection to " + where(host) + " lost while uploading " + path
+                    + "; the file itself was not touched", e);
+        }
+        // paths only, single-quoted; the content is in the uploaded file
+        String script = "set -e\n"
+                + "src=" + shellQuote(upload) + "; t=" + shellQuote(path) + "; b="
+                + shellQuote(backupPath == null ? "" : backupPath) + "\n"
+                + "trap 'rm -f -- \"$src\"' EXIT\n"
+                + "if [ -e \"$t\" ]; then t=$(readlink -f -- \"$t\"); fi\n"
+                + "d=$(dirname -- \"$t\"); n=$(basename -- \"$t\"); tmp=\"$d/.$n.kupgrade-tmp\"\n"
+                + "cp -- \"$src\" \"$tmp\"\n"
+                + "if [ -e \"$t\" ]; then\n"
+                + "  if [ -n \"$b\" ]; then cp -p -- \"$t\" \"$b.kupgrade-tmp\"; mv -f -- \"$b.kupgrade-tmp\" \"$b\"; fi\n"
+                + "  chmod --reference=\"$t\" -- \"$tmp\"; chown --reference=\"$t\" -- \"$tmp\"\n"
+                + "else chmod 644 -- \"$tmp\"; fi\n"
+                + "mv -f -- \"$tmp\" \"$t\"\n";
+        OutputCapture out = new OutputCapture();
+        OutputCapture err = new OutputCapture();
+        int status = execRaw(host, "sudo -n /bin/sh -c " + shellQuote(script), FILE_TIMEOUT, out, err);
+        if (status != 0) {
+            throw new IllegalStateException("cannot write " + path + " on " + host + " with sudo: "
+                    + err.text().trim());
+        }
+    }
+
+    /** Runs a remote command line as is (no sudo/sh wrapping), output into the given sinks; -1 at timeout. */
+    private int execRaw(String host, String remote, Duration timeout, OutputStream stdout, OutputStream stderr) {
+        HostConnection conn = connection(host);
+        SSHClient client = conn.client();
+        Session session = conn.openSession(client);
+        client = conn.current();
+        try {
+            Session.Command cmd;
+            try {
+                cmd = session.exec(remote);
+            } catch (IOException e) {
+                conn.invalidate(client);
+                throw new HostUnreachableException("connection to " + where(host)
+                        + " failed while sending a command; whether it started is unknown", e);
+            }
+            Thread o = drain(cmd.getInputStream(), stdout, host, "stdout");
+            Thread e = drain(cmd.getErrorStream(), stderr, host, "stderr");
+            if (!awaitClose(cmd, timeout, conn, client, host)) {
+                closeQuietly(cmd);
+                return -1;
+            }
+            o.join(OUTPUT_GRACE_MS);
+            e.join(OUTPUT_GRACE_MS);
+            Integer status = cmd.getExitStatus();
+            return status == null ? -1 : status;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while working on " + host);
+        } finally {
+            closeQuietly(session);
         }
     }
 

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -242,6 +243,41 @@ class SshExecutorIT {
                     () -> refused.run(HOST, "true", TEN_SECONDS));
 
             assertTrue(e.getMessage().contains("refused"), e.getMessage());
+        }
+    }
+
+    @Test
+    void shouldRunCommandsAndEditFilesThroughSudoWhenAsked() throws Exception {
+        // a stand-in sudo that logs what it is asked and runs it (the test server runs as this user)
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path sudoLog = dir.resolve("sudo.log");
+        Path sudo = Files.writeString(bin.resolve("sudo"), "#!/bin/sh\n"
+                + "[ \"$1\" = -n ] || { echo 'sudo: a password is required' >&2; exit 1; }\n"
+                + "shift\necho \"$1\" >> " + sudoLog + "\nexec \"$@\"\n");
+        Files.setPosixFilePermissions(sudo, PosixFilePermissions.fromString("rwxr-xr-x"));
+        server.pathPrefix = bin;
+        Path file = Files.writeString(dir.resolve("server.properties"), "broker.id=1\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+        Path backup = dir.resolve("server.properties.bak");
+        Path marker = dir.resolve("pwned");
+        String content = "broker.id=1\nx=$(touch " + marker + ")';touch " + marker + "'\n";
+
+        try (SshExecutor withSudo = new SshExecutor(settings(identity, null).withSudo(true))) {
+            CommandResult r = withSudo.run(HOST, "echo 'as root'", TEN_SECONDS);
+            withSudo.writeFile(HOST, file.toString(), content, backup.toString());
+            String read = withSudo.readFile(HOST, file.toString());
+
+            assertEquals("as root\n", r.stdout());
+            assertEquals(content, read);
+        }
+        assertEquals(content, Files.readString(file));
+        assertEquals("broker.id=1\n", Files.readString(backup));
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertFalse(Files.exists(marker), "content went through a shell");
+        assertEquals(List.of("/bin/sh", "/bin/sh", "head"), Files.readAllLines(sudoLog));
+        try (var tmp = Files.list(Path.of("/tmp"))) {
+            assertEquals(0, tmp.filter(p -> p.getFileName().toString().startsWith(".kupgrade-")).count(),
+                    "upload left behind");
         }
     }
 

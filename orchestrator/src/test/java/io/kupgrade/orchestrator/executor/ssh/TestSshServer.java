@@ -35,6 +35,8 @@ final class TestSshServer implements AutoCloseable {
     final AtomicInteger commandsStarted = new AtomicInteger();
     /** Sessions that logged in (the authenticator is asked twice per login: key query, then signature). */
     final java.util.Set<Object> loggedIn = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** When set, put first on the PATH of commands (e.g. a stand-in sudo). */
+    volatile Path pathPrefix;
     private SshServer server;
     private int port;
 
@@ -52,7 +54,7 @@ final class TestSshServer implements AutoCloseable {
         });
         server.setCommandFactory((channel, command) -> {
             commandsStarted.incrementAndGet();
-            return new ShellCommand(command);
+            return new ShellCommand(command, pathPrefix);
         });
         server.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
         server.setFileSystemFactory(NativeFileSystemFactory.INSTANCE);
@@ -124,13 +126,15 @@ final class TestSshServer implements AutoCloseable {
     /** Runs the command string with /bin/sh -c, wiring its streams to the channel. */
     private static final class ShellCommand implements Command {
         private final String command;
+        private final Path pathPrefix;
         private OutputStream out;
         private OutputStream err;
         private ExitCallback exit;
         private Process process;
 
-        ShellCommand(String command) {
+        ShellCommand(String command, Path pathPrefix) {
             this.command = command;
+            this.pathPrefix = pathPrefix;
         }
 
         @Override
@@ -155,8 +159,12 @@ final class TestSshServer implements AutoCloseable {
 
         @Override
         public void start(ChannelSession channel, Environment env) throws IOException {
-            process = new ProcessBuilder("/bin/sh", "-c", command)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", command)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            if (pathPrefix != null) {
+                pb.environment().put("PATH", pathPrefix + ":" + System.getenv("PATH"));
+            }
+            process = pb.start();
             Thread o = pump(process.getInputStream(), out);
             Thread e = pump(process.getErrorStream(), err);
             Thread waiter = new Thread(() -> {
