@@ -56,6 +56,8 @@ class HostExecutorsTest {
 
     @Test
     void shouldRefuseAnUnknownExecutorKind() {
+        assertThrows(IllegalArgumentException.class, () -> HostExecutors.forPlan(plan(new AccessSpec("telnet", null))));
+        // agent is a known kind now, but needs its settings
         assertThrows(IllegalArgumentException.class, () -> HostExecutors.forPlan(plan(new AccessSpec("agent", null))));
     }
 }
