@@ -1,0 +1,123 @@
+package io.kupgrade.orchestrator.apply;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kupgrade.gates.ClusterReader;
+import io.kupgrade.gates.ClusterSnapshot;
+import io.kupgrade.gates.Snapshots;
+import io.kupgrade.orchestrator.engine.GatePort;
+import io.kupgrade.orchestrator.engine.GateSpec;
+import io.kupgrade.plans.BrokerSpec;
+import io.kupgrade.plans.GateSettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ClusterGatePortTest {
+    static final List<BrokerSpec> BROKERS = List.of(new BrokerSpec(1, "h1", null, null),
+            new BrokerSpec(2, "h2", null, null), new BrokerSpec(3, "h3", null, null));
+
+    /** Returns the scripted snapshots in order, then the last one forever. */
+    static final class ScriptedReader implements ClusterReader {
+        final Deque<ClusterSnapshot> script = new ArrayDeque<>();
+        ClusterSnapshot last;
+
+        @Override
+        public ClusterSnapshot read() {
+            if (!script.isEmpty()) {
+                last = script.poll();
+            }
+            return last;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** Time passes only when the waiter sleeps. */
+    static final class SteppingClock extends Clock {
+        Instant now = Instant.EPOCH;
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    final ScriptedReader reader = new ScriptedReader();
+    final SteppingClock clock = new SteppingClock();
+    final ClusterGatePort port = new ClusterGatePort(reader, new GateSettings(Duration.ofSeconds(1),
+            Duration.ofSeconds(10), 1), clock, d -> clock.now = clock.now.plus(d), BROKERS, new JmxVersions());
+
+    static Snapshots cluster() {
+        return Snapshots.cluster().brokers(1, 2, 3).controller(1).topic("orders", 3, 2, 6);
+    }
+
+    GatePort.GateOutcome await(GateSpec.Kind kind, int broker) throws InterruptedException {
+        return port.await("test", List.of(GateSpec.broker(kind, broker)), Duration.ofSeconds(3), (m, e) -> { });
+    }
+
+    @Test
+    void shouldAcceptTheBrokerBackOnlyWithANewEpochWhenItWasStillListedAfterItsExit() throws InterruptedException {
+        reader.script.add(cluster().stopped(2).build());
+        // the snapshot kept after the exit comes from a node with stale metadata: still listed, epoch 10
+        reader.script.add(cluster().brokerEpoch(2, 10).build());
+        assertTrue(await(GateSpec.Kind.BROKER_GONE, 2).passed());
+        reader.script.add(cluster().brokerEpoch(2, 10).build());
+
+        GatePort.GateOutcome stale = await(GateSpec.Kind.BROKER_REGISTERED, 2);
+        reader.script.add(cluster().brokerEpoch(2, 11).build());
+        GatePort.GateOutcome fresh = await(GateSpec.Kind.BROKER_REGISTERED, 2);
+
+        assertFalse(stale.passed(), "same broker epoch as after the exit: not the new process");
+        assertTrue(stale.reason().contains("old registration"), stale.reason());
+        assertTrue(fresh.passed(), fresh.reason());
+    }
+
+    @Test
+    void shouldFailASoakWhenTheGatesFailOnConsecutivePolls() throws InterruptedException {
+        reader.script.add(cluster().build());
+        reader.script.add(cluster().isr("orders", 0, 1, 2).build());
+
+        GatePort.GateOutcome soak = port.hold("soak", List.of(GateSpec.cluster(GateSpec.Kind.NO_UNDER_REPLICATED)),
+                Duration.ofSeconds(30), (m, e) -> { });
+
+        assertFalse(soak.passed());
+        assertTrue(soak.reason().contains("under-replicated"), soak.reason());
+        assertTrue(clock.now.isBefore(Instant.EPOCH.plusSeconds(30)), "failed early, not at the end of the soak");
+    }
+
+    @Test
+    void shouldPassASoakWhenTheGatesHoldThroughout() throws InterruptedException {
+        reader.script.add(cluster().build());
+
+        GatePort.GateOutcome soak = port.hold("soak", List.of(GateSpec.cluster(GateSpec.Kind.NO_UNDER_REPLICATED)),
+                Duration.ofSeconds(30), (m, e) -> { });
+
+        assertTrue(soak.passed(), soak.reason());
+        assertTrue(!clock.now.isBefore(Instant.EPOCH.plusSeconds(30)));
+    }
+
+    @Test
+    void shouldSayTheRunningVersionCannotBeCheckedWithoutJmxPorts() {
+        assertTrue(port.unsupported().contains(GateSpec.Kind.RUNNING_VERSION));
+        assertTrue(port.whyUnsupported(GateSpec.Kind.RUNNING_VERSION).contains("1, 2, 3"));
+    }
+}
