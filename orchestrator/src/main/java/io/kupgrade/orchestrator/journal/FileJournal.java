@@ -62,8 +62,26 @@ public final class FileJournal implements Journal {
         return file;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Works on an interrupted thread too (the entry that records an interruption must be written): the
+     * interrupt flag is cleared for the write, because an interrupted FileChannel closes itself, and restored
+     * afterwards.
+     */
     @Override
     public synchronized void append(JournalEntry entry) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            appendNow(entry);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void appendNow(JournalEntry entry) {
         Objects.requireNonNull(entry, "entry");
         byte[] line = (toJson(entry) + "\n").getBytes(StandardCharsets.UTF_8);
         try {

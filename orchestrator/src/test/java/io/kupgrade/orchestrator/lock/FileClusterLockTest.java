@@ -61,6 +61,18 @@ class FileClusterLockTest {
     }
 
     @Test
+    void shouldKeepTheLockWhenTakenOnAnInterruptedThread() {
+        Thread.currentThread().interrupt();
+        try (FileClusterLock lock = FileClusterLock.acquire(stateDir, "prod", "apply")) {
+            Thread.interrupted();
+            assertTrue(Files.exists(lock.file()));
+            assertThrows(LockHeldException.class, () -> FileClusterLock.acquire(stateDir, "prod", "apply"));
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
     void shouldLockClustersIndependently() {
         try (FileClusterLock a = FileClusterLock.acquire(stateDir, "a", "apply");
              FileClusterLock b = FileClusterLock.acquire(stateDir, "b", "apply")) {
