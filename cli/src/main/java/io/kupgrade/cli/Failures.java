@@ -17,6 +17,24 @@ final class Failures {
             err.println("kupgrade: no such file: " + nsf.getFile());
             return ExitCode.INVALID_INPUT;
         }
+        if (ex instanceof io.kupgrade.orchestrator.lock.LockHeldException lh) {
+            err.println("kupgrade: " + lh.getMessage());
+            return ExitCode.LOCKED;
+        }
+        if (ex instanceof io.kupgrade.orchestrator.engine.RunRefusedException rr) {
+            err.println("kupgrade: " + rr.getMessage());
+            return ExitCode.INVALID_INPUT;
+        }
+        if (ex instanceof io.kupgrade.gates.ClusterUnreachableException cu) {
+            err.println("kupgrade: cluster unreachable: " + cu.getMessage());
+            return ExitCode.UNREACHABLE;
+        }
+        if (ex instanceof io.kupgrade.orchestrator.executor.HostUnreachableException
+                || ex instanceof io.kupgrade.orchestrator.executor.HostAccessException
+                || ex instanceof io.kupgrade.orchestrator.executor.HostKeyRejectedException) {
+            err.println("kupgrade: " + ex.getMessage());
+            return ExitCode.UNREACHABLE;
+        }
         if (ex instanceof io.kupgrade.sandbox.SandboxException se) {
             err.println("kupgrade: sandbox: " + se.getMessage());
             return ExitCode.FAILED;

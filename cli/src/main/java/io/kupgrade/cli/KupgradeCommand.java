@@ -15,7 +15,11 @@ import picocli.CommandLine.Command;
         footer = {"", "Exit codes: see docs/exit-codes.md (0 ok, 2 invalid input, 3 halted by a gate,"
                 + " 4 failed, 5 unhealthy, 6 locked, 7 unreachable, 130 interrupted)."},
         subcommands = {
+            PlanCommand.class,
             CheckCommand.class,
+            ApplyCommand.class,
+            StatusCommand.class,
+            DemoCommand.class,
             SandboxCommand.class,
             CommandLine.HelpCommand.class,
             AutoComplete.GenerateCompletion.class

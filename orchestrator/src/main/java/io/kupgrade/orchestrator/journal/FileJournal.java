@@ -39,6 +39,7 @@ public final class FileJournal implements Journal {
     private static final Logger LOG = LoggerFactory.getLogger(FileJournal.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     public static final String FILE_NAME = "journal.jsonl";
+    private static final int TAIL_BYTES = 1024 * 1024;
 
     private final Path file;
 
@@ -61,8 +62,26 @@ public final class FileJournal implements Journal {
         return file;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Works on an interrupted thread too (the entry that records an interruption must be written): the
+     * interrupt flag is cleared for the write, because an interrupted FileChannel closes itself, and restored
+     * afterwards.
+     */
     @Override
     public synchronized void append(JournalEntry entry) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            appendNow(entry);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void appendNow(JournalEntry entry) {
         Objects.requireNonNull(entry, "entry");
         byte[] line = (toJson(entry) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
@@ -148,14 +167,23 @@ public final class FileJournal implements Journal {
         return end;
     }
 
+    /** As {@link #validLength(byte[])}, looking only at the file's last 1 MiB (a torn tail is one line). */
     private long validLength(FileChannel ch) throws IOException {
         long size = ch.size();
         if (size == 0) {
             return 0;
         }
-        ByteBuffer all = ByteBuffer.allocate((int) Math.min(size, Integer.MAX_VALUE));
-        ch.read(all, 0);
-        return validLength(all.array());
+        long start = Math.max(0, size - TAIL_BYTES);
+        ByteBuffer tail = ByteBuffer.allocate((int) (size - start));
+        while (tail.hasRemaining() && ch.read(tail, start + tail.position()) > 0) {
+            // read the whole tail
+        }
+        byte[] bytes = tail.array();
+        if (start > 0 && lastIndexOf(bytes, bytes.length - 1) < 0) {
+            throw new IllegalStateException("journal " + file + " ends with more than " + TAIL_BYTES
+                    + " bytes without a line end: not a journal; refusing to append");
+        }
+        return start + validLength(bytes);
     }
 
     private static int lastIndexOf(byte[] bytes, int from) {

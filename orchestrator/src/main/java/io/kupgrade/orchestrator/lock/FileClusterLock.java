@@ -80,6 +80,18 @@ public final class FileClusterLock implements ClusterLock {
      * @throws UncheckedIOException when the state directory cannot be written
      */
     public static synchronized FileClusterLock acquire(Path stateDir, String clusterName, String holderDescription) {
+        // an interrupted FileChannel closes itself (and would drop the OS lock): work with the flag cleared
+        boolean interrupted = Thread.interrupted();
+        try {
+            return acquireNow(stateDir, clusterName, holderDescription);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static FileClusterLock acquireNow(Path stateDir, String clusterName, String holderDescription) {
         Path file = lockFile(stateDir, clusterName);
         LockHolder me = LockHolder.current(holderDescription);
         try {

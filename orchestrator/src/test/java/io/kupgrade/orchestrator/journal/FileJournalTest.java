@@ -108,6 +108,20 @@ class FileJournalTest {
     }
 
     @Test
+    void shouldAppendOnAnInterruptedThreadAndKeepTheInterrupt() {
+        FileJournal journal = FileJournal.forCluster(stateDir, "c");
+
+        Thread.currentThread().interrupt();
+        try {
+            journal.append(entry(0, 1, "stop", "interrupted"));
+            assertTrue(Thread.currentThread().isInterrupted());
+        } finally {
+            Thread.interrupted();
+        }
+        assertEquals(1, journal.entries().size());
+    }
+
+    @Test
     void shouldRefuseClusterNamesThatAreNotOneDirectory() {
         assertThrows(IllegalArgumentException.class, () -> FileJournal.forCluster(stateDir, "../etc"));
         assertThrows(IllegalArgumentException.class, () -> FileJournal.forCluster(stateDir, ".."));

@@ -61,6 +61,18 @@ class FileClusterLockTest {
     }
 
     @Test
+    void shouldKeepTheLockWhenTakenOnAnInterruptedThread() {
+        Thread.currentThread().interrupt();
+        try (FileClusterLock lock = FileClusterLock.acquire(stateDir, "prod", "apply")) {
+            Thread.interrupted();
+            assertTrue(Files.exists(lock.file()));
+            assertThrows(LockHeldException.class, () -> FileClusterLock.acquire(stateDir, "prod", "apply"));
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
     void shouldLockClustersIndependently() {
         try (FileClusterLock a = FileClusterLock.acquire(stateDir, "a", "apply");
              FileClusterLock b = FileClusterLock.acquire(stateDir, "b", "apply")) {
@@ -89,7 +101,7 @@ class FileClusterLockTest {
 
             assertTrue(child.waitFor(60, TimeUnit.SECONDS));
             assertEquals(2, child.exitValue());
-            assertTrue(line.startsWith("HELD: ") && line.contains("pid " + ProcessHandle.current().pid()), line);
+            assertTrue(line.startsWith("HELD: ") && line.contains("pid " + lock.holder().pid()), line);
         }
     }
 
@@ -102,8 +114,8 @@ class FileClusterLockTest {
         assertTrue(Files.exists(FileClusterLock.lockFile(stateDir, "prod")), "the dead holder left its lock file");
 
         try (FileClusterLock lock = FileClusterLock.acquire(stateDir, "prod", "apply again")) {
-            assertEquals(ProcessHandle.current().pid(), FileClusterLock.currentHolder(stateDir, "prod")
-                    .orElseThrow().pid());
+            assertEquals(lock.holder(), FileClusterLock.currentHolder(stateDir, "prod").orElseThrow());
+            assertEquals(ProcessHandle.current().pid(), lock.holder().pid());
         }
     }
 

@@ -1,0 +1,71 @@
+package io.kupgrade.cli;
+
+import io.kupgrade.orchestrator.apply.StatusReport;
+import io.kupgrade.orchestrator.apply.StatusService;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code kupgrade status FILE}: where the roll stands, from the journal. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Show from the journal what is done, what is in progress and what `apply` does next.")
+final class StatusCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "PLAN", description = "The plan file (YAML).")
+    Path planFile;
+
+    @Mixin
+    StateOptions state;
+
+    @Mixin
+    OutputOptions output;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        StatusReport r = new StatusService().status(planFile, state.stateDir);
+        PrintWriter out = spec.commandLine().getOut();
+        if (output.json()) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("schemaVersion", Json.SCHEMA_VERSION);
+            doc.put("status", r);
+            Json.print(out, doc);
+            return ExitCode.OK.code();
+        }
+        out.printf("plan     %s (sha256 %s)%n", r.planFile(), r.planSha256());
+        out.printf("cluster  %s%n", r.cluster());
+        out.printf("journal  %s%n", r.journal());
+        for (StatusReport.PhaseStatus p : r.phases()) {
+            out.printf("phase %-12s %-11s%s%n", p.name(), p.state(), p.finalized() == null ? ""
+                    : p.finalized() ? " (metadata.version finalized)" : " (not finalized yet)");
+            for (StatusReport.WaveStatus w : p.waves()) {
+                out.printf("  wave %-10s %-11s brokers %s, done %s%n", w.name(), w.state(), w.brokers(),
+                        w.brokersDone());
+            }
+        }
+        if (r.inProgress() != null) {
+            StatusReport.BrokerInProgress b = r.inProgress();
+            out.printf("in progress: broker %d in %s/%s, last step %s %s at %s%s%n", b.brokerId(), b.phase(), b.wave(),
+                    b.lastStep(), b.lastEvent(), b.at(), b.reason() == null ? "" : " (" + b.reason() + ")");
+        }
+        if (r.lastRun() != null) {
+            StatusReport.LastRun l = r.lastRun();
+            out.printf("last run: %s, started %s, %s%s%n", l.selection(), l.startedAt(), l.outcome(),
+                    l.message() == null ? "" : ": " + l.message());
+        }
+        if (r.problem() != null) {
+            out.println("problem: " + r.problem());
+        }
+        out.println(r.planDone() ? "the plan is done" : "next: " + r.next());
+        out.flush();
+        return ExitCode.OK.code();
+    }
+}

@@ -1,0 +1,109 @@
+package io.kupgrade.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class PlanCommandTest {
+
+    static Stream<Path> examples() throws IOException {
+        return Files.list(Path.of("..", "examples")).filter(p -> p.toString().endsWith(".yaml")).sorted();
+    }
+
+    @ParameterizedTest
+    @MethodSource("examples")
+    void everyExamplePlansOfflineWithItsWaves(Path example) {
+        Cli r = Cli.run("plan", "--offline", example.toString());
+
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("sha256"), r.out());
+        assertTrue(r.out().contains("  waves"), r.out());
+        assertTrue(r.out().contains("canary"), "the first wave is the canary: " + r.out());
+        assertTrue(r.out().contains("pre-stop-gates") && r.out().contains("canStop"), r.out());
+    }
+
+    @ParameterizedTest
+    @MethodSource("examples")
+    void everyExamplePlansOfflineAsValidJson(Path example) throws IOException {
+        Cli r = Cli.run("plan", "--offline", "-o", "json", example.toString());
+
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode doc = new ObjectMapper().readTree(r.out());
+        assertEquals(Json.SCHEMA_VERSION, doc.get("schemaVersion").asInt());
+        JsonNode phases = doc.get("plan").get("phases");
+        assertTrue(phases.size() >= 2, r.out());
+        assertTrue(phases.get(0).get("waves").get(0).get("brokers").size() == 1, "canary of one broker: " + r.out());
+        assertEquals(64, doc.get("plan").get("sha256").asText().length());
+    }
+
+    @Test
+    void theProtocolBumpIsShownAsAPointOfNoReturn() {
+        Cli r = Cli.run("plan", "--offline", "../examples/zookeeper-3.8-to-3.9.yaml");
+
+        assertTrue(r.out().contains("phase 2/2: protocol   ** POINT OF NO RETURN"), r.out());
+        assertTrue(r.out().contains("points of no return: protocol"), r.out());
+        assertTrue(r.out().contains("inter.broker.protocol.version: ? -> 3.8"), r.out());
+    }
+
+    @Test
+    void secretsAreNeverPrinted(@TempDir Path dir) throws IOException {
+        Path plan = dir.resolve("secret.yaml");
+        Files.writeString(plan, Files.readString(Path.of("../examples/zookeeper-3.8-to-3.9.yaml"))
+                .replace("${env:KAFKA_ADMIN_JAAS}", "\"org.apache.kafka.common.security.scram.ScramLoginModule"
+                        + " required username=admin password=hunter2-very-secret;\""));
+
+        Cli text = Cli.run("plan", "--offline", plan.toString());
+        Cli json = Cli.run("plan", "--offline", "-o", "json", plan.toString());
+
+        assertEquals(0, text.exitCode(), text.err());
+        assertFalse((text.out() + text.err() + json.out() + json.err()).contains("hunter2"));
+    }
+
+    @Test
+    void anInvalidPlanIsLocatedProblemsAndExitTwo(@TempDir Path dir) throws IOException {
+        Path plan = dir.resolve("bad.yaml");
+        Files.writeString(plan, Files.readString(Path.of("../examples/zookeeper-3.8-to-3.9.yaml"))
+                .replace("inter.broker.protocol.version: \"3.9\"", "inter.broker.protocol.versoin: \"3.9\""));
+
+        Cli r = Cli.run("plan", "--offline", plan.toString());
+
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("bad.yaml:"), r.err());
+        assertTrue(r.err().contains("inter.broker.protocol.versoin"), r.err());
+        assertTrue(r.err().contains("did you mean 'inter.broker.protocol.version'"), r.err());
+        assertTrue(r.noStackTrace(), r.err());
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void aMissingPlanFileIsOneLineAndExitTwo() {
+        Cli r = Cli.run("plan", "--offline", "no/such/plan.yaml");
+
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("no/such/plan.yaml"), r.err());
+        assertTrue(r.noStackTrace(), r.err());
+    }
+
+    @Test
+    void yamlSyntaxErrorsAreLocated(@TempDir Path dir) throws IOException {
+        Path plan = dir.resolve("syntax.yaml");
+        Files.writeString(plan, "apiVersion: kupgrade/v1\ncluster: {name: x\nphases: []\n");
+
+        Cli r = Cli.run("plan", "--offline", plan.toString());
+
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().matches("(?s).*syntax\\.yaml:\\d+:\\d+: .*"), r.err());
+        assertTrue(r.noStackTrace(), r.err());
+    }
+}
