@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * nothing written). A write without a previous read uses the current hash.
  *
  * <p>Errors: connection refused, timeouts and dropped connections are {@link HostUnreachableException}
- * (retryable); 401 (token refused) and 403 (not in the agent's allow-list) are {@link HostAccessException}.
+ * (retryable); 401 (token refused), 403 (not in the agent's allow-list) and a failed TLS handshake are
+ * {@link HostAccessException}.
  * The token is sent only in the Authorization header and never logged.
  *
  * <p>Thread-safe; one instance serves every host. {@link #close()} releases nothing that needs it (the JDK
@@ -251,6 +252,11 @@ public final class AgentExecutor implements HostExecutor {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CancellationException("interrupted while asking the agent on " + host + " to " + what);
+        } catch (javax.net.ssl.SSLHandshakeException e) {
+            // a certificate problem does not fix itself: not retryable
+            throw new HostAccessException("TLS handshake with the kupgrade agent at " + uri.getHost() + ":"
+                    + settings.port() + " failed (check access.agent.tls and the agent's certificate): "
+                    + e.getMessage(), e);
         } catch (IOException e) {
             throw new HostUnreachableException("cannot reach the kupgrade agent at " + uri.getScheme() + "://"
                     + hostForUri(host) + ":" + settings.port() + " to " + what + ": " + describe(e), e);
