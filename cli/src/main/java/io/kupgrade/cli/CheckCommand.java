@@ -43,11 +43,13 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ClusterSpec target;
+        List<BrokerSpec> brokers = List.of();
         Set<Integer> expected = Set.of();
         boolean bump = false;
         if (planFile != null) {
             Plan plan = PlanParser.parse(planFile);
             target = plan.cluster();
+            brokers = plan.brokers();
             expected = plan.brokers().stream().map(BrokerSpec::id).collect(Collectors.toSet());
             bump = plan.phases().stream().anyMatch(p -> p.pointOfNoReturn()
                     || p.set().containsKey("log.message.format.version"));
@@ -61,7 +63,8 @@ final class CheckCommand implements Callable<Integer> {
             throw new UserError(ExitCode.INVALID_INPUT, "check needs a PLAN or --bootstrap-server");
         }
         HealthReport report;
-        try (HealthCheck check = HealthCheck.create(target)) {
+        // with the plan's brokers the check also reads JMX (where a jmxPort is given) and the ZooKeeper ensemble
+        try (HealthCheck check = HealthCheck.create(target, brokers)) {
             report = check.run(new HealthCheck.Options(expected, List.of(), bump));
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -35,6 +35,10 @@ final class Failures {
             err.println("kupgrade: " + ex.getMessage());
             return ExitCode.UNREACHABLE;
         }
+        if (ex instanceof io.kupgrade.agent.AgentConfigException ace) {
+            err.println("kupgrade agent: " + ace.getMessage());
+            return ExitCode.INVALID_INPUT;
+        }
         if (ex instanceof io.kupgrade.sandbox.SandboxException se) {
             err.println("kupgrade: sandbox: " + se.getMessage());
             return ExitCode.FAILED;

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             ApplyCommand.class,
             StatusCommand.class,
             DemoCommand.class,
+            AgentCommand.class,
             SandboxCommand.class,
             CommandLine.HelpCommand.class,
             AutoComplete.GenerateCompletion.class

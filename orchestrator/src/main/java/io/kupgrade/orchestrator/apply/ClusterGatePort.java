@@ -167,6 +167,8 @@ public final class ClusterGatePort implements GatePort {
                     : Gates.brokerRegistered(id);
             case BACK_IN_ALL_ISRS -> Gates.brokerBackInAllIsrs(id);
             case RUNNING_VERSION -> versionGate(id, spec.version());
+            case NO_REASSIGNMENTS -> Gates.noReassignmentsInProgress();
+            case QUORUM_CAUGHT_UP -> Gates.quorumCaughtUp(Gates.DEFAULT_MAX_QUORUM_LAG);
         };
     }
 

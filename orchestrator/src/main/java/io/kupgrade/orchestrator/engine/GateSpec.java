@@ -12,7 +12,11 @@ public record GateSpec(Kind kind, Integer brokerId, String version) {
     /** The gates kupgrade waits on. */
     public enum Kind {
         CAN_STOP, NO_UNDER_REPLICATED, NO_OFFLINE_PARTITIONS, CONTROLLER_PRESENT, BROKER_GONE,
-        BROKER_REGISTERED, BACK_IN_ALL_ISRS, RUNNING_VERSION
+        BROKER_REGISTERED, BACK_IN_ALL_ISRS, RUNNING_VERSION,
+        /** No partition reassignment in progress (reference §3 "caught up" 6). */
+        NO_REASSIGNMENTS,
+        /** KRaft: every voter caught up with the quorum leader; passes in ZooKeeper mode (reference §3). */
+        QUORUM_CAUGHT_UP
     }
 
     public static GateSpec cluster(Kind kind) {
@@ -34,6 +38,8 @@ public record GateSpec(Kind kind, Integer brokerId, String version) {
             case BROKER_REGISTERED -> "brokerRegisteredAnew(" + brokerId + ")";
             case BACK_IN_ALL_ISRS -> "backInAllIsrs(" + brokerId + ")";
             case RUNNING_VERSION -> "runningVersion(" + brokerId + ")=" + version;
+            case NO_REASSIGNMENTS -> "reassignments=0";
+            case QUORUM_CAUGHT_UP -> "quorumCaughtUp";
         };
     }
 

@@ -330,11 +330,16 @@ public final class RollEngine {
         return gates;
     }
 
-    /** The cluster-wide health gates: no URP, no offline partition, a controller. */
+    /**
+     * The cluster-wide health gates: no URP, no offline partition, a controller, no reassignment in progress,
+     * the KRaft quorum caught up (reference §3: a voter majority with Lag≈0 before the next node stops).
+     */
     public static List<GateSpec> clusterGates() {
         return List.of(GateSpec.cluster(GateSpec.Kind.NO_UNDER_REPLICATED),
                 GateSpec.cluster(GateSpec.Kind.NO_OFFLINE_PARTITIONS),
-                GateSpec.cluster(GateSpec.Kind.CONTROLLER_PRESENT));
+                GateSpec.cluster(GateSpec.Kind.CONTROLLER_PRESENT),
+                GateSpec.cluster(GateSpec.Kind.NO_REASSIGNMENTS),
+                GateSpec.cluster(GateSpec.Kind.QUORUM_CAUGHT_UP));
     }
 
     private static Decision next(StepKind kind, PhaseSpec phase, Wave wave, BrokerSpec broker, boolean resumed,

@@ -25,7 +25,7 @@ final class FakeGates implements GatePort {
         for (GateSpec g : gates) {
             Integer id = g.brokerId();
             boolean pass = switch (g.kind()) {
-                case CAN_STOP, NO_OFFLINE_PARTITIONS, CONTROLLER_PRESENT -> !unhealthy;
+                case CAN_STOP, NO_OFFLINE_PARTITIONS, CONTROLLER_PRESENT, NO_REASSIGNMENTS, QUORUM_CAUGHT_UP -> !unhealthy;
                 case NO_UNDER_REPLICATED -> !unhealthy && hosts.running.values().stream().allMatch(r -> r)
                         && neverRejoin.stream().noneMatch(this::restarted);
                 case BROKER_GONE -> !hosts.running.get(id);
