@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  *       backup {@code configFile + S}); 404 when missing</li>
  *   <li>{@code PUT /v1/config} with {@code {expectedSha256, content, backupSuffix}} → {@code {sha256}}: the
  *       current file is copied to {@code configFile + backupSuffix}, then replaced atomically; 409 with
- *       {@code currentSha256} when the hash does not match (nothing written); 400 for NUL or non-Latin-1 text.
+ *       {@code currentSha256} when the hash does not match (nothing written); 400 for empty content, NUL or
+ *       non-Latin-1 text.
  *       {@code expectedSha256: null} means "I expect no file"</li>
  *   <li>{@code POST /v1/run} with {@code {action, args, timeoutMillis}} → {@code {exitCode, stdout, stderr,
  *       timedOut}}: action is {@code stop}, {@code start}, {@code isRunning} (no args) or {@code install}
@@ -347,6 +348,10 @@ public final class AgentServer implements AutoCloseable {
         if (content == null || !content.isTextual()) {
             return error(400, "content is required (a string)", "bad request");
         }
+        if (content.asText().isBlank()) {
+            // no edit kupgrade makes empties server.properties; a broker would not start from it
+            return error(400, "content is empty: the agent does not write an empty config file", "refused: empty");
+        }
         if (suffix == null || !suffix.isTextual() || !ConfigStore.BACKUP_SUFFIX.matcher(suffix.asText()).matches()) {
             return error(400, "backupSuffix is required and must match " + ConfigStore.BACKUP_SUFFIX.pattern(),
                     "bad request");
@@ -482,6 +487,12 @@ public final class AgentServer implements AutoCloseable {
         try (InputStream in = exchange.getRequestBody()) {
             byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
             if (bytes.length > MAX_BODY_BYTES) {
+                // read (a bounded amount of) the rest, so the client gets the 413 instead of a reset connection
+                long drained = 0;
+                byte[] sink = new byte[64 * 1024];
+                for (int n; drained < 8L * MAX_BODY_BYTES && (n = in.read(sink)) > 0; ) {
+                    drained += n;
+                }
                 return null;
             }
             try {
