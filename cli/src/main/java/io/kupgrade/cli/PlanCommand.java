@@ -73,7 +73,9 @@ final class PlanCommand implements Callable<Integer> {
             if (ph.install() != null) {
                 out.printf("  install          %s%n", ph.install());
             }
-            out.println("  waves");
+            if (!ph.waves().isEmpty()) {
+                out.println("  waves");
+            }
             for (PlanPreview.WavePreview w : ph.waves()) {
                 String brokers = w.brokers().stream().map(b -> b.id() + " " + b.host()
                         + (b.rack() == null ? "" : " [" + b.rack() + "]") + (b.activeController() ? " (controller)" : ""))
@@ -96,7 +98,7 @@ final class PlanCommand implements Callable<Integer> {
                 same.forEach((text, ids) -> out.printf("    broker%s %s%s%n", ids.size() == 1 ? "" : "s",
                         ids.stream().map(String::valueOf).collect(Collectors.joining(", ")), text));
             }
-            out.println("  every broker");
+            out.println(ph.waves().isEmpty() ? "  steps" : "  every broker");
             for (PlanPreview.StepPreview s : ph.brokerSteps()) {
                 out.printf("    %-18s %s%s%n", s.step(), s.description(), s.gates().isEmpty() ? ""
                         : "  [gates: " + String.join(", ", s.gates()) + "]");

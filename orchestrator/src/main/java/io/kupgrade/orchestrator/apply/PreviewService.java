@@ -69,7 +69,8 @@ public final class PreviewService {
                 List<Wave> waves = brokers.isEmpty() ? List.of() : WavePlanner.expand(plan.waves(), brokers, controller);
                 List<PlanPreview.WavePreview> wavePreviews = new ArrayList<>();
                 List<PlanPreview.BrokerConfigDiff> diffs = new ArrayList<>();
-                for (Wave w : waves) {
+                boolean finalizeOnly = phase.isRollingRestart() && phase.finalizeMetadataVersion() != null;
+                for (Wave w : finalizeOnly ? List.<Wave>of() : waves) {
                     List<PlanPreview.BrokerRef> refs = new ArrayList<>();
                     for (BrokerSpec b : w.brokers()) {
                         refs.add(new PlanPreview.BrokerRef(b.id(), b.host(), b.rack(),
@@ -134,6 +135,13 @@ public final class PreviewService {
     /** The steps every broker goes through in the phase, with their gates (the engine's own lists). */
     static List<PlanPreview.StepPreview> brokerSteps(Plan plan, PhaseSpec phase) {
         List<PlanPreview.StepPreview> steps = new ArrayList<>();
+        if (phase.isRollingRestart() && phase.finalizeMetadataVersion() != null) {
+            // the engine restarts no broker in a phase that only finalizes
+            steps.add(new PlanPreview.StepPreview(StepKind.FINALIZE.journalName(), "no broker restarts: finalize"
+                    + " metadata.version to " + phase.finalizeMetadataVersion() + " (refused while a node runs an"
+                    + " older version)", List.of()));
+            return steps;
+        }
         int any = 0;
         steps.add(step(StepKind.PRE_STOP_GATES, "before stopping: the broker may stop, the cluster is healthy", phase,
                 any));

@@ -183,7 +183,11 @@ public final class RollEngine {
             }
             boolean started = view.phaseStart(phase.name()).isPresent();
             List<Wave> waves = layout(view, phase);
-            if (started && waves.stream().allMatch(w -> view.waveDone(phase.name(), w.name()))) {
+            // A phase that only finalizes (no install, no config change) restarts no broker: rolling every
+            // broker again before `kafka-features upgrade` would be risk and time for nothing (reference §1b:
+            // roll, verify, then finalize).
+            boolean finalizeOnly = phase.isRollingRestart() && phase.finalizeMetadataVersion() != null;
+            if (started && (finalizeOnly || waves.stream().allMatch(w -> view.waveDone(phase.name(), w.name())))) {
                 if (phase.finalizeMetadataVersion() != null
                         && !view.succeeded(StepKind.FINALIZE, phase.name(), null, null)) {
                     return next(StepKind.FINALIZE, phase, null, null, false, List.of(), false);

@@ -393,6 +393,27 @@ class RollRunnerTest {
     }
 
     @Test
+    void shouldFinalizeWithoutRestartingAnyBrokerInAPhaseThatOnlyFinalizes() {
+        PhaseSpec roll = new PhaseSpec("binaries", "install {broker.id} 4.1.2", "4.1.2", Map.of(), List.of(), false,
+                null);
+        PhaseSpec finalize = new PhaseSpec("finalize", null, "4.1.2", Map.of(), List.of(), true, "4.1");
+        Rig rig = new Rig(List.of(roll, finalize), "sha-F");
+        List<String> finalized = new java.util.ArrayList<>();
+        rig.finalizer = (release, version) -> {
+            finalized.add(release + "@" + version);
+            return Finalizer.Result.done("metadata.version finalized to " + release);
+        };
+
+        RollOutcome outcome = rig.apply("all");
+
+        assertEquals(OutcomeKind.DONE, outcome.kind(), outcome.message());
+        assertEquals(List.of("4.1@4.1.2"), finalized);
+        assertEquals(5, rig.journal.steps("broker-done").size(), "each broker rolled once, in binaries only");
+        assertTrue(rig.journal.entries.stream().noneMatch(e -> "finalize".equals(e.phase())
+                && e.brokerId() != null), "no broker step in the finalize phase");
+    }
+
+    @Test
     void shouldHaltWhenFinalizeIsRefusedAndFinalizeOnTheNextApply() {
         PhaseSpec roll = new PhaseSpec("roll", "install {broker.id} 4.1.2", "4.1.2", Map.of(), List.of(), false, "4.1");
         Rig rig = new Rig(List.of(roll), "sha-K");
