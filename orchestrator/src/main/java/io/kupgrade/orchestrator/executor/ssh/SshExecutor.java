@@ -142,14 +142,17 @@ public final class SshExecutor implements HostExecutor {
             errReader.join(OUTPUT_GRACE_MS);
             Integer status = cmd.getExitStatus();
             if (status == null) {
-                if (!alive(client)) {
+                Signal signal = cmd.getExitSignal();
+                if (signal == null) {
+                    // A channel closed with neither exit status nor exit signal: the connection dropped, even
+                    // when the transport has not noticed yet (a race seen under load). Never report that as a
+                    // finished command: its effect is unknown, and the engine must decide.
                     conn.invalidate(client);
                     throw new HostUnreachableException("connection to " + where(host)
                             + " dropped while a command ran; its effect is unknown", null);
                 }
-                Signal signal = cmd.getExitSignal();
-                String note = signal == null ? "[no exit status]" : "[terminated by signal " + signal + "]";
-                return new CommandResult(-1, stdout.text(), stderr.text() + note + "\n", false);
+                return new CommandResult(-1, stdout.text(), stderr.text() + "[terminated by signal " + signal
+                        + "]\n", false);
             }
             return new CommandResult(status, stdout.text(), stderr.text(), false);
         } catch (InterruptedException e) {
