@@ -180,6 +180,15 @@ public final class AgentServer implements AutoCloseable {
         } catch (IOException e) {
             throw new AgentConfigException("tokenFile: cannot read " + file + ": " + e.getMessage());
         }
+        try {
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+            if (perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ)
+                    || perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) {
+                LOG.warn("the token file {} is readable by other users; chmod 600 it", file);
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // not a POSIX file system: nothing to check
+        }
         if (token.length() < MIN_TOKEN_LENGTH || token.chars().anyMatch(Character::isWhitespace)) {
             throw new AgentConfigException("tokenFile: " + file + " must hold one token of at least "
                     + MIN_TOKEN_LENGTH + " characters without spaces");
