@@ -662,13 +662,22 @@ final class PlanBinder {
         }
     }
 
-    private MapNode section(MapNode parent, String key, String p, boolean required) {
+    /** The value of {@code key}; null when it is absent or null, reported as missing when required. */
+    private YamlNode field(MapNode parent, String key, String path, boolean required) {
         YamlNode n = parent.get(key);
-        String path = join(p, key);
         if (n == null || isNull(n)) {
             if (required) {
                 problems.error(n == null ? parent : n, path, "missing required field '" + key + "'");
             }
+            return null;
+        }
+        return n;
+    }
+
+    private MapNode section(MapNode parent, String key, String p, boolean required) {
+        String path = join(p, key);
+        YamlNode n = field(parent, key, path, required);
+        if (n == null) {
             return null;
         }
         if (!(n instanceof MapNode)) {
@@ -679,12 +688,9 @@ final class PlanBinder {
     }
 
     private ListNode list(MapNode parent, String key, String p, boolean required) {
-        YamlNode n = parent.get(key);
         String path = join(p, key);
-        if (n == null || isNull(n)) {
-            if (required) {
-                problems.error(n == null ? parent : n, path, "missing required field '" + key + "'");
-            }
+        YamlNode n = field(parent, key, path, required);
+        if (n == null) {
             return null;
         }
         if (!(n instanceof ListNode)) {
@@ -696,12 +702,9 @@ final class PlanBinder {
 
     /** A string field. YAML numbers are taken as written (rack: 1); booleans, lists and maps are refused. */
     private String string(MapNode m, String key, String p, boolean required) {
-        YamlNode n = m.get(key);
         String path = join(p, key);
-        if (n == null || isNull(n)) {
-            if (required) {
-                problems.error(n == null ? m : n, path, "missing required field '" + key + "'");
-            }
+        YamlNode n = field(m, key, path, required);
+        if (n == null) {
             return null;
         }
         String t = scalarText(n, path, false);
@@ -750,12 +753,9 @@ final class PlanBinder {
     }
 
     private Integer integer(MapNode m, String key, String p, boolean required, int min, int max) {
-        YamlNode n = m.get(key);
         String path = join(p, key);
-        if (n == null || isNull(n)) {
-            if (required) {
-                problems.error(n == null ? m : n, path, "missing required field '" + key + "'");
-            }
+        YamlNode n = field(m, key, path, required);
+        if (n == null) {
             return null;
         }
         if (!(n instanceof ScalarNode) || ((ScalarNode) n).type() != ScalarType.INT) {
@@ -772,12 +772,9 @@ final class PlanBinder {
     }
 
     private Boolean bool(MapNode m, String key, String p, boolean required) {
-        YamlNode n = m.get(key);
         String path = join(p, key);
-        if (n == null || isNull(n)) {
-            if (required) {
-                problems.error(n == null ? m : n, path, "missing required field '" + key + "'");
-            }
+        YamlNode n = field(m, key, path, required);
+        if (n == null) {
             return null;
         }
         String t = n instanceof ScalarNode ? ((ScalarNode) n).text().toLowerCase(java.util.Locale.ROOT) : "";
@@ -792,12 +789,9 @@ final class PlanBinder {
     }
 
     private Duration duration(MapNode m, String key, String p, boolean required, boolean zeroAllowed) {
-        YamlNode n = m.get(key);
         String path = join(p, key);
-        if (n == null || isNull(n)) {
-            if (required) {
-                problems.error(n == null ? m : n, path, "missing required field '" + key + "'");
-            }
+        YamlNode n = field(m, key, path, required);
+        if (n == null) {
             return null;
         }
         if (n instanceof ScalarNode && ((ScalarNode) n).type() == ScalarType.INT) {
