@@ -72,9 +72,18 @@ final class ApplyCommand implements Callable<Integer> {
             }
             return ExitCode.OK.code();
         }
-        RollOutcome outcome = runInterruptibly(
-                stop -> service.apply(request, new ProgressPrinter(output.json() ? out : err, output.json()),
-                        confirmer(err), stop::get));
+        // the outcome is rendered inside the interruptible section: on Ctrl-C the JVM waits for it, so the
+        // operator always sees why the run stopped
+        OutcomeKind kind = runInterruptibly(stop -> {
+            RollOutcome outcome = service.apply(request, new ProgressPrinter(output.json() ? out : err,
+                    output.json()), confirmer(err), stop::get);
+            render(outcome, out, err);
+            return outcome.kind();
+        });
+        return exitCode(kind).code();
+    }
+
+    private void render(RollOutcome outcome, PrintWriter out, PrintWriter err) {
         if (output.json()) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("event", "OUTCOME");
@@ -90,7 +99,6 @@ final class ApplyCommand implements Callable<Integer> {
             out.printf("%s: %s%n", outcome.kind(), outcome.message());
             out.flush();
         }
-        return exitCode(outcome.kind()).code();
     }
 
     static ExitCode exitCode(OutcomeKind kind) {
