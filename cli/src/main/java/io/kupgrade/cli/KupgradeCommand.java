@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             CheckCommand.class,
             ApplyCommand.class,
             StatusCommand.class,
+            ReportCommand.class,
             DemoCommand.class,
             AgentCommand.class,
             SandboxCommand.class,
