@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
             CheckCommand.class,
             ApplyCommand.class,
             StatusCommand.class,
+            PauseCommand.class,
+            ResumeCommand.class,
             DemoCommand.class,
             AgentCommand.class,
             SandboxCommand.class,
