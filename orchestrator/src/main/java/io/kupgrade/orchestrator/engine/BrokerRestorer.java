@@ -178,7 +178,7 @@ public final class BrokerRestorer {
 
     /** The phase's {@code rollback.install}; null when it gives none. */
     static String rollbackInstall(PhaseSpec phase) {
-        return null;
+        return phase.rollbackInstall();
     }
 
     /** The version brokers ran before {@code phase}: the last earlier phase's {@code version}; null if none says. */

@@ -1,5 +1,6 @@
 package io.kupgrade.orchestrator.engine;
 
+import io.kupgrade.plans.OnFailure;
 import io.kupgrade.plans.Plan;
 import io.kupgrade.plans.Wave;
 import java.time.Instant;
@@ -31,7 +32,7 @@ final class Reverter {
 
     /** The wave's resolved {@code onFailure}. */
     static boolean reverts(Wave wave) {
-        return wave.index() == 0;
+        return wave.onFailure() == OnFailure.REVERT;
     }
 
     /**

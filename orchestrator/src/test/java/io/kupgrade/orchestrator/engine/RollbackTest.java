@@ -128,6 +128,22 @@ class RollbackTest {
         assertTrue(e.getMessage().contains("half-way through a rollback or revert"), e.getMessage());
     }
 
+    @Test
+    void shouldRevertTheBinariesTooWhenThePhaseSaysHowToSwitchBack() {
+        PhaseSpec badBinaries = new PhaseSpec("binaries", "install {broker.id} 3.9.2", "3.9.2",
+                Map.of("num.io.threads", "-1"), List.of(), false, null, List.of(), "install {broker.id} 3.8.1");
+        Rig rig = new Rig(List.of(badBinaries), "sha-bin");
+        rig.hosts.fatalConfig.add("num.io.threads=-1");
+
+        RollOutcome outcome = rig.apply("all");
+
+        assertEquals(OutcomeKind.FAILED, outcome.kind());
+        assertTrue(outcome.message().contains("config restored, binaries restored"), outcome.message());
+        assertEquals("3.8.1", rig.hosts.runningVersion.get(2));
+        assertEquals(ORIGINAL_2, rig.config(2));
+        assertTrue(rig.hosts.actions().contains("install 2 3.8.1"), rig.hosts.actions().toString());
+    }
+
     // ---- rollback ----
 
     @Test
@@ -147,6 +163,26 @@ class RollbackTest {
         List<String> stops = rig.hosts.actions().stream().filter(c -> c.startsWith("stop")).toList();
         assertEquals(List.of("stop 1", "stop 5", "stop 4", "stop 3", "stop 2"), stops);
         assertTrue(outcome.notes().get(0).contains("config restored, binaries not"), outcome.notes().toString());
+    }
+
+    @Test
+    void shouldRestoreThePreviousBinariesWithTheRollbackInstall() {
+        PhaseSpec binaries = new PhaseSpec("binaries", "install {broker.id} 3.9.2", "3.9.2",
+                Map.of("inter.broker.protocol.version", "3.8"), List.of(), false, null, List.of(),
+                "install {broker.id} 3.8.1");
+        Rig rig = new Rig(List.of(binaries, Rig.PROTOCOL), "sha-B");
+        rig.apply("canary");
+        rig.apply("wave-2");
+        rig.apply("wave-3");
+
+        RollbackOutcome outcome = rollback(rig, null, null, false);
+
+        assertEquals(OutcomeKind.DONE, outcome.kind(), outcome.message());
+        assertTrue(outcome.notes().isEmpty(), outcome.notes().toString());
+        for (int id = 1; id <= 5; id++) {
+            assertEquals("3.8.1", rig.hosts.runningVersion.get(id), "broker " + id);
+            assertFalse(rig.config(id).contains("inter.broker.protocol.version"), rig.config(id));
+        }
     }
 
     @Test
