@@ -65,6 +65,7 @@ public final class RollbackService {
         Plan plan = PlanParser.parse(request.planFile());
         Path stateDir = ApplyService.stateDir(request.stateDir());
         String cluster = plan.cluster().name();
+        preflight(plan, ApplyService.readJournal(stateDir, cluster), request);
         try (FileClusterLock lock = FileClusterLock.acquire(stateDir, cluster, "kupgrade rollback "
                 + request.planFile());
              HostExecutor executor = env.executors().apply(plan);
@@ -98,6 +99,7 @@ public final class RollbackService {
         Path stateDir = ApplyService.stateDir(request.stateDir());
         List<String> notes = new ArrayList<>();
         List<JournalEntry> entries = ApplyService.readJournal(stateDir, plan.cluster().name());
+        preflight(plan, entries, request);
         ClusterSnapshot snapshot = null;
         try (AdminClusterReader reader = env.readers().apply(plan.cluster())) {
             snapshot = reader.read();
@@ -135,6 +137,16 @@ public final class RollbackService {
             }
         }
         return new DryRun(plan.source().toString(), plan.sha256(), target.label(), null, out, notes);
+    }
+
+    /**
+     * Refuses an unsafe rollback from the plan and the journal alone, before any lock or connection: a refused
+     * rollback is one line and exit code whether or not the cluster can be reached.
+     */
+    private static void preflight(Plan plan, List<JournalEntry> entries, RollbackRequest request) {
+        RollEngine engine = new RollEngine(plan, plan.brokers(), java.util.Map.of());
+        new RollbackPlanner(engine, plan.brokers()).check(JournalView.of(entries, plan.sha256()), request.phase(),
+                request.force());
     }
 
     private static DryRun.Step step(Plan plan, RollbackPlanner.Target target, Wave wave, BrokerSpec b,

@@ -78,23 +78,10 @@ public final class RollbackPlanner {
      * @throws RollbackRefusedException when a refusal applies and {@code force} is false
      */
     public Target resolve(JournalView view, String phaseName, String toWave, boolean force) {
-        List<PhaseSpec> phases = plan.phases();
-        PhaseSpec phase;
-        if (phaseName != null && !phaseName.isBlank()) {
-            phase = phases.stream().filter(p -> p.name().equals(phaseName.trim())).findFirst()
-                    .orElseThrow(() -> new RunRefusedException("--phase " + phaseName + ": the plan has no such phase"
-                            + " (phases: " + String.join(", ", phases.stream().map(PhaseSpec::name).toList()) + ")"));
-        } else {
-            phase = null;
-            for (PhaseSpec p : phases) {
-                if (Rollbacks.phaseTouched(view, p.name())) {
-                    phase = p;
-                }
-            }
-            if (phase == null) {
-                return new Target(null, List.of(), 0, "rollback", List.of(), "no phase of this plan has touched a"
-                        + " broker: nothing to roll back");
-            }
+        PhaseSpec phase = check(view, phaseName, force);
+        if (phase == null) {
+            return new Target(null, List.of(), 0, "rollback", List.of(), "no phase of this plan has touched a"
+                    + " broker: nothing to roll back");
         }
         PhaseSpec chosen = phase;
         List<Wave> layout = engine.layout(view, chosen);
@@ -108,20 +95,48 @@ public final class RollbackPlanner {
             from = w.index();
             label += " --to-wave " + w.name();
         }
-        List<String> refusals = refusals(view, phase);
-        Target target = new Target(phase, layout, from, label, force ? refusals : List.of(), null);
-        if (!refusals.isEmpty() && !force) {
-            throw new RollbackRefusedException("rollback of phase " + phase.name() + " refused, nothing was touched: "
-                    + String.join("; ", refusals) + ". Still possible: " + stillPossible(view, phase)
-                    + ". --force overrides this refusal (loudly, journaled); Kafka does not support the downgrade it"
-                    + " would attempt", refusals);
-        }
+        Target target = new Target(phase, layout, from, label, force ? refusals(view, phase) : List.of(), null);
         if (next(view, target).isEmpty()) {
             String where = from == 0 ? "" : " in waves " + layout.get(from).name() + " and later";
             return new Target(phase, layout, from, label, target.forcedOver(), "phase " + phase.name()
                     + " has no broker to roll back" + where + " (none touched, or all rolled back already)");
         }
         return target;
+    }
+
+    /**
+     * Picks the phase ({@code phaseName}, else the last that touched a broker) and refuses what is unsafe. Needs
+     * only the plan and the journal (no wave layout, no cluster), so a refusal comes before any connection.
+     *
+     * @return the phase; null when no phase touched a broker
+     * @throws RunRefusedException for an unknown phase
+     * @throws RollbackRefusedException when a refusal applies and {@code force} is false
+     */
+    public PhaseSpec check(JournalView view, String phaseName, boolean force) {
+        List<PhaseSpec> phases = plan.phases();
+        PhaseSpec phase = null;
+        if (phaseName != null && !phaseName.isBlank()) {
+            phase = phases.stream().filter(p -> p.name().equals(phaseName.trim())).findFirst()
+                    .orElseThrow(() -> new RunRefusedException("--phase " + phaseName + ": the plan has no such phase"
+                            + " (phases: " + String.join(", ", phases.stream().map(PhaseSpec::name).toList()) + ")"));
+        } else {
+            for (PhaseSpec p : phases) {
+                if (Rollbacks.phaseTouched(view, p.name())) {
+                    phase = p;
+                }
+            }
+            if (phase == null) {
+                return null;
+            }
+        }
+        List<String> refusals = refusals(view, phase);
+        if (!refusals.isEmpty() && !force) {
+            throw new RollbackRefusedException("rollback of phase " + phase.name() + " refused, nothing was touched: "
+                    + String.join("; ", refusals) + ". Still possible: " + stillPossible(view, phase)
+                    + ". --force overrides this refusal (loudly, journaled); Kafka does not support the downgrade it"
+                    + " would attempt", refusals);
+        }
+        return phase;
     }
 
     /** Why rolling back {@code phase} now is refused; empty when it is allowed. */
