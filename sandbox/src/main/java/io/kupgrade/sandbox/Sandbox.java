@@ -41,6 +41,11 @@ public final class Sandbox {
     static final int CONTROLLER_PORT = 9093;
     static final int JMX_PORT = 9999;
     static final int ZK_PORT = 2181;
+    /** An ensemble's quorum (follower-leader) and leader-election ports, on each server's own address. */
+    static final int ZK_QUORUM_PORT = 2888;
+    static final int ZK_ELECTION_PORT = 3888;
+    /** ZooKeeper server {@code i} of an ensemble lives on {@code 127.A.B.(200+i)}. */
+    static final int ZK_ENSEMBLE_HOST_BASE = 200;
     /** Dedicated KRaft controllers get ids 101, 102, ... (addresses 127.A.B.111, ...). */
     static final int CONTROLLER_ID_BASE = 100;
 
@@ -127,8 +132,16 @@ public final class Sandbox {
             int b = ThreadLocalRandom.current().nextInt(1, 255);
             String block = "127." + a + "." + b;
             List<InetSocketAddress> needed = new ArrayList<>();
-            if (spec.mode() == Mode.ZOOKEEPER) {
+            if (spec.mode() == Mode.ZOOKEEPER && !spec.zookeeperEnsemble()) {
                 needed.add(new InetSocketAddress(block + ".10", ZK_PORT));
+            }
+            if (spec.mode() == Mode.ZOOKEEPER && spec.zookeeperEnsemble()) {
+                for (int i = 1; i <= spec.zookeeperServers(); i++) {
+                    String host = block + "." + (ZK_ENSEMBLE_HOST_BASE + i);
+                    for (int port : List.of(ZK_PORT, ZK_QUORUM_PORT, ZK_ELECTION_PORT)) {
+                        needed.add(new InetSocketAddress(host, port));
+                    }
+                }
             }
             for (int id = 1; id <= spec.brokers(); id++) {
                 String host = hostOf(block, id);
@@ -191,30 +204,21 @@ public final class Sandbox {
             quorum.append(quorum.length() == 0 ? "" : ",").append(id).append('@').append(hostOf(block, id))
                     .append(':').append(CONTROLLER_PORT);
         }
-        Path zkDir = null;
-        if (zkConnect != null) {
-            zkDir = base.resolve("zookeeper");
-            Map<String, Path> zkVersion = Map.of(spec.kafkaVersion(), versions.get(spec.kafkaVersion()));
-            HostLayout.write(zkDir, "org.apache.zookeeper.server.quorum.QuorumPeerMain", "zoo.cfg",
-                    List.of("-Xms128m", "-Xmx128m", "-XX:+UseG1GC", "-XX:TieredStopAtLevel=1",
-                            "-Djava.awt.headless=true",
-                            // the AdminServer would take port 8080 on every address: never wanted here
-                            "-Dzookeeper.admin.enableServer=false",
-                            "-Dlog4j.configuration=file:" + zkDir.resolve("config/log4j.properties"),
-                            "-Dlog4j2.configurationFile=" + zkDir.resolve("config/log4j2.properties")),
-                    zkVersion);
-            Files.writeString(zkDir.resolve("config/zoo.cfg"), String.join("\n",
-                    "# ZooKeeper of the kupgrade sandbox in " + base,
-                    "dataDir=" + zkDir.resolve("data"),
-                    "clientPort=" + ZK_PORT,
-                    "clientPortAddress=" + block + ".10",
-                    "tickTime=2000",
-                    "initLimit=10",
-                    "syncLimit=5",
-                    "maxClientCnxns=0",
-                    "admin.enableServer=false",
-                    ""));
-            writeLogConfigs(zkDir, "zookeeper.log");
+        List<SandboxZooKeeper> zookeepers = new ArrayList<>();
+        if (spec.mode() == Mode.ZOOKEEPER) {
+            if (spec.zookeeperEnsemble()) {
+                for (int i = 1; i <= spec.zookeeperServers(); i++) {
+                    zookeepers.add(new SandboxZooKeeper(i, block + "." + (ZK_ENSEMBLE_HOST_BASE + i), ZK_PORT,
+                            base.resolve("zookeeper-" + i)));
+                }
+                zkConnect = zookeepers.stream().map(SandboxZooKeeper::address)
+                        .collect(java.util.stream.Collectors.joining(","));
+            } else {
+                zookeepers.add(new SandboxZooKeeper(1, block + ".10", ZK_PORT, base.resolve("zookeeper")));
+            }
+            for (SandboxZooKeeper zk : zookeepers) {
+                layOutZooKeeper(spec, base, zk, zookeepers, versions);
+            }
         }
         List<SandboxBroker> nodes = new ArrayList<>(controllers);
         nodes.addAll(brokers);
@@ -243,13 +247,53 @@ public final class Sandbox {
                     : serverProperties(spec, b, zkConnect, quorum.toString()));
         }
         SandboxCluster cluster = new SandboxCluster(base, spec.mode(), spec.kafkaVersion(), spec.allVersions(),
-                "sandbox-" + block.replace('.', '-'), zkConnect, zkDir, brokers, controllers);
+                "sandbox-" + block.replace('.', '-'), zkConnect, zookeepers, brokers, controllers);
         if (spec.mode() == Mode.KRAFT) {
             format(nodes, versions.get(spec.kafkaVersion()));
         }
         cluster.writeState();
         cluster.writePlan(base.resolve(PLAN_FILE));
         return cluster;
+    }
+
+    /**
+     * One ZooKeeper server's directory and {@code zoo.cfg}. A single server keeps the layout it always had; an
+     * ensemble's servers get {@code myid}, the {@code server.N} lines and the four-letter words a roll needs
+     * ({@code srvr} is ZooKeeper's only default, {@code mntr} gives the leader's synced followers; reference §1d).
+     */
+    private static void layOutZooKeeper(SandboxSpec spec, Path base, SandboxZooKeeper zk,
+                                        List<SandboxZooKeeper> all, Map<String, Path> versions) throws IOException {
+        Path zkDir = zk.dir();
+        Map<String, Path> zkVersion = Map.of(spec.kafkaVersion(), versions.get(spec.kafkaVersion()));
+        HostLayout.write(zkDir, "org.apache.zookeeper.server.quorum.QuorumPeerMain", "zoo.cfg",
+                List.of("-Xms128m", "-Xmx128m", "-XX:+UseG1GC", "-XX:TieredStopAtLevel=1",
+                        "-Djava.awt.headless=true",
+                        // the AdminServer would take port 8080 on every address: never wanted here
+                        "-Dzookeeper.admin.enableServer=false",
+                        "-Dlog4j.configuration=file:" + zkDir.resolve("config/log4j.properties"),
+                        "-Dlog4j2.configurationFile=" + zkDir.resolve("config/log4j2.properties")),
+                zkVersion);
+        List<String> cfg = new ArrayList<>(List.of(
+                "# ZooKeeper " + (all.size() > 1 ? "server " + zk.id() + " " : "") + "of the kupgrade sandbox in "
+                        + base,
+                "dataDir=" + zkDir.resolve("data"),
+                "clientPort=" + zk.clientPort(),
+                "clientPortAddress=" + zk.host(),
+                "tickTime=2000",
+                "initLimit=10",
+                "syncLimit=5",
+                "maxClientCnxns=0",
+                "admin.enableServer=false"));
+        if (all.size() > 1) {
+            cfg.add("4lw.commands.whitelist=srvr,mntr,ruok");
+            for (SandboxZooKeeper s : all) {
+                cfg.add("server." + s.id() + "=" + s.host() + ":" + ZK_QUORUM_PORT + ":" + ZK_ELECTION_PORT);
+            }
+            Files.writeString(zkDir.resolve("data").resolve("myid"), zk.id() + "\n");
+        }
+        cfg.add("");
+        Files.writeString(zk.configFile(), String.join("\n", cfg));
+        writeLogConfigs(zkDir, "zookeeper.log");
     }
 
     private static String serverProperties(SandboxSpec spec, SandboxBroker b, String zkConnect, String quorum) {

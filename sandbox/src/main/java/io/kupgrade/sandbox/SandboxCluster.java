@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
@@ -66,7 +67,7 @@ public final class SandboxCluster implements AutoCloseable {
     private final List<String> versions;
     private final String name;
     private final String zookeeperConnect;
-    private final Path zookeeperDir;
+    private final List<SandboxZooKeeper> zookeepers;
     private final List<SandboxBroker> brokers;
     private final List<SandboxBroker> controllers;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -76,13 +77,20 @@ public final class SandboxCluster implements AutoCloseable {
     SandboxCluster(Path baseDir, Mode mode, String kafkaVersion, List<String> versions, String name,
                    String zookeeperConnect, Path zookeeperDir, List<SandboxBroker> brokers,
                    List<SandboxBroker> controllers) {
+        this(baseDir, mode, kafkaVersion, versions, name, zookeeperConnect, single(zookeeperConnect, zookeeperDir),
+                brokers, controllers);
+    }
+
+    SandboxCluster(Path baseDir, Mode mode, String kafkaVersion, List<String> versions, String name,
+                   String zookeeperConnect, List<SandboxZooKeeper> zookeepers, List<SandboxBroker> brokers,
+                   List<SandboxBroker> controllers) {
         this.baseDir = baseDir;
         this.mode = mode;
         this.kafkaVersion = kafkaVersion;
         this.versions = List.copyOf(versions);
         this.name = name;
         this.zookeeperConnect = zookeeperConnect;
-        this.zookeeperDir = zookeeperDir;
+        this.zookeepers = List.copyOf(zookeepers);
         this.brokers = List.copyOf(brokers);
         this.controllers = List.copyOf(controllers);
     }
@@ -271,11 +279,130 @@ public final class SandboxCluster implements AutoCloseable {
         }
     }
 
-    /** Pids of the processes of this sandbox that are alive now: {@code broker-<id>} and {@code zookeeper}. */
+    // ---------------------------------------------------------------- ZooKeeper servers
+
+    /**
+     * The ZooKeeper servers: one ({@code zookeeper/}) by default, the ensemble's with
+     * {@link SandboxSpec.Builder#zookeeperEnsemble}; empty in KRaft mode.
+     */
+    public List<SandboxZooKeeper> zookeepers() {
+        return zookeepers;
+    }
+
+    /**
+     * The ZooKeeper server with this id.
+     *
+     * @throws IllegalArgumentException when there is none
+     */
+    public SandboxZooKeeper zookeeper(int id) {
+        return zookeepers.stream().filter(z -> z.id() == id).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no ZooKeeper server " + id + " in " + baseDir));
+    }
+
+    /** True while the process the server's {@code bin/start} launched last is alive. */
+    public boolean isZooKeeperRunning(int id) {
+        SandboxZooKeeper z = zookeeper(id);
+        return alivePid(z.pidFile(), z.configFile()).isPresent();
+    }
+
+    /** The pid of the server's running process; empty when it does not run. */
+    public OptionalLong zookeeperPid(int id) {
+        SandboxZooKeeper z = zookeeper(id);
+        return toOptionalLong(alivePid(z.pidFile(), z.configFile()));
+    }
+
+    /**
+     * Runs the server's {@code bin/stop} (SIGTERM) and waits until its process has exited. Never kills it.
+     *
+     * @throws SandboxException when it has not exited within {@link #STOP_TIMEOUT}
+     */
+    public void stopZooKeeper(int id) {
+        SandboxZooKeeper z = zookeeper(id);
+        runScript(z.stopScript());
+        if (!awaitExit(z.pidFile(), z.configFile(), STOP_TIMEOUT)) {
+            throw new SandboxException("ZooKeeper " + id + " has not exited " + STOP_TIMEOUT.toSeconds()
+                    + " s after SIGTERM; see " + z.logFile());
+        }
+    }
+
+    /**
+     * Runs the server's {@code bin/start} and waits until it serves ({@code srvr} answers with a mode).
+     *
+     * @throws SandboxException when the process exits or does not serve within {@link #START_TIMEOUT}
+     */
+    public void startZooKeeper(int id) {
+        SandboxZooKeeper z = zookeeper(id);
+        runScript(z.startScript());
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        awaitZookeeper(z, deadline);
+        while (zookeeperMode(id).isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new SandboxException("ZooKeeper " + id + " does not serve " + START_TIMEOUT.toSeconds()
+                        + " s after its start; see " + z.logFile());
+            }
+            sleep(200);
+        }
+    }
+
+    /**
+     * The server's mode from the {@code srvr} four-letter word ({@code leader}, {@code follower},
+     * {@code standalone}); empty when it does not answer or does not serve (e.g. during a leader election).
+     */
+    public Optional<String> zookeeperMode(int id) {
+        SandboxZooKeeper z = zookeeper(id);
+        return fourLetterWord(z, "srvr").flatMap(answer -> answer.lines()
+                .filter(l -> l.startsWith("Mode:")).map(l -> l.substring(5).trim()).findFirst());
+    }
+
+    /** The id of the server whose {@code srvr} says {@code leader}; empty when none does. */
+    public OptionalInt zookeeperLeader() {
+        for (SandboxZooKeeper z : zookeepers) {
+            if (zookeeperMode(z.id()).equals(Optional.of("leader"))) {
+                return OptionalInt.of(z.id());
+            }
+        }
+        return OptionalInt.empty();
+    }
+
+    /**
+     * Waits until every server of the ensemble serves and exactly one leads (a single server: until it serves).
+     *
+     * @throws SandboxException when that does not happen within {@code timeout}
+     */
+    public void awaitZooKeeperQuorum(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (zookeepers.size() > 1) {
+            awaitQuorum(deadline);
+            return;
+        }
+        for (SandboxZooKeeper z : zookeepers) {
+            while (zookeeperMode(z.id()).isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new SandboxException("ZooKeeper " + z.address() + " does not serve");
+                }
+                sleep(200);
+            }
+        }
+    }
+
+    /** The answer to a four-letter word; empty when the server cannot be reached. */
+    private static Optional<String> fourLetterWord(SandboxZooKeeper z, String word) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(z.host(), z.clientPort()), 1_000);
+            s.setSoTimeout(2_000);
+            s.getOutputStream().write(word.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            return Optional.of(new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Pids of the processes of this sandbox that are alive now: {@code broker-<id>} and {@code zookeeper} (an ensemble: {@code zookeeper-<id>}). */
     public Map<String, Long> processIds() {
         Map<String, Long> out = new LinkedHashMap<>();
-        if (zookeeperDir != null) {
-            alivePid(zkPidFile(), zkConfig()).ifPresent(p -> out.put("zookeeper", p));
+        for (SandboxZooKeeper zk : zookeepers) {
+            alivePid(zk.pidFile(), zk.configFile()).ifPresent(p -> out.put(zk.dir().getFileName().toString(), p));
         }
         for (SandboxBroker b : nodes()) {
             alivePid(b.pidFile(), b.configFile()).ifPresent(p -> out.put(b.dir().getFileName().toString(), p));
@@ -363,8 +490,12 @@ public final class SandboxCluster implements AutoCloseable {
             out.add(new SandboxStatus.BrokerStatus(b, pid, pid.isPresent() ? runningVersion(b.id()).orElse(null)
                     : null, currentVersion(b.dir())));
         }
-        OptionalLong zk = zookeeperDir == null ? OptionalLong.empty() : toOptionalLong(alivePid(zkPidFile(), zkConfig()));
-        return new SandboxStatus(name, baseDir, mode, bootstrapServers(), zookeeperConnect, zk, out);
+        List<SandboxStatus.ZooKeeperStatus> zks = new ArrayList<>();
+        for (SandboxZooKeeper zk : zookeepers) {
+            zks.add(new SandboxStatus.ZooKeeperStatus(zk, toOptionalLong(alivePid(zk.pidFile(), zk.configFile()))));
+        }
+        OptionalLong first = zks.isEmpty() ? OptionalLong.empty() : zks.get(0).pid();
+        return new SandboxStatus(name, baseDir, mode, bootstrapServers(), zookeeperConnect, first, out, zks);
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -395,9 +526,11 @@ public final class SandboxCluster implements AutoCloseable {
             for (SandboxBroker c : controllers) {
                 terminate(c.pidFile(), c.configFile());
             }
-            if (zookeeperDir != null) {
-                alivePid(zkPidFile(), zkConfig()).flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroy);
-                terminate(zkPidFile(), zkConfig());
+            for (SandboxZooKeeper zk : zookeepers) {
+                alivePid(zk.pidFile(), zk.configFile()).flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroy);
+            }
+            for (SandboxZooKeeper zk : zookeepers) {
+                terminate(zk.pidFile(), zk.configFile());
             }
             List<String> left = new ArrayList<>(processIds().keySet());
             if (!left.isEmpty()) {
@@ -439,9 +572,17 @@ public final class SandboxCluster implements AutoCloseable {
             startWatchdog();
         }
         try {
-            if (zookeeperDir != null) {
-                runScript(zookeeperDir.resolve("bin").resolve("start"));
-                awaitZookeeper(System.nanoTime() + START_TIMEOUT.toNanos());
+            if (!zookeepers.isEmpty()) {
+                for (SandboxZooKeeper zk : zookeepers) {
+                    runScript(zk.startScript());
+                }
+                long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+                for (SandboxZooKeeper zk : zookeepers) {
+                    awaitZookeeper(zk, deadline);
+                }
+                if (zookeepers.size() > 1) {
+                    awaitQuorum(deadline);
+                }
             }
             List<SandboxBroker> nodes = nodes();
             for (int i = 0; i < nodes.size(); i += START_BATCH) {
@@ -482,20 +623,38 @@ public final class SandboxCluster implements AutoCloseable {
         }
     }
 
-    private void awaitZookeeper(long deadline) {
-        String[] hostPort = zookeeperConnect.split(":");
+    private void awaitZookeeper(SandboxZooKeeper zk, long deadline) {
         while (System.nanoTime() < deadline) {
-            if (alivePid(zkPidFile(), zkConfig()).isEmpty()) {
-                throw new SandboxException("ZooKeeper exited during startup; see "
-                        + zookeeperDir.resolve("logs/zookeeper.log") + " and " + zookeeperDir.resolve("logs/stdout.log"));
+            if (alivePid(zk.pidFile(), zk.configFile()).isEmpty() && !launched(zk.pidFile())) {
+                throw new SandboxException("ZooKeeper " + zk.address() + " exited during startup; see "
+                        + zk.logFile() + " and " + zk.stdoutFile() + tail(zk.stdoutFile()));
             }
-            if (portOpen(hostPort[0], Integer.parseInt(hostPort[1]))) {
+            if (portOpen(zk.host(), zk.clientPort())) {
                 return;
             }
             sleep(200);
         }
-        throw new SandboxException("ZooKeeper did not listen on " + zookeeperConnect + " within "
-                + START_TIMEOUT.toSeconds() + " s; see " + zookeeperDir.resolve("logs/zookeeper.log"));
+        throw new SandboxException("ZooKeeper did not listen on " + zk.address() + " within "
+                + START_TIMEOUT.toSeconds() + " s; see " + zk.logFile());
+    }
+
+    /** Until every server of the ensemble serves (srvr answers leader or follower) and exactly one leads. */
+    private void awaitQuorum(long deadline) {
+        Map<Integer, Optional<String>> modes = Map.of();
+        while (System.nanoTime() < deadline) {
+            modes = new java.util.TreeMap<>();
+            for (SandboxZooKeeper zk : zookeepers) {
+                modes.put(zk.id(), zookeeperMode(zk.id()));
+            }
+            long leaders = modes.values().stream().filter(m -> m.equals(Optional.of("leader"))).count();
+            long followers = modes.values().stream().filter(m -> m.equals(Optional.of("follower"))).count();
+            if (leaders == 1 && followers == zookeepers.size() - 1) {
+                return;
+            }
+            sleep(200);
+        }
+        throw new SandboxException("the ZooKeeper ensemble did not form a quorum within " + START_TIMEOUT.toSeconds()
+                + " s (modes by server: " + modes + "); see " + zookeepers.get(0).logFile());
     }
 
     private void awaitReady(SandboxBroker b, long deadline) {
@@ -638,12 +797,14 @@ public final class SandboxCluster implements AutoCloseable {
         }
     }
 
-    private Path zkPidFile() {
-        return zookeeperDir.resolve("run").resolve("pid");
-    }
-
-    private Path zkConfig() {
-        return zookeeperDir.resolve("config").resolve("zoo.cfg");
+    /** The one server of a sandbox written before ensembles existed: {@code zookeeper/}, at its connect string. */
+    private static List<SandboxZooKeeper> single(String connect, Path dir) {
+        if (connect == null || dir == null) {
+            return List.of();
+        }
+        int colon = connect.lastIndexOf(':');
+        return List.of(new SandboxZooKeeper(1, connect.substring(0, colon),
+                Integer.parseInt(connect.substring(colon + 1)), dir));
     }
 
     private static String currentVersion(Path hostDir) {
@@ -696,7 +857,18 @@ public final class SandboxCluster implements AutoCloseable {
         p.setProperty("versions", String.join(",", versions));
         if (zookeeperConnect != null) {
             p.setProperty("zookeeper.connect", zookeeperConnect);
-            p.setProperty("zookeeper.dir", zookeeperDir.toString());
+            if (zookeepers.size() == 1) {
+                p.setProperty("zookeeper.dir", zookeepers.get(0).dir().toString());
+            } else {
+                p.setProperty("zookeeper.servers", zookeepers.stream().map(z -> Integer.toString(z.id()))
+                        .collect(Collectors.joining(",")));
+                for (SandboxZooKeeper z : zookeepers) {
+                    String k = "zookeeper." + z.id() + ".";
+                    p.setProperty(k + "host", z.host());
+                    p.setProperty(k + "clientPort", Integer.toString(z.clientPort()));
+                    p.setProperty(k + "dir", z.dir().toString());
+                }
+            }
         }
         p.setProperty("brokers", brokers.stream().map(b -> Integer.toString(b.id())).collect(Collectors.joining(",")));
         p.setProperty("controllers", controllers.stream().map(b -> Integer.toString(b.id()))
@@ -732,9 +904,18 @@ public final class SandboxCluster implements AutoCloseable {
             List<SandboxBroker> brokers = nodes(p, p.getProperty("brokers"));
             List<SandboxBroker> controllers = nodes(p, p.getProperty("controllers", ""));
             String zkDir = p.getProperty("zookeeper.dir");
+            List<SandboxZooKeeper> zookeepers = new ArrayList<>(single(p.getProperty("zookeeper.connect"),
+                    zkDir == null ? null : Path.of(zkDir)));
+            for (String id : p.getProperty("zookeeper.servers", "").split(",")) {
+                if (!id.isBlank()) {
+                    String k = "zookeeper." + id + ".";
+                    zookeepers.add(new SandboxZooKeeper(Integer.parseInt(id), p.getProperty(k + "host"),
+                            Integer.parseInt(p.getProperty(k + "clientPort")), Path.of(p.getProperty(k + "dir"))));
+                }
+            }
             return new SandboxCluster(baseDir, Mode.valueOf(p.getProperty("mode")), p.getProperty("kafkaVersion"),
                     List.of(p.getProperty("versions").split(",")), p.getProperty("name"),
-                    p.getProperty("zookeeper.connect"), zkDir == null ? null : Path.of(zkDir), brokers, controllers);
+                    p.getProperty("zookeeper.connect"), zookeepers, brokers, controllers);
         } catch (RuntimeException e) {
             throw new SandboxException(file + " is damaged: " + e.getMessage(), e);
         }
@@ -785,10 +966,11 @@ public final class SandboxCluster implements AutoCloseable {
             s.append("for d in ").append(cs).append("; do \"$d/bin/stop\"; done\n");
             s.append("wait_down ").append(STOP_TIMEOUT.toSeconds()).append(' ').append(cs).append('\n');
         }
-        if (zookeeperDir != null) {
-            String zk = HostLayout.quote(zookeeperDir.toString());
-            s.append(zk).append("/bin/stop\n");
-            s.append("wait_down ").append(STOP_TIMEOUT.toSeconds()).append(' ').append(zk).append('\n');
+        if (!zookeepers.isEmpty()) {
+            String zks = zookeepers.stream().map(z -> HostLayout.quote(z.dir().toString()))
+                    .collect(Collectors.joining(" "));
+            s.append("for d in ").append(zks).append("; do \"$d/bin/stop\"; done\n");
+            s.append("wait_down ").append(STOP_TIMEOUT.toSeconds()).append(' ').append(zks).append('\n');
         }
         Path down = bin.resolve("down");
         Files.writeString(down, s.toString());

@@ -26,6 +26,10 @@ import java.util.Objects;
  *     resolving it; null = resolve. Its version must equal {@code kafkaVersion}
  * @param controllers KRaft only: number of dedicated controller nodes (ids {@code 101..}); 0 (default) = combined
  *     mode, where the first {@code min(3, brokers)} brokers are also the controllers
+ * @param zookeeperServers ZooKeeper mode only: 1 (default) = one standalone server as before; 3, 5 or 7 = a
+ *     quorum (an ensemble), server {@code i} on its own loopback address {@code 127.A.B.(200+i)} with client port
+ *     2181, quorum port 2888 and election port 3888, and the four-letter words {@code srvr, mntr, ruok}
+ *     whitelisted
  */
 public record SandboxSpec(
         String kafkaVersion,
@@ -37,7 +41,8 @@ public record SandboxSpec(
         Path baseDir,
         Map<String, String> brokerProperties,
         Path kafkaHome,
-        int controllers) {
+        int controllers,
+        int zookeeperServers) {
 
     /** How the cluster keeps its metadata. */
     public enum Mode {
@@ -72,9 +77,26 @@ public record SandboxSpec(
         if (brokers > 99) {
             throw new IllegalArgumentException("at most 99 brokers, got " + brokers);
         }
+        if (zookeeperServers != 1 && (mode != Mode.ZOOKEEPER || zookeeperServers < 1 || zookeeperServers > 7
+                || zookeeperServers % 2 == 0)) {
+            throw new IllegalArgumentException("zookeeperServers must be 1 or, in ZooKeeper mode, an odd ensemble"
+                    + " of 3, 5 or 7; got " + zookeeperServers + " in " + mode + " mode");
+        }
         if (mode == Mode.KRAFT && kafkaVersion.matches("[0-2]\\..*")) {
             throw new IllegalArgumentException("KRaft needs Kafka 3.3 or later, got " + kafkaVersion);
         }
+    }
+
+    /** Without {@code zookeeperServers} (one ZooKeeper server): the shape before ensembles existed. */
+    public SandboxSpec(String kafkaVersion, int brokers, int racks, Mode mode, List<String> extraVersions, int heapMb,
+                       Path baseDir, Map<String, String> brokerProperties, Path kafkaHome, int controllers) {
+        this(kafkaVersion, brokers, racks, mode, extraVersions, heapMb, baseDir, brokerProperties, kafkaHome,
+                controllers, 1);
+    }
+
+    /** True for a ZooKeeper-mode sandbox with a quorum of several ZooKeeper servers. */
+    public boolean zookeeperEnsemble() {
+        return zookeeperServers > 1;
     }
 
     /** A builder with the defaults above. */
@@ -102,6 +124,7 @@ public record SandboxSpec(
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
         private Path kafkaHome;
         private int controllers;
+        private int zookeeperServers = 1;
 
         public Builder kafkaVersion(String v) {
             this.kafkaVersion = v;
@@ -164,10 +187,19 @@ public record SandboxSpec(
             return this;
         }
 
+        /**
+         * ZooKeeper mode: a quorum of {@code servers} ZooKeeper servers (3, 5 or 7) instead of one; the brokers'
+         * {@code zookeeper.connect} names them all.
+         */
+        public Builder zookeeperEnsemble(int servers) {
+            this.zookeeperServers = servers;
+            return this;
+        }
+
         /** @throws IllegalArgumentException when a value is out of range */
         public SandboxSpec build() {
             return new SandboxSpec(kafkaVersion, brokers, racks, mode, extraVersions, heapMb, baseDir,
-                    brokerProperties, kafkaHome, controllers);
+                    brokerProperties, kafkaHome, controllers, zookeeperServers);
         }
     }
 }

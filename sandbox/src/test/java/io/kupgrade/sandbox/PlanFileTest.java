@@ -51,7 +51,7 @@ class PlanFileTest {
     void shouldAttachToTheStateItWrote() throws Exception {
         Path base = Files.createDirectories(tmp.resolve("sb"));
         SandboxCluster cluster = new SandboxCluster(base, SandboxSpec.Mode.KRAFT, "4.0.2", List.of("4.0.2"),
-                "sandbox-127-5-6", null, null, List.of(
+                "sandbox-127-5-6", null, (Path) null, List.of(
                 new SandboxBroker(1, "127.5.6.11", 9092, null, 9999, true, base.resolve("broker-1"))), List.of());
         cluster.writeState();
 

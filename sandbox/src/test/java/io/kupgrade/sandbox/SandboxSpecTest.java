@@ -48,4 +48,21 @@ class SandboxSpecTest {
         assertEquals(3, SandboxSpec.builder().mode(SandboxSpec.Mode.KRAFT).kafkaVersion("4.0.2").controllers(3)
                 .build().controllers());
     }
+
+    @Test
+    void shouldKeepOneZooKeeperServerByDefault() {
+        SandboxSpec spec = SandboxSpec.builder().build();
+
+        assertEquals(1, spec.zookeeperServers());
+        assertEquals(false, spec.zookeeperEnsemble());
+    }
+
+    @Test
+    void shouldAllowOnlyOddZooKeeperEnsemblesInZooKeeperMode() {
+        assertEquals(3, SandboxSpec.builder().zookeeperEnsemble(3).build().zookeeperServers());
+        assertThrows(IllegalArgumentException.class, () -> SandboxSpec.builder().zookeeperEnsemble(2).build());
+        assertThrows(IllegalArgumentException.class, () -> SandboxSpec.builder().zookeeperEnsemble(9).build());
+        assertThrows(IllegalArgumentException.class, () -> SandboxSpec.builder().mode(SandboxSpec.Mode.KRAFT)
+                .kafkaVersion("4.0.2").zookeeperEnsemble(3).build());
+    }
 }
