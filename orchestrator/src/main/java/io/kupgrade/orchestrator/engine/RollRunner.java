@@ -242,8 +242,12 @@ public final class RollRunner {
         } catch (StepException e) {
             return stepEnded(step, t0, e.kind, e.getMessage());
         } catch (HostUnreachableException e) {
-            return stepEnded(step, t0, failureKind(step.kind()), "host " + hostOf(step) + " unreachable after "
-                    + settings.hostRetries() + " retries: " + e.getMessage());
+            // start and install are never re-sent (their effect is unknown); the next apply probes the broker
+            String tried = step.kind() == StepKind.START || step.kind() == StepKind.INSTALL
+                    ? " (not re-sent; the next apply checks whether the broker runs)"
+                    : " after " + settings.hostRetries() + " retries";
+            return stepEnded(step, t0, failureKind(step.kind()), "host " + hostOf(step) + " unreachable" + tried
+                    + ": " + e.getMessage());
         } catch (LockLostException e) {
             throw e; // nothing more may be journaled or done: run() ends the run
         } catch (RuntimeException e) {
