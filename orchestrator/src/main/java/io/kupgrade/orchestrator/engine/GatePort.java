@@ -28,6 +28,27 @@ public interface GatePort {
     GateOutcome hold(String purpose, List<GateSpec> gates, Duration duration, WaitListener listener)
             throws InterruptedException;
 
+    /**
+     * The brokers of {@code candidates} that may stop together now, chosen from the live assignment (at most
+     * {@code maxParallel}, one rack when {@code rackAware} and safe, the active controller only alone). The
+     * runner confirms the choice with {@code canStop} of the batch before it stops anything. The default, for
+     * a port that cannot read the assignment, is the first candidate alone.
+     *
+     * @param candidates the wave's brokers not yet done, in wave order (the active controller last)
+     * @return the batch in wave order, empty when no candidate may stop now, and why
+     */
+    default BatchChoice chooseBatch(List<Integer> candidates, int maxParallel, boolean rackAware) {
+        return new BatchChoice(candidates.isEmpty() ? List.of() : List.of(candidates.get(0)),
+                "one broker at a time: the assignment cannot be read here");
+    }
+
+    /** A batch chosen by {@link #chooseBatch}: its brokers in wave order, and why these. */
+    record BatchChoice(List<Integer> brokers, String reason) {
+        public BatchChoice {
+            brokers = List.copyOf(brokers);
+        }
+    }
+
     /** Gate kinds this port cannot check (e.g. the running version without JMX), each with the reason. */
     default Set<GateSpec.Kind> unsupported() {
         return Set.of();
