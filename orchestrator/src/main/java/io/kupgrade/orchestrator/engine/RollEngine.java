@@ -31,7 +31,10 @@ import java.util.function.Predicate;
  *       cannot reshuffle a half-rolled phase.</li>
  *   <li>For each wave not done: a wave outside the target ends the run; otherwise each broker not done is
  *       rolled in wave order: pre-stop gates, stop, await exit (never SIGKILL, reference §3), install,
- *       edit config, start, post-start gates, broker-done. Then the soak (if any), then wave-done.</li>
+ *       edit config, start, post-start gates, broker-done. With {@code rollout.maxParallel > 1} the wave rolls
+ *       batch by batch instead: {@code batch-start} chooses, from the live assignment at the moment of the
+ *       stop, the brokers that may stop together, and they take the same steps together (all stop, all await
+ *       exit, ..., all gated; see {@link #batchStep}). Then the soak (if any), then wave-done.</li>
  *   <li>A broker whose stop was started by an earlier run and has no broker-done was interrupted: it is
  *       probed first (is the process running?), and then, depending on what the probe and the journal say,
  *       re-stopped (its stop was already gated and decided), or only re-edited (idempotent: the edit is a
