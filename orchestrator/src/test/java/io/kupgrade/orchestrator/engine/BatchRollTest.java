@@ -19,6 +19,12 @@ class BatchRollTest {
         return new Rig().rollout(new RolloutSpec(maxParallel, true, false, false));
     }
 
+    /** The canary rolled (a batch of one), then wave-2 applied. */
+    private static RollOutcome canaryThenWave2(Rig rig) {
+        assertEquals(OutcomeKind.DONE, rig.apply("canary").kind());
+        return rig.apply("wave-2");
+    }
+
     private static List<String> batches(Rig rig) {
         return rig.journal.entries.stream().filter(e -> e.step().equals("batch-start") && e.event().equals("succeeded"))
                 .map(e -> e.phase() + "/" + e.wave() + ":" + e.details().get("batch")).toList();
@@ -28,7 +34,7 @@ class BatchRollTest {
     void shouldStopEveryBrokerOfTheBatchBeforeStartingAny() {
         Rig rig = parallel(3);
 
-        RollOutcome outcome = rig.apply("wave-2");
+        RollOutcome outcome = canaryThenWave2(rig);
 
         assertEquals(OutcomeKind.DONE, outcome.kind(), outcome.message());
         assertEquals(List.of("stop 3", "stop 4", "stop 5", "install 3 3.9.2", "install 4 3.9.2", "install 5 3.9.2",
@@ -42,7 +48,7 @@ class BatchRollTest {
     void shouldConfirmCanStopOfTheWholeBatchBeforeStoppingIt() {
         Rig rig = parallel(3);
 
-        rig.apply("wave-2");
+        canaryThenWave2(rig);
 
         assertTrue(rig.gates.gateLabels.contains("canStop(3,4,5)"), rig.gates.gateLabels.toString());
         List<JournalEntry> preStop = rig.journal.entries.stream()
@@ -57,7 +63,7 @@ class BatchRollTest {
         // the live assignment lets only 3 and 5 stop together; 4 then goes alone
         rig.gates.batches = (candidates, max) -> candidates.contains(3) ? List.of(3, 5) : List.of(candidates.get(0));
 
-        RollOutcome outcome = rig.apply("wave-2");
+        RollOutcome outcome = canaryThenWave2(rig);
 
         assertEquals(OutcomeKind.DONE, outcome.kind(), outcome.message());
         assertEquals(List.of("binaries/canary:2", "binaries/wave-2:3,5", "binaries/wave-2:4"), batches(rig));
@@ -135,7 +141,7 @@ class BatchRollTest {
         RollEngine engine = rig.engine();
 
         List<Step> steps = engine.remaining(List.of(), engine.resolve(JournalView.of(List.of(), "sha-A"),
-                new Selection(null, "wave-2")), s -> false, s -> List.of(3, 4, 5));
+                Selection.all()), s -> false, s -> List.of(3, 4, 5));
 
         List<String> names = steps.stream().map(s -> s.kind().journalName()
                 + (s.brokerId() == null ? "" : " " + s.brokerId())).toList();
