@@ -33,7 +33,7 @@ final class PlanBinder {
     static final List<String> AGENT_TLS_KEYS =
             List.of("truststore", "truststorePassword", "keystore", "keystorePassword");
     static final List<String> SSH_KEYS =
-            List.of("user", "port", "identityFile", "passphrase", "knownHosts", "connectTimeout");
+            List.of("user", "port", "identityFile", "passphrase", "knownHosts", "connectTimeout", "sudo");
     static final List<String> SERVICE_KEYS =
             List.of("configFile", "stop", "start", "isRunning", "stopTimeout", "startTimeout");
     static final List<String> WAVE_KEYS = List.of("name", "size", "soak", "onFailure");
@@ -325,9 +325,10 @@ final class PlanBinder {
         }
         String knownHosts = singleLine(s, "knownHosts", p, false);
         Duration connectTimeout = duration(s, "connectTimeout", p, false, false);
+        Boolean sudo = bool(s, "sudo", p, false);
         return new AccessSpec.SshSpec(user, port == null ? DEFAULT_SSH_PORT : port,
                 identityFile, passphrase, knownHosts == null ? DEFAULT_KNOWN_HOSTS : knownHosts,
-                connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout);
+                connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout, Boolean.TRUE.equals(sudo));
     }
 
     /** access.agent, read the way access.ssh is: strict keys, secrets only where a secret belongs. */

@@ -205,4 +205,12 @@ class RolloutAndStateTest {
                           - {id: 1, host: h1, executor: sh}
                         """ + PHASES));
     }
+
+    @Test
+    void sshSudoIsReadAndOffByDefault() {
+        assertTrue(parse(HEAD + "access: {ssh: {user: deploy, sudo: true}}\n" + PHASES).access().ssh().sudo());
+        assertFalse(parse(HEAD + "access: {ssh: {user: deploy}}\n" + PHASES).access().ssh().sudo());
+        assertEquals(List.of("plan.yaml:10:36: access.ssh.sudo: expected true or false, got 'yes'"),
+                problems(HEAD + "access: {ssh: {user: deploy, sudo: yes}}\n" + PHASES));
+    }
 }

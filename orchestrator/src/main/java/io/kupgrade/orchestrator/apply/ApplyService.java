@@ -6,6 +6,7 @@ import io.kupgrade.gates.AdminClusterReader;
 import io.kupgrade.gates.ClusterReader;
 import io.kupgrade.gates.ClusterSnapshot;
 import io.kupgrade.gates.ClusterUnreachableException;
+import io.kupgrade.gates.LeaderElections;
 import io.kupgrade.gates.Sleeper;
 import io.kupgrade.orchestrator.config.PropertiesEditor;
 import io.kupgrade.orchestrator.engine.Commands;
@@ -25,6 +26,7 @@ import io.kupgrade.orchestrator.executor.HostExecutor;
 import io.kupgrade.orchestrator.journal.FileJournal;
 import io.kupgrade.orchestrator.journal.JournalEntry;
 import io.kupgrade.orchestrator.journal.StateDirs;
+import io.kupgrade.orchestrator.journal.UrpLog;
 import io.kupgrade.orchestrator.lock.FileClusterLock;
 import io.kupgrade.plans.BrokerSpec;
 import io.kupgrade.plans.Plan;
@@ -93,8 +95,10 @@ public final class ApplyService {
             RollRunner.Sleeper sleeper = interruptible(env.sleeper(), stop);
             Sleeper gateSleeper = sleeper::sleep;
             JmxVersions versions = new JmxVersions();
-            ClusterGatePort gates = new ClusterGatePort(reader, plan.gates(), env.clock(), gateSleeper, brokers,
-                    versions);
+            // URP over time beside the journal, for `kupgrade report`; elections through the same Admin client
+            ClusterReader sampled = new SamplingClusterReader(reader, UrpLog.forCluster(stateDir, cluster));
+            ClusterGatePort gates = new ClusterGatePort(sampled, plan.gates(), env.clock(), gateSleeper, brokers,
+                    versions, LeaderElections.admin(reader.admin(), ADMIN_TIMEOUT));
             Finalizer finalizer = new AdminFinalizer(reader.admin(), brokers, versions, ADMIN_TIMEOUT);
             // a phase is laid out when it starts, with the controller of that moment (it moves after a roll)
             RollRunner.WaveLayouter layouter = phase -> WavePlanner.expand(plan.waves(), brokers,

@@ -187,7 +187,7 @@ public final class RollRunner {
      */
     static OutcomeKind failureKind(StepKind kind) {
         return switch (kind) {
-            case PROBE, STOP, AWAIT_EXIT, INSTALL, EDIT_CONFIG, START, POST_START_GATES -> OutcomeKind.FAILED;
+            case PROBE, STOP, DRAIN_LEADERS, AWAIT_EXIT, INSTALL, EDIT_CONFIG, START, POST_START_GATES -> OutcomeKind.FAILED;
             default -> OutcomeKind.HALTED;
         };
     }
@@ -318,12 +318,20 @@ public final class RollRunner {
                         settings.commandTimeout()));
                 requireOk(r, "stop command");
             }
+            case DRAIN_LEADERS -> drainLeaders(step, t0, d);
             case AWAIT_EXIT -> awaitExit(step, d);
             case INSTALL -> {
+                timing(step).installStart = t0;
                 CommandResult r = ports.executor().run(b.host(), startDetails.get("command"), settings.installTimeout());
                 requireOk(r, "install command");
+                timing(step).installDone = now();
             }
-            case EDIT_CONFIG -> editConfig(step, startDetails, d);
+            case EDIT_CONFIG -> {
+                Timing t = timing(step);
+                t.installStart = t.installStart == null ? t0 : t.installStart;
+                editConfig(step, startDetails, d);
+                t.installDone = now();
+            }
             case START -> {
                 timing(step).startCommand = t0;
                 // not retried: a start whose effect is unknown is resolved by the next run's probe
@@ -331,6 +339,7 @@ public final class RollRunner {
                 requireOk(r, "start command");
             }
             case POST_START_GATES -> postStart(step, d);
+            case RESTORE_LEADERS -> restoreLeaders(step, t0, d);
             case BROKER_DONE -> brokerDone(step, d);
             case SOAK -> {
                 Wave w = step.wave();
@@ -454,6 +463,7 @@ public final class RollRunner {
             }
             sleep(settings.pollInterval());
         }
+        t.running = now();
         List<GateSpec> registration = new ArrayList<>();
         List<GateSpec> catchUp = new ArrayList<>();
         for (GateSpec g : step.gates()) {
@@ -480,6 +490,8 @@ public final class RollRunner {
         Duration start = Duration.between(startedAt, t.registered);
         Duration catchUpTime = Duration.between(t.registered, t.caughtUp);
         d.put("startMs", Long.toString(start.toMillis()));
+        d.put("runningMs", Long.toString(Duration.between(startedAt, t.running).toMillis()));
+        d.put("registrationMs", Long.toString(Duration.between(t.running, t.registered).toMillis()));
         d.put("catchUpMs", Long.toString(catchUpTime.toMillis()));
         d.put("summary", "broker " + b.id() + " registered " + seconds(start) + " after start, caught up in "
                 + seconds(catchUpTime));
@@ -494,9 +506,61 @@ public final class RollRunner {
         putMs(d, "stopMs", stop);
         putMs(d, "startMs", start);
         putMs(d, "catchUpMs", catchUp);
+        putMs(d, "installMs", between(t.installStart, t.installDone));
+        putMs(d, "registrationMs", between(t.running, t.registered));
+        putMs(d, "drainMs", between(t.drainStart, t.drainDone));
+        putMs(d, "leadersMs", between(t.leadersStart, t.leadersDone));
         summaries.add(new BrokerSummary(step.phase().name(), step.waveName(), step.brokerId(), step.broker().host(),
                 stop, start, catchUp, step.resumed()));
         d.put("summary", "broker " + step.brokerId() + " done for phase " + step.phase().name());
+    }
+
+    /**
+     * Drain: the stop command has started Kafka's controlled shutdown, which moves the broker's leadership to
+     * other in-sync replicas before the process exits (reference §3 "Stop"); wait until the broker leads no
+     * partition, and note whether that happened while its process was still running (a clean handover) or only
+     * after it exited (controlled shutdown failed: leaders moved when the broker's session ended).
+     */
+    private void drainLeaders(Step step, Instant t0, Map<String, String> d) throws InterruptedException,
+            StepException {
+        BrokerSpec b = step.broker();
+        Timing t = timing(step);
+        t.drainStart = t0;
+        gate(step, "broker " + b.id() + " to hand its leadership over (controlled shutdown)", step.gates(),
+                settings.stopTimeout(), OutcomeKind.FAILED);
+        t.drainDone = now();
+        boolean stillRunning = isRunning(b);
+        Duration took = Duration.between(t0, t.drainDone);
+        d.put("drainMs", Long.toString(took.toMillis()));
+        d.put("handover", stillRunning ? "clean" : "after-exit");
+        d.put("summary", "broker " + b.id() + " leads nothing after " + seconds(took)
+                + (stillRunning ? " (handed over during controlled shutdown)"
+                : " (only after its process exited: controlled shutdown did not move its leadership)"));
+    }
+
+    /** Preferred leader election for the broker's partitions, verified (reference §3 "Preferred leader"). */
+    private void restoreLeaders(Step step, Instant t0, Map<String, String> d) throws InterruptedException,
+            StepException {
+        BrokerSpec b = step.broker();
+        Timing t = timing(step);
+        t.leadersStart = t0;
+        GatePort.LeaderOutcome o = ports.gates().restorePreferredLeaders(b.id(), settings.gateTimeout(),
+                waitListener(step, t0));
+        if (!o.passed()) {
+            throw new StepException(OutcomeKind.HALTED, "waited " + seconds(o.elapsed()) + " for broker " + b.id()
+                    + " to lead its preferred partitions again: " + o.reason());
+        }
+        t.leadersDone = now();
+        Duration took = Duration.between(t0, t.leadersDone);
+        d.putAll(o.details());
+        d.put("leadersMs", Long.toString(took.toMillis()));
+        d.put("summary", "broker " + b.id() + " leads its preferred partitions again after " + seconds(took)
+                + " (" + d.getOrDefault("elected", "0") + " elected"
+                + (d.containsKey("notInIsr") ? ", " + d.get("notInIsr") + " not electable: not in ISR" : "") + ")");
+    }
+
+    private static Duration between(Instant from, Instant to) {
+        return from != null && to != null ? Duration.between(from, to) : null;
     }
 
     private static void putMs(Map<String, String> d, String key, Duration value) {
@@ -572,7 +636,14 @@ public final class RollRunner {
         Instant stopCommand;
         Instant stopped;
         Instant startCommand;
+        Instant running;
         Instant registered;
+        Instant installStart;
+        Instant installDone;
+        Instant drainStart;
+        Instant drainDone;
+        Instant leadersStart;
+        Instant leadersDone;
         Instant caughtUp;
     }
 
