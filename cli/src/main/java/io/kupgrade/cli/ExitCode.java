@@ -21,6 +21,8 @@ public enum ExitCode {
     LOCKED(6),
     /** The cluster or a host could not be reached; nothing was changed by this run. */
     UNREACHABLE(7),
+    /** Refused as unsafe before anything was touched: a rollback across a point of no return, not forced. */
+    REFUSED(8),
     /** Interrupted (Ctrl-C / SIGTERM); the journal is consistent; resumable. 128 + SIGINT as shells do. */
     INTERRUPTED(130);
 

@@ -21,6 +21,10 @@ final class Failures {
             err.println("kupgrade: " + lh.getMessage());
             return ExitCode.LOCKED;
         }
+        if (ex instanceof io.kupgrade.orchestrator.engine.RollbackRefusedException rr) {
+            err.println("kupgrade: " + rr.getMessage());
+            return ExitCode.REFUSED;
+        }
         if (ex instanceof io.kupgrade.orchestrator.engine.RunRefusedException rr) {
             err.println("kupgrade: " + rr.getMessage());
             return ExitCode.INVALID_INPUT;

@@ -82,6 +82,9 @@ public final class RollEngine {
      * @throws RunRefusedException for an unknown phase or wave, or one that cannot run before an earlier one
      */
     public Target resolve(JournalView view, Selection selection) {
+        Rollbacks.applyBlocked(view).ifPresent(why -> {
+            throw new RunRefusedException(why);
+        });
         List<PhaseSpec> phases = plan.phases();
         PhaseSpec first;
         if (selection.phase() != null) {

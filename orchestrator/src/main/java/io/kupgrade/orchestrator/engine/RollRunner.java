@@ -242,7 +242,9 @@ public final class RollRunner {
         String message = switch (kind) {
             case HALTED -> "halted at " + where + ": " + reason + ". The cluster is as it was found;"
                     + " run apply again once it is healthy";
-            case FAILED -> "failed at " + where + ": " + reason + ". Broker "
+            case FAILED -> Reverter.wanted(step)
+                    ? Reverter.revert(plan, ports, settings, runStart, step, reason)
+                    : "failed at " + where + ": " + reason + ". Broker "
                     + (step.brokerId() == null ? "state" : step.brokerId()) + " may need attention;"
                     + " run apply again to resume it";
             default -> reason;
