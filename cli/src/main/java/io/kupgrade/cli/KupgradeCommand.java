@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
             ApplyCommand.class,
             RollbackCommand.class,
             StatusCommand.class,
+            PauseCommand.class,
+            ResumeCommand.class,
             DemoCommand.class,
             AgentCommand.class,
             SandboxCommand.class,

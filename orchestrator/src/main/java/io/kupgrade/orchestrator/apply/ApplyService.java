@@ -28,6 +28,8 @@ import io.kupgrade.orchestrator.journal.JournalEntry;
 import io.kupgrade.orchestrator.journal.StateDirs;
 import io.kupgrade.orchestrator.journal.UrpLog;
 import io.kupgrade.orchestrator.lock.FileClusterLock;
+import io.kupgrade.orchestrator.pause.ClusterPausedException;
+import io.kupgrade.orchestrator.pause.PauseMarker;
 import io.kupgrade.plans.BrokerSpec;
 import io.kupgrade.plans.Plan;
 import io.kupgrade.plans.PlanParser;
@@ -51,7 +53,8 @@ import java.util.function.BooleanSupplier;
  * <p>Thrown, before anything is touched: {@link io.kupgrade.plans.PlanException} (invalid plan),
  * {@link RunRefusedException} (journal of another plan, bad selection),
  * {@link io.kupgrade.orchestrator.lock.LockHeldException} (another run holds the lock),
- * {@link ClusterUnreachableException} (the cluster cannot be read at the start). Everything after the
+ * {@link ClusterUnreachableException} (the cluster cannot be read at the start),
+ * {@link ClusterPausedException} (the cluster is paused: {@code kupgrade resume} first). Everything after the
  * start is reported in the {@link RollOutcome}.
  */
 public final class ApplyService {
@@ -83,6 +86,10 @@ public final class ApplyService {
         Plan plan = PlanParser.parse(request.planFile());
         Path stateDir = stateDir(request.stateDir());
         String cluster = plan.cluster().name();
+        PauseMarker pause = PauseMarker.forCluster(stateDir, cluster);
+        pause.read().ifPresent(p -> {
+            throw new ClusterPausedException(cluster, p);
+        });
         try (FileClusterLock lock = FileClusterLock.acquire(stateDir, cluster, "kupgrade apply " + request.planFile());
              HostExecutor executor = env.executors().apply(plan);
              AdminClusterReader reader = env.readers().apply(plan.cluster())) {
@@ -106,7 +113,8 @@ public final class ApplyService {
             RollRunner.Ports ports = new RollRunner.Ports(executor, gates, finalizer, layouter,
                     (text, phase) -> PropertiesEditor.apply(text, phase.set(), phase.unset(), phase.name()),
                     journal, env.clock(), sleeper, stop, listener, confirmer);
-            return new RollRunner(engine, ports, RunSettings.from(plan, request.yes())).run(request.selection());
+            return new RollRunner(engine, ports, RunSettings.from(plan, request.yes())).pauseWhen(pause)
+                    .run(request.selection());
         }
     }
 
@@ -120,6 +128,8 @@ public final class ApplyService {
         Path stateDir = stateDir(request.stateDir());
         List<String> notes = new ArrayList<>();
         List<JournalEntry> entries = readJournal(stateDir, plan.cluster().name());
+        PauseMarker.forCluster(stateDir, plan.cluster().name()).read().ifPresent(p -> notes.add("the cluster is "
+                + p.describe() + ": apply refuses to start until `kupgrade resume`"));
         ClusterSnapshot snapshot = null;
         try (AdminClusterReader reader = env.readers().apply(plan.cluster())) {
             snapshot = reader.read();

@@ -26,6 +26,8 @@ public final class Journaling {
     public static final String HALTED = "halted";
     public static final String INTERRUPTED = "interrupted";
     public static final String DECLINED = "declined";
+    /** Run-level outcome: an operator's {@code kupgrade pause} was honoured between brokers. */
+    public static final String PAUSED = "paused";
 
     /** {@code probe} detail: whether the broker process was running. */
     public static final String RUNNING = "running";

@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -94,6 +95,7 @@ public final class RollRunner {
     private final List<BrokerSummary> summaries = new ArrayList<>();
     private final Map<String, Timing> timings = new HashMap<>();
     private Instant runStart;
+    private PauseCheck pauseCheck = PauseCheck.NEVER;
 
     public RollRunner(RollEngine engine, Ports ports, RunSettings settings) {
         this.engine = engine;
@@ -108,6 +110,15 @@ public final class RollRunner {
             retry = retry.withDelay(settings.retryDelay());
         }
         this.hostRetry = retry.build();
+    }
+
+    /**
+     * Lets an operator pause the run between brokers ({@code kupgrade pause}); default {@link PauseCheck#NEVER}.
+     * A pause ends the run as {@link OutcomeKind#HALTED}, journaled as {@code paused} with the reason.
+     */
+    public RollRunner pauseWhen(PauseCheck check) {
+        this.pauseCheck = Objects.requireNonNull(check, "check");
+        return this;
     }
 
     /**
@@ -140,6 +151,13 @@ public final class RollRunner {
             }
             Step step = ((Decision.Next) decision).step();
             PhaseSpec phase = step.phase();
+            // only between brokers: a pause never leaves a broker stopped (run-book: pause a run between brokers)
+            if (step.kind() == StepKind.PRE_STOP_GATES || step.kind() == StepKind.PHASE_START) {
+                Optional<String> pause = pauseCheck.pausedBecause();
+                if (pause.isPresent()) {
+                    return paused(step, pause.get());
+                }
+            }
             if (phase.pointOfNoReturn() && !settings.assumeYes() && !confirmed.contains(phase.name())
                     && (step.kind().action() || step.kind() == StepKind.PHASE_START)) {
                 String question = "Phase " + phase.name() + " is a point of no return: once brokers run it,"
@@ -170,6 +188,17 @@ public final class RollRunner {
         Duration elapsed = Duration.between(runStart, now());
         emit(ProgressEvent.Type.RUN_FINISHED, at, Journaling.RUN, elapsed, kind + ": " + message);
         return new RollOutcome(kind, message, summaries, elapsed, at, planDone);
+    }
+
+    /** A pause honoured before {@code next}: journaled as {@code paused}, reported as HALTED. */
+    private RollOutcome paused(Step next, String why) {
+        String message = "paused before " + next.describe() + " (" + why + "); no broker is left half-done."
+                + " Run kupgrade resume, then apply to continue";
+        ports.journal().append(Journaling.runEntry(now(), plan.sha256(), Journaling.PAUSED,
+                Map.of("message", message, "pause", why)));
+        Duration elapsed = Duration.between(runStart, now());
+        emit(ProgressEvent.Type.RUN_FINISHED, next, Journaling.RUN, elapsed, "PAUSED: " + message);
+        return new RollOutcome(OutcomeKind.HALTED, message, summaries, elapsed, null, false);
     }
 
     /** Thrown inside a step: how it ended and why. */
