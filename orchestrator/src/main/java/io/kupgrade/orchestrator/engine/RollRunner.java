@@ -84,6 +84,8 @@ public final class RollRunner {
     private static final DateTimeFormatter BACKUP_STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final Duration WAITING_EVENT_EVERY = Duration.ofSeconds(5);
+    /** How often a post-start gate wait checks that the broker's process is still there. */
+    private static final Duration LIVENESS_EVERY = Duration.ofSeconds(10);
 
     private final RollEngine engine;
     private final Plan plan;
@@ -508,11 +510,10 @@ public final class RollRunner {
                 catchUp.add(g);
             }
         }
-        gate(step, "broker " + b.id() + " to register" + (step.expectNewIncarnation() ? " anew" : ""),
-                registration, settings.gateTimeout(), OutcomeKind.FAILED);
+        gateWhileRunning(step, "broker " + b.id() + " to register" + (step.expectNewIncarnation() ? " anew" : ""),
+                registration);
         t.registered = now();
-        gate(step, "broker " + b.id() + " to catch up (back in every ISR, cluster healthy)", catchUp,
-                settings.gateTimeout(), OutcomeKind.FAILED);
+        gateWhileRunning(step, "broker " + b.id() + " to catch up (back in every ISR, cluster healthy)", catchUp);
         t.caughtUp = now();
         if (!isRunning(b)) {
             throw new StepException(OutcomeKind.FAILED, "broker " + b.id() + "'s process exited after it"
@@ -597,6 +598,36 @@ public final class RollRunner {
     private static void putMs(Map<String, String> d, String key, Duration value) {
         if (value != null) {
             d.put(key, Long.toString(value.toMillis()));
+        }
+    }
+
+    /**
+     * A post-start gate wait that fails as soon as the broker's process is gone (a broker that dies at startup,
+     * e.g. on a config value Kafka refuses, must not cost the whole gate timeout): the wait is cut into slices
+     * of at most {@link #LIVENESS_EVERY}, the process checked between them.
+     */
+    private void gateWhileRunning(Step step, String purpose, List<GateSpec> gates)
+            throws InterruptedException, StepException {
+        if (gates.isEmpty()) {
+            return;
+        }
+        Instant deadline = now().plus(settings.gateTimeout());
+        Instant t0 = now();
+        while (true) {
+            Duration left = Duration.between(now(), deadline);
+            Duration slice = left.compareTo(LIVENESS_EVERY) < 0 ? left : LIVENESS_EVERY;
+            GatePort.GateOutcome o = ports.gates().await(purpose, gates, slice, waitListener(step, t0));
+            if (o.passed()) {
+                return;
+            }
+            if (!now().isBefore(deadline)) {
+                throw new StepException(OutcomeKind.FAILED, "waited " + seconds(since(t0)) + " for " + purpose
+                        + ": " + o.reason());
+            }
+            if (!isRunning(step.broker())) {
+                throw new StepException(OutcomeKind.FAILED, "broker " + step.broker().id() + "'s process exited while"
+                        + " waiting " + seconds(since(t0)) + " for " + purpose + " (" + o.reason() + "): check its log");
+            }
         }
     }
 
