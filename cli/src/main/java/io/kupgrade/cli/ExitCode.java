@@ -11,7 +11,10 @@ public enum ExitCode {
     INTERNAL_ERROR(1),
     /** Invalid input: a bad option, an invalid plan, a missing file. Nothing was touched. */
     INVALID_INPUT(2),
-    /** Halted by a gate before a broker was stopped: the cluster is as safe as it was found; resumable. */
+    /**
+     * Halted by a gate before a broker was stopped, or paused ({@code kupgrade pause}) between brokers, or refused
+     * to start because the cluster is paused: the cluster is as safe as it was found; resumable.
+     */
     HALTED(3),
     /** Failed: a broker did not come back (or a step failed after a stop); a broker may need attention. */
     FAILED(4),
@@ -21,6 +24,8 @@ public enum ExitCode {
     LOCKED(6),
     /** The cluster or a host could not be reached; nothing was changed by this run. */
     UNREACHABLE(7),
+    /** Refused as unsafe before anything was touched: a rollback across a point of no return, not forced. */
+    REFUSED(8),
     /** Interrupted (Ctrl-C / SIGTERM); the journal is consistent; resumable. 128 + SIGINT as shells do. */
     INTERRUPTED(130);
 

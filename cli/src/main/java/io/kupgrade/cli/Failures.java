@@ -21,9 +21,17 @@ final class Failures {
             err.println("kupgrade: " + lh.getMessage());
             return ExitCode.LOCKED;
         }
+        if (ex instanceof io.kupgrade.orchestrator.engine.RollbackRefusedException rr) {
+            err.println("kupgrade: " + rr.getMessage());
+            return ExitCode.REFUSED;
+        }
         if (ex instanceof io.kupgrade.orchestrator.engine.RunRefusedException rr) {
             err.println("kupgrade: " + rr.getMessage());
             return ExitCode.INVALID_INPUT;
+        }
+        if (ex instanceof io.kupgrade.orchestrator.pause.ClusterPausedException cp) {
+            err.println("kupgrade: " + cp.getMessage());
+            return ExitCode.HALTED;
         }
         if (ex instanceof io.kupgrade.gates.ClusterUnreachableException cu) {
             err.println("kupgrade: cluster unreachable: " + cu.getMessage());

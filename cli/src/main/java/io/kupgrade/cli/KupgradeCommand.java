@@ -13,12 +13,15 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Rolling upgrades of Apache Kafka clusters, gated on cluster health.",
         footer = {"", "Exit codes: see docs/exit-codes.md (0 ok, 2 invalid input, 3 halted by a gate,"
-                + " 4 failed, 5 unhealthy, 6 locked, 7 unreachable, 130 interrupted)."},
+                + " 4 failed, 5 unhealthy, 6 locked, 7 unreachable, 8 refused, 130 interrupted)."},
         subcommands = {
             PlanCommand.class,
             CheckCommand.class,
             ApplyCommand.class,
+            RollbackCommand.class,
             StatusCommand.class,
+            PauseCommand.class,
+            ResumeCommand.class,
             DemoCommand.class,
             AgentCommand.class,
             SandboxCommand.class,

@@ -43,6 +43,11 @@ final class StatusCommand implements Callable<Integer> {
         out.printf("plan     %s (sha256 %s)%n", r.planFile(), r.planSha256());
         out.printf("cluster  %s%n", r.cluster());
         out.printf("journal  %s%n", r.journal());
+        if (r.pause() != null) {
+            out.printf("PAUSED   %s (since %s, by %s); `kupgrade resume` lifts it%n",
+                    r.pause().reason().isEmpty() ? "no reason given" : r.pause().reason(), r.pause().since(),
+                    r.pause().by());
+        }
         for (StatusReport.PhaseStatus p : r.phases()) {
             out.printf("phase %-12s %-11s%s%n", p.name(), p.state(), p.finalized() == null ? ""
                     : p.finalized() ? " (metadata.version finalized)" : " (not finalized yet)");

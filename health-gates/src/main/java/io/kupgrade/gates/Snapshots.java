@@ -62,6 +62,16 @@ public final class Snapshots {
         return this;
     }
 
+    /** Puts a registered broker in a rack ({@code broker.rack}). */
+    public Snapshots rack(int brokerId, String rack) {
+        ClusterSnapshot.Node n = brokers.get(brokerId);
+        if (n == null) {
+            throw new IllegalArgumentException("broker " + brokerId + " is not registered");
+        }
+        brokers.put(brokerId, new ClusterSnapshot.Node(n.id(), n.host(), n.port(), rack));
+        return this;
+    }
+
     public Snapshots controller(int id) {
         controller = OptionalInt.of(id);
         return this;

@@ -15,9 +15,20 @@ public record AccessSpec(String executor, SshSpec ssh, AgentSpec agent) {
         this(executor, ssh, null);
     }
 
-    /** SSH settings. Host keys are always verified against {@code knownHosts}; there is no "accept all". */
+    /**
+     * SSH settings. Host keys are always verified against {@code knownHosts}; there is no "accept all".
+     *
+     * @param sudo run commands with {@code sudo -n} and read/write the config file through sudo, for a login
+     *     user that is not allowed to touch Kafka's files itself (default false)
+     */
     public record SshSpec(String user, int port, String identityFile, Secret passphrase, String knownHosts,
-                          java.time.Duration connectTimeout) {
+                          java.time.Duration connectTimeout, boolean sudo) {
+
+        /** Without sudo. */
+        public SshSpec(String user, int port, String identityFile, Secret passphrase, String knownHosts,
+                       java.time.Duration connectTimeout) {
+            this(user, port, identityFile, passphrase, knownHosts, connectTimeout, false);
+        }
     }
 
     /**

@@ -17,6 +17,8 @@ import java.util.Map;
  * @param pointOfNoReturnReasons why this phase is a point of no return, for people (e.g. "raises
  *     inter.broker.protocol.version from 3.8 to 3.9"); empty exactly when {@code pointOfNoReturn} is false.
  *     The parser sets {@code pointOfNoReturn} for a protocol bump or a finalize even when the plan does not.
+ * @param rollbackInstall command that restores the previous binaries on a stopped broker (used by
+ *     {@code kupgrade rollback} and by {@code onFailure: revert}); nullable
  */
 public record PhaseSpec(
         String name,
@@ -26,7 +28,8 @@ public record PhaseSpec(
         List<String> unset,
         boolean pointOfNoReturn,
         String finalizeMetadataVersion,
-        List<String> pointOfNoReturnReasons) {
+        List<String> pointOfNoReturnReasons,
+        String rollbackInstall) {
 
     public PhaseSpec {
         if (name == null || name.isBlank()) {
@@ -43,10 +46,17 @@ public record PhaseSpec(
         }
     }
 
+    /** The shape before {@code rollbackInstall} was added: no rollback command. */
+    public PhaseSpec(String name, String install, String version, Map<String, String> set, List<String> unset,
+                     boolean pointOfNoReturn, String finalizeMetadataVersion, List<String> pointOfNoReturnReasons) {
+        this(name, install, version, set, unset, pointOfNoReturn, finalizeMetadataVersion, pointOfNoReturnReasons,
+                null);
+    }
+
     /** The shape before {@code pointOfNoReturnReasons} was added; a marked phase gets the reason "marked". */
     public PhaseSpec(String name, String install, String version, Map<String, String> set, List<String> unset,
                      boolean pointOfNoReturn, String finalizeMetadataVersion) {
-        this(name, install, version, set, unset, pointOfNoReturn, finalizeMetadataVersion, List.of());
+        this(name, install, version, set, unset, pointOfNoReturn, finalizeMetadataVersion, List.of(), null);
     }
 
     /** True when the phase changes nothing in server.properties and installs nothing: a rolling restart. */

@@ -12,6 +12,8 @@ import java.util.List;
  * @param sha256 hex SHA-256 of the file's bytes, so a reviewed plan can be pinned
  * @param brokers the brokers named in the plan; empty when the plan leaves them to the cluster
  * @param warnings problems that do not stop the plan (e.g. a protocol bump not marked as a point of no return)
+ * @param rollout how brokers are taken through a wave (parallelism, leaders); never null
+ * @param state where the journal and lock live; never null
  */
 public record Plan(
         Path source,
@@ -24,12 +26,24 @@ public record Plan(
         List<WaveSpec> waves,
         GateSettings gates,
         List<PhaseSpec> phases,
-        List<PlanProblem> warnings) {
+        List<PlanProblem> warnings,
+        RolloutSpec rollout,
+        StateSpec state) {
 
     public Plan {
+        rollout = rollout == null ? RolloutSpec.DEFAULT : rollout;
+        state = state == null ? StateSpec.FILE : state;
         brokers = List.copyOf(brokers);
         waves = List.copyOf(waves);
         phases = List.copyOf(phases);
         warnings = List.copyOf(warnings);
+    }
+
+    /** The shape before {@code rollout} and {@code state}: the defaults for both. */
+    public Plan(Path source, String sha256, String apiVersion, ClusterSpec cluster, List<BrokerSpec> brokers,
+                AccessSpec access, ServiceSpec service, List<WaveSpec> waves, GateSettings gates, List<PhaseSpec> phases,
+                List<PlanProblem> warnings) {
+        this(source, sha256, apiVersion, cluster, brokers, access, service, waves, gates, phases, warnings, null,
+                null);
     }
 }

@@ -22,24 +22,33 @@ import java.util.regex.Pattern;
  */
 final class PlanBinder {
     static final List<String> ROOT_KEYS =
-            List.of("apiVersion", "cluster", "brokers", "access", "service", "waves", "gates", "phases");
+            List.of("apiVersion", "cluster", "brokers", "access", "service", "waves", "gates", "phases", "rollout",
+                    "state");
     static final List<String> CLUSTER_KEYS =
             List.of("name", "bootstrapServers", "commandConfig", "clientProperties", "zookeeper");
-    static final List<String> BROKER_KEYS = List.of("id", "host", "rack", "jmxPort");
+    static final List<String> BROKER_KEYS = List.of("id", "host", "rack", "jmxPort", "executor");
     static final List<String> ACCESS_KEYS = List.of("executor", "ssh", "agent");
     static final List<String> EXECUTORS = List.of("ssh", "local", "agent");
     static final List<String> AGENT_KEYS = List.of("port", "token", "connectTimeout", "tls");
     static final List<String> AGENT_TLS_KEYS =
             List.of("truststore", "truststorePassword", "keystore", "keystorePassword");
     static final List<String> SSH_KEYS =
-            List.of("user", "port", "identityFile", "passphrase", "knownHosts", "connectTimeout");
+            List.of("user", "port", "identityFile", "passphrase", "knownHosts", "connectTimeout", "sudo");
     static final List<String> SERVICE_KEYS =
             List.of("configFile", "stop", "start", "isRunning", "stopTimeout", "startTimeout");
-    static final List<String> WAVE_KEYS = List.of("name", "size", "soak");
+    static final List<String> WAVE_KEYS = List.of("name", "size", "soak", "onFailure");
+    static final List<String> ON_FAILURE = List.of("revert", "halt");
     static final List<String> GATES_KEYS = List.of("pollInterval", "timeout", "stablePolls");
     static final List<String> PHASE_KEYS =
-            List.of("name", "install", "version", "set", "unset", "pointOfNoReturn", "finalize");
+            List.of("name", "install", "version", "set", "unset", "pointOfNoReturn", "finalize", "rollback");
     static final List<String> FINALIZE_KEYS = List.of("metadataVersion");
+    static final List<String> ROLLBACK_KEYS = List.of("install");
+    static final List<String> ROLLOUT_KEYS = List.of("maxParallel", "rackAware", "leaders");
+    static final List<String> LEADERS_KEYS = List.of("electPreferred", "drainBeforeStop");
+    static final List<String> STATE_KEYS = List.of("store", "zookeeper");
+    static final List<String> STORES = List.of("file", "zookeeper");
+    /** The chroot under the cluster's own ZooKeeper when {@code state.zookeeper} is not given. */
+    static final String DEFAULT_STATE_CHROOT = "/kupgrade";
 
     // Defaults; docs/plan-reference.md lists the same values.
     static final String DEFAULT_EXECUTOR = "ssh";
@@ -86,11 +95,13 @@ final class PlanBinder {
         }
         ClusterSpec cluster = cluster(root);
         List<BrokerSpec> brokers = brokers(root);
-        AccessSpec access = access(root);
+        AccessSpec access = access(root, brokers);
         ServiceSpec service = service(root);
         List<WaveSpec> waves = waves(root);
         GateSettings gates = gates(root);
         List<PhaseDraft> phases = phases(root);
+        RolloutSpec rollout = rollout(root);
+        StateSpec state = state(root, cluster);
         new PlanChecks(problems).check(cluster, brokers, service, phases, root);
         problems.throwIfErrors();
 
@@ -99,7 +110,7 @@ final class PlanBinder {
             phaseSpecs.add(d.toSpec());
         }
         return new Plan(source, sha256, apiVersion, cluster, brokers, access, service, waves, gates, phaseSpecs,
-                problems.warnings());
+                problems.warnings(), rollout, state);
     }
 
     // ---------------------------------------------------------------- sections
@@ -216,6 +227,7 @@ final class PlanBinder {
             }
             String rack = singleLine(m, "rack", p, false);
             Integer jmxPort = integer(m, "jmxPort", p, false, 1, 65535);
+            String executor = oneOf(m, "executor", p, EXECUTORS);
             if (id != null) {
                 Integer first = lineOfId.putIfAbsent(id, m.line());
                 if (first != null) {
@@ -225,56 +237,81 @@ final class PlanBinder {
                 }
             }
             if (id != null && host != null) {
-                brokers.add(new BrokerSpec(id, host, rack, jmxPort));
+                brokers.add(new BrokerSpec(id, host, rack, jmxPort, executor));
             }
         }
         return brokers;
     }
 
-    private AccessSpec access(MapNode root) {
+    /**
+     * The access section. {@code brokers} may pick their own executor ({@code brokers[].executor}); the
+     * settings of every executor in use are required, those of an executor nobody uses are ignored (warned).
+     */
+    private AccessSpec access(MapNode root, List<BrokerSpec> brokers) {
         MapNode m = section(root, "access", "", false);
         String p = "access";
-        if (m == null) {
-            return new AccessSpec(DEFAULT_EXECUTOR, defaultSsh());
+        String executor = null;
+        if (m != null) {
+            checkKeys(m, p, ACCESS_KEYS);
+            executor = string(m, "executor", p, false);
+            if (executor != null && !EXECUTORS.contains(executor)) {
+                problems.error(m.get("executor"), join(p, "executor"), "unknown executor '" + executor
+                        + "': use ssh, local or agent" + Suggestions.didYouMean(executor, EXECUTORS));
+                executor = null;
+            }
         }
-        checkKeys(m, p, ACCESS_KEYS);
-        String executor = string(m, "executor", p, false);
-        if (executor == null) {
-            executor = DEFAULT_EXECUTOR;
-        } else if (!EXECUTORS.contains(executor)) {
-            problems.error(m.get("executor"), join(p, "executor"), "unknown executor '" + executor
-                    + "': use ssh, local or agent" + Suggestions.didYouMean(executor, EXECUTORS));
-            executor = DEFAULT_EXECUTOR;
+        executor = executor == null ? DEFAULT_EXECUTOR : executor;
+        java.util.Set<String> used = new java.util.LinkedHashSet<>();
+        used.add(executor);
+        BrokerSpec firstAgentBroker = null;
+        for (BrokerSpec b : brokers) {
+            if (b.executor() != null) {
+                used.add(b.executor());
+                if (b.executor().equals("agent") && firstAgentBroker == null) {
+                    firstAgentBroker = b;
+                }
+            }
+        }
+        if (m == null) {
+            if (used.contains("agent")) {
+                problems.error(root.get("brokers") == null ? root : root.get("brokers"), "access.agent",
+                        "broker " + firstAgentBroker.id() + " uses executor: agent, which needs an access.agent"
+                                + " section with at least the token (agent: {token: \"${env:KUPGRADE_AGENT_TOKEN}\"})");
+            }
+            return new AccessSpec(executor, used.contains("ssh") ? defaultSsh() : null, null);
         }
         MapNode s = section(m, "ssh", p, false);
         MapNode a = section(m, "agent", p, false);
-        if (a != null && !executor.equals("agent")) {
+        String usedBy = used.size() == 1 ? "executor: " + executor : "the executors in use (" + String.join(", ", used)
+                + ")";
+        if (a != null && !used.contains("agent")) {
             problems.warn(m.entry("agent").line(), m.entry("agent").column(), join(p, "agent"),
-                    "agent settings are ignored with executor: " + executor);
+                    "agent settings are ignored with " + usedBy);
         }
-        if (executor.equals("agent")) {
-            if (s != null) {
-                problems.warn(m.entry("ssh").line(), m.entry("ssh").column(), join(p, "ssh"),
-                        "ssh settings are ignored with executor: agent");
-            }
+        if (s != null && !used.contains("ssh")) {
+            problems.warn(m.entry("ssh").line(), m.entry("ssh").column(), join(p, "ssh"),
+                    "ssh settings are ignored with " + usedBy);
+        }
+        AccessSpec.AgentSpec agent = null;
+        if (used.contains("agent")) {
             if (a == null) {
-                problems.error(m, join(p, "agent"), "executor: agent needs an 'agent' section with at least "
+                String who = executor.equals("agent") ? "executor: agent" : "broker " + firstAgentBroker.id()
+                        + "'s executor: agent";
+                problems.error(m, join(p, "agent"), who + " needs an 'agent' section with at least "
                         + "the token (agent: {token: \"${env:KUPGRADE_AGENT_TOKEN}\"})");
-                return new AccessSpec(executor, null, null);
+            } else {
+                agent = agent(a);
             }
-            return new AccessSpec(executor, null, agent(a));
         }
-        if (executor.equals("local")) {
-            if (s != null) {
-                problems.warn(m.entry("ssh").line(), m.entry("ssh").column(), join(p, "ssh"),
-                        "ssh settings are ignored with executor: local");
-            }
-            return new AccessSpec(executor, null);
+        AccessSpec.SshSpec ssh = null;
+        if (used.contains("ssh")) {
+            ssh = s == null ? defaultSsh() : ssh(s);
         }
-        if (s == null) {
-            return new AccessSpec(executor, defaultSsh());
-        }
-        p = "access.ssh";
+        return new AccessSpec(executor, ssh, agent);
+    }
+
+    private AccessSpec.SshSpec ssh(MapNode s) {
+        String p = "access.ssh";
         checkKeys(s, p, SSH_KEYS);
         String user = singleLine(s, "user", p, false);
         Integer port = integer(s, "port", p, false, 1, 65535);
@@ -288,9 +325,10 @@ final class PlanBinder {
         }
         String knownHosts = singleLine(s, "knownHosts", p, false);
         Duration connectTimeout = duration(s, "connectTimeout", p, false, false);
-        return new AccessSpec(executor, new AccessSpec.SshSpec(user, port == null ? DEFAULT_SSH_PORT : port,
+        Boolean sudo = bool(s, "sudo", p, false);
+        return new AccessSpec.SshSpec(user, port == null ? DEFAULT_SSH_PORT : port,
                 identityFile, passphrase, knownHosts == null ? DEFAULT_KNOWN_HOSTS : knownHosts,
-                connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout));
+                connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout, Boolean.TRUE.equals(sudo));
     }
 
     /** access.agent, read the way access.ssh is: strict keys, secrets only where a secret belongs. */
@@ -372,6 +410,7 @@ final class PlanBinder {
             YamlNode nameNode = item;
             WaveSpec.WaveSize size;
             Duration soak = Duration.ZERO;
+            OnFailure onFailure = null;
             if (item instanceof MapNode) {
                 MapNode m = (MapNode) item;
                 checkKeys(m, p, WAVE_KEYS);
@@ -387,6 +426,8 @@ final class PlanBinder {
                 }
                 Duration d = duration(m, "soak", p, false, true);
                 soak = d == null ? Duration.ZERO : d;
+                String of = oneOf(m, "onFailure", p, ON_FAILURE);
+                onFailure = of == null ? null : OnFailure.valueOf(of.toUpperCase(java.util.Locale.ROOT));
             } else {
                 size = waveSize(item, p);
             }
@@ -398,7 +439,7 @@ final class PlanBinder {
                 problems.error(nameNode, p, "duplicate wave name '" + name + "' (first used on line " + first + ")");
             }
             if (size != null) {
-                waves.add(new WaveSpec(name, size, soak));
+                waves.add(new WaveSpec(name, size, soak, onFailure));
             }
         }
         for (int i = 0; i < waves.size() - 1; i++) {
@@ -470,6 +511,79 @@ final class PlanBinder {
                             + Durations.format(timeout) + ")");
         }
         return new GateSettings(poll, timeout, stable == null ? DEFAULT_STABLE_POLLS : stable);
+    }
+
+    private RolloutSpec rollout(MapNode root) {
+        MapNode m = section(root, "rollout", "", false);
+        if (m == null) {
+            return RolloutSpec.DEFAULT;
+        }
+        String p = "rollout";
+        checkKeys(m, p, ROLLOUT_KEYS);
+        RolloutSpec d = RolloutSpec.DEFAULT;
+        Integer maxParallel = integer(m, "maxParallel", p, false, 1, RolloutSpec.MAX_PARALLEL_LIMIT);
+        Boolean rackAware = bool(m, "rackAware", p, false);
+        Boolean elect = null;
+        Boolean drain = null;
+        MapNode leaders = section(m, "leaders", p, false);
+        if (leaders != null) {
+            String lp = p + ".leaders";
+            checkKeys(leaders, lp, LEADERS_KEYS);
+            elect = bool(leaders, "electPreferred", lp, false);
+            drain = bool(leaders, "drainBeforeStop", lp, false);
+        }
+        return new RolloutSpec(maxParallel == null ? d.maxParallel() : maxParallel,
+                rackAware == null ? d.rackAware() : rackAware,
+                elect == null ? d.electPreferredLeaders() : elect,
+                drain == null ? d.drainLeadersBeforeStop() : drain);
+    }
+
+    private StateSpec state(MapNode root, ClusterSpec cluster) {
+        MapNode m = section(root, "state", "", false);
+        if (m == null) {
+            return StateSpec.FILE;
+        }
+        String p = "state";
+        checkKeys(m, p, STATE_KEYS);
+        String store = oneOf(m, "store", p, STORES);
+        String connect = singleLine(m, "zookeeper", p, false);
+        if (store == null && m.get("store") == null) {
+            store = connect != null ? "zookeeper" : "file";
+        }
+        if (store == null) {
+            return StateSpec.FILE;
+        }
+        if (store.equals("file")) {
+            if (connect != null) {
+                problems.error(m.get("zookeeper"), join(p, "zookeeper"), "state.zookeeper is only used with"
+                        + " store: zookeeper (this plan keeps its state in files)");
+            }
+            return StateSpec.FILE;
+        }
+        if (connect == null) {
+            if (cluster != null && cluster.zookeeperMode()) {
+                // the cluster's own ensemble, under a chroot of ours: Kafka's own znodes are never touched
+                connect = withChroot(cluster.zookeeper());
+            } else {
+                problems.error(m.get("store"), join(p, "zookeeper"), "store: zookeeper needs state.zookeeper"
+                        + " (host:port,...[/chroot]) on a cluster without cluster.zookeeper");
+                return StateSpec.FILE;
+            }
+        } else if (connect.chars().anyMatch(Character::isWhitespace)) {
+            problems.error(m.get("zookeeper"), join(p, "zookeeper"), "a ZooKeeper connect string cannot contain"
+                    + " spaces: '" + connect + "'");
+            return StateSpec.FILE;
+        }
+        return new StateSpec(StateSpec.Store.ZOOKEEPER, connect);
+    }
+
+    /** {@code a:2181,b:2181/kafka} -> {@code a:2181,b:2181/kafka/kupgrade}; no chroot -> {@code .../kupgrade}. */
+    static String withChroot(String zookeeper) {
+        String z = zookeeper.strip();
+        while (z.endsWith("/")) {
+            z = z.substring(0, z.length() - 1);
+        }
+        return z + DEFAULT_STATE_CHROOT;
     }
 
     private List<PhaseDraft> phases(MapNode root) {
@@ -559,9 +673,21 @@ final class PlanBinder {
                             "missing required field 'metadataVersion' (e.g. metadataVersion: \"4.1\")");
                 }
             }
+            String rollbackInstall = null;
+            MapNode rollback = section(m, "rollback", p, false);
+            if (rollback != null) {
+                checkKeys(rollback, p + ".rollback", ROLLBACK_KEYS);
+                rollbackInstall = string(rollback, "install", p + ".rollback", true);
+                if (rollbackInstall != null && install == null && m.get("install") == null) {
+                    problems.warn(rollback.get("install"), p + ".rollback.install", "this phase installs nothing;"
+                            + " rollback.install runs anyway when a broker of it is rolled back or reverted");
+                }
+            }
             if (name != null) {
-                phases.add(new PhaseDraft(i, m, name, install, version, set, setEntries, unset, unsetNodes,
-                        Boolean.TRUE.equals(pointOfNoReturn), finalizeMetadataVersion, finalizeNode));
+                PhaseDraft draft = new PhaseDraft(i, m, name, install, version, set, setEntries, unset, unsetNodes,
+                        Boolean.TRUE.equals(pointOfNoReturn), finalizeMetadataVersion, finalizeNode);
+                draft.rollbackInstall = rollbackInstall;
+                phases.add(draft);
             }
         }
         return phases;
@@ -633,6 +759,10 @@ final class PlanBinder {
         m.put("gates", GATES_KEYS);
         m.put("phases[]", PHASE_KEYS);
         m.put("phases[].finalize", FINALIZE_KEYS);
+        m.put("phases[].rollback", ROLLBACK_KEYS);
+        m.put("rollout", ROLLOUT_KEYS);
+        m.put("rollout.leaders", LEADERS_KEYS);
+        m.put("state", STATE_KEYS);
         return m;
     }
 
@@ -771,6 +901,20 @@ final class PlanBinder {
         return (int) v;
     }
 
+    /** A string that must be one of {@code allowed} (case-sensitive, as written in the docs); null if absent. */
+    private String oneOf(MapNode m, String key, String p, List<String> allowed) {
+        String t = singleLine(m, key, p, false);
+        if (t == null) {
+            return null;
+        }
+        if (!allowed.contains(t)) {
+            problems.error(m.get(key), join(p, key), "'" + t + "' is not one of " + String.join(", ", allowed)
+                    + Suggestions.didYouMean(t, allowed));
+            return null;
+        }
+        return t;
+    }
+
     private Boolean bool(MapNode m, String key, String p, boolean required) {
         String path = join(p, key);
         YamlNode n = field(m, key, path, required);
@@ -879,6 +1023,7 @@ final class PlanBinder {
         final String finalizeMetadataVersion;
         final YamlNode finalizeNode;
         final List<String> pointOfNoReturnReasons = new ArrayList<>();
+        String rollbackInstall;
 
         PhaseDraft(int index, MapNode node, String name, String install, String version, Map<String, String> set,
                    Map<String, Entry> setEntries, List<String> unset, Map<String, YamlNode> unsetNodes,
@@ -908,7 +1053,7 @@ final class PlanBinder {
                 reasons.add("marked pointOfNoReturn in the plan");
             }
             return new PhaseSpec(name, install, version, set, unset, !reasons.isEmpty(), finalizeMetadataVersion,
-                    reasons);
+                    reasons, rollbackInstall);
         }
     }
 }

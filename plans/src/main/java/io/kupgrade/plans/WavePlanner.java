@@ -82,7 +82,8 @@ public final class WavePlanner {
                 members.add(order.pollFirst());
             }
             String name = unique(nameOf(waves, i), usedNames);
-            result.add(new Wave(i, name, members, spec.soak() == null ? Duration.ZERO : spec.soak()));
+            result.add(new Wave(i, name, members, spec.soak() == null ? Duration.ZERO : spec.soak(),
+                    spec.onFailure()));
         }
         return result;
     }

@@ -8,8 +8,16 @@ import java.time.Duration;
  * @param name the wave's name; null means the default ({@code canary} for the first, {@code wave-N} after)
  * @param size how many brokers the wave takes
  * @param soak how long the gates must hold after the wave before the next wave starts; zero for none
+ * @param onFailure what to do when a broker of the wave fails to come back; null = the default
+ *     ({@link OnFailure#defaultFor}: revert for the first wave, halt after it)
  */
-public record WaveSpec(String name, WaveSize size, Duration soak) {
+public record WaveSpec(String name, WaveSize size, Duration soak, OnFailure onFailure) {
+
+    /** A wave with the default {@code onFailure}. */
+    public WaveSpec(String name, WaveSize size, Duration soak) {
+        this(name, size, soak, null);
+    }
+
     /** @throws IllegalArgumentException without a size or with a negative soak */
     public WaveSpec {
         if (size == null) {

@@ -6,6 +6,7 @@ import io.kupgrade.gates.AdminClusterReader;
 import io.kupgrade.gates.ClusterReader;
 import io.kupgrade.gates.ClusterSnapshot;
 import io.kupgrade.gates.ClusterUnreachableException;
+import io.kupgrade.gates.LeaderElections;
 import io.kupgrade.gates.Sleeper;
 import io.kupgrade.orchestrator.config.PropertiesEditor;
 import io.kupgrade.orchestrator.engine.Commands;
@@ -25,7 +26,10 @@ import io.kupgrade.orchestrator.executor.HostExecutor;
 import io.kupgrade.orchestrator.journal.FileJournal;
 import io.kupgrade.orchestrator.journal.JournalEntry;
 import io.kupgrade.orchestrator.journal.StateDirs;
+import io.kupgrade.orchestrator.journal.UrpLog;
 import io.kupgrade.orchestrator.lock.FileClusterLock;
+import io.kupgrade.orchestrator.pause.ClusterPausedException;
+import io.kupgrade.orchestrator.pause.PauseMarker;
 import io.kupgrade.plans.BrokerSpec;
 import io.kupgrade.plans.Plan;
 import io.kupgrade.plans.PlanParser;
@@ -49,7 +53,8 @@ import java.util.function.BooleanSupplier;
  * <p>Thrown, before anything is touched: {@link io.kupgrade.plans.PlanException} (invalid plan),
  * {@link RunRefusedException} (journal of another plan, bad selection),
  * {@link io.kupgrade.orchestrator.lock.LockHeldException} (another run holds the lock),
- * {@link ClusterUnreachableException} (the cluster cannot be read at the start). Everything after the
+ * {@link ClusterUnreachableException} (the cluster cannot be read at the start),
+ * {@link ClusterPausedException} (the cluster is paused: {@code kupgrade resume} first). Everything after the
  * start is reported in the {@link RollOutcome}.
  */
 public final class ApplyService {
@@ -81,6 +86,10 @@ public final class ApplyService {
         Plan plan = PlanParser.parse(request.planFile());
         Path stateDir = stateDir(request.stateDir());
         String cluster = plan.cluster().name();
+        PauseMarker pause = PauseMarker.forCluster(stateDir, cluster);
+        pause.read().ifPresent(p -> {
+            throw new ClusterPausedException(cluster, p);
+        });
         try (FileClusterLock lock = FileClusterLock.acquire(stateDir, cluster, "kupgrade apply " + request.planFile());
              HostExecutor executor = env.executors().apply(plan);
              AdminClusterReader reader = env.readers().apply(plan.cluster())) {
@@ -93,8 +102,10 @@ public final class ApplyService {
             RollRunner.Sleeper sleeper = interruptible(env.sleeper(), stop);
             Sleeper gateSleeper = sleeper::sleep;
             JmxVersions versions = new JmxVersions();
-            ClusterGatePort gates = new ClusterGatePort(reader, plan.gates(), env.clock(), gateSleeper, brokers,
-                    versions);
+            // URP over time beside the journal, for `kupgrade report`; elections through the same Admin client
+            ClusterReader sampled = new SamplingClusterReader(reader, UrpLog.forCluster(stateDir, cluster));
+            ClusterGatePort gates = new ClusterGatePort(sampled, plan.gates(), env.clock(), gateSleeper, brokers,
+                    versions, LeaderElections.admin(reader.admin(), ADMIN_TIMEOUT));
             Finalizer finalizer = new AdminFinalizer(reader.admin(), brokers, versions, ADMIN_TIMEOUT);
             // a phase is laid out when it starts, with the controller of that moment (it moves after a roll)
             RollRunner.WaveLayouter layouter = phase -> WavePlanner.expand(plan.waves(), brokers,
@@ -102,7 +113,8 @@ public final class ApplyService {
             RollRunner.Ports ports = new RollRunner.Ports(executor, gates, finalizer, layouter,
                     (text, phase) -> PropertiesEditor.apply(text, phase.set(), phase.unset(), phase.name()),
                     journal, env.clock(), sleeper, stop, listener, confirmer);
-            return new RollRunner(engine, ports, RunSettings.from(plan, request.yes())).run(request.selection());
+            return new RollRunner(engine, ports, RunSettings.from(plan, request.yes())).pauseWhen(pause)
+                    .run(request.selection());
         }
     }
 
@@ -116,6 +128,8 @@ public final class ApplyService {
         Path stateDir = stateDir(request.stateDir());
         List<String> notes = new ArrayList<>();
         List<JournalEntry> entries = readJournal(stateDir, plan.cluster().name());
+        PauseMarker.forCluster(stateDir, plan.cluster().name()).read().ifPresent(p -> notes.add("the cluster is "
+                + p.describe() + ": apply refuses to start until `kupgrade resume`"));
         ClusterSnapshot snapshot = null;
         try (AdminClusterReader reader = env.readers().apply(plan.cluster())) {
             snapshot = reader.read();

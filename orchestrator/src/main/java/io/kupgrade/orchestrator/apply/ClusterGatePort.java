@@ -7,6 +7,8 @@ import io.kupgrade.gates.Gate;
 import io.kupgrade.gates.GateResult;
 import io.kupgrade.gates.GateWaiter;
 import io.kupgrade.gates.Gates;
+import io.kupgrade.gates.LeaderElections;
+import io.kupgrade.gates.LeaderGates;
 import io.kupgrade.gates.Sleeper;
 import io.kupgrade.gates.WaitResult;
 import io.kupgrade.orchestrator.engine.GatePort;
@@ -18,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,6 +35,8 @@ import java.util.stream.Collectors;
  * {@link Gates#brokerRejoined(int, ClusterSnapshot)} against it. One instance per run; not thread-safe.
  */
 public final class ClusterGatePort implements GatePort {
+    /** Least time between two election requests while leadership has not come back. */
+    static final Duration ELECTION_RETRY = Duration.ofSeconds(5);
     private final ClusterReader reader;
     private final GateWaiter waiter;
     private final Clock clock;
@@ -41,9 +46,18 @@ public final class ClusterGatePort implements GatePort {
     private final Map<Integer, BrokerSpec> brokers;
     private final JmxVersions versions;
     private final Map<Integer, ClusterSnapshot> afterExit = new HashMap<>();
+    private final LeaderElections.Elector elector;
 
+    /** A port without preferred leader election ({@link #restorePreferredLeaders} fails with the reason). */
     public ClusterGatePort(ClusterReader reader, GateSettings settings, Clock clock, Sleeper sleeper,
                            List<BrokerSpec> brokers, JmxVersions versions) {
+        this(reader, settings, clock, sleeper, brokers, versions, null);
+    }
+
+    /** @param elector preferred leader elections (e.g. {@link LeaderElections#admin}); null for none */
+    public ClusterGatePort(ClusterReader reader, GateSettings settings, Clock clock, Sleeper sleeper,
+                           List<BrokerSpec> brokers, JmxVersions versions, LeaderElections.Elector elector) {
+        this.elector = elector;
         this.reader = reader;
         this.waiter = GateWaiter.of(reader, settings, clock, sleeper);
         this.clock = clock;
@@ -121,6 +135,88 @@ public final class ClusterGatePort implements GatePort {
         }
     }
 
+    /**
+     * Elects, waits, elects again for what is still electable (at most every {@link #ELECTION_RETRY}): an
+     * election can race a metadata update (the broker just rejoined an ISR), so one request is not enough.
+     */
+    @Override
+    public LeaderOutcome restorePreferredLeaders(int brokerId, Duration timeout, WaitListener listener)
+            throws InterruptedException {
+        if (elector == null) {
+            return GatePort.super.restorePreferredLeaders(brokerId, timeout, listener);
+        }
+        Gate gate = LeaderGates.preferredLeadersRestored(brokerId);
+        Instant start = clock.instant();
+        Instant deadline = start.plus(timeout);
+        Instant nextElection = start;
+        LeaderElections.Result total = LeaderElections.Result.NONE;
+        int requests = 0;
+        int passes = 0;
+        GateResult last = null;
+        while (true) {
+            ClusterSnapshot snapshot = null;
+            try {
+                snapshot = reader.read();
+            } catch (ClusterUnreachableException e) {
+                last = GateResult.inconclusive(GateWaiter.CLUSTER_READ, "cluster not readable: " + e.getMessage());
+                passes = 0;
+            }
+            Instant now = clock.instant();
+            if (snapshot != null) {
+                last = gate.evaluate(snapshot);
+                passes = last.passed() ? passes + 1 : 0;
+                if (passes >= stablePolls) {
+                    return new LeaderOutcome(true, Duration.between(start, now), last.reason(),
+                            leaderDetails(total, requests, last));
+                }
+                List<ClusterSnapshot.PartitionState> electable = LeaderGates.electable(snapshot, brokerId);
+                if (!electable.isEmpty() && !now.isBefore(nextElection)) {
+                    try {
+                        total = total.plus(elector.electPreferred(electable));
+                        requests++;
+                    } catch (ClusterUnreachableException e) {
+                        last = GateResult.inconclusive(gate.name(), "election failed: " + e.getMessage());
+                    }
+                    nextElection = now.plus(ELECTION_RETRY);
+                    now = clock.instant();
+                }
+            }
+            Duration elapsed = Duration.between(start, now);
+            if (!now.isBefore(deadline)) {
+                return new LeaderOutcome(false, elapsed, last.reason(), leaderDetails(total, requests, last));
+            }
+            listener.waiting("waiting for broker " + brokerId + " to lead its preferred partitions again: "
+                    + last.reason() + ", " + elapsed.toSeconds() + " s", elapsed);
+            Duration pause = pollInterval;
+            if (now.plus(pause).isAfter(deadline)) {
+                pause = Duration.between(now, deadline);
+            }
+            if (!pause.isZero() && !pause.isNegative()) {
+                sleeper.sleep(pause);
+            }
+        }
+    }
+
+    private static Map<String, String> leaderDetails(LeaderElections.Result total, int requests, GateResult last) {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("requests", Integer.toString(requests));
+        d.put("elected", Integer.toString(total.elected()));
+        d.put("notNeeded", Integer.toString(total.notNeeded()));
+        if (!total.failed().isEmpty()) {
+            d.put("electionErrors", Integer.toString(total.failed().size()));
+        }
+        Object preferred = last.evidence().get("preferredPartitions");
+        if (preferred != null) {
+            d.put("preferred", preferred.toString());
+        }
+        Object notInIsr = last.evidence().get("preferredNotInIsr");
+        if (notInIsr != null && !"0".equals(notInIsr.toString())) {
+            d.put("notInIsr", notInIsr.toString());
+            d.put("notInIsrPartitions", String.valueOf(last.evidence().get("partitionsPreferredNotInIsr")));
+        }
+        return d;
+    }
+
     private List<GateResult> poll(List<Gate> gates) {
         ClusterSnapshot snapshot;
         try {
@@ -169,6 +265,8 @@ public final class ClusterGatePort implements GatePort {
             case RUNNING_VERSION -> versionGate(id, spec.version());
             case NO_REASSIGNMENTS -> Gates.noReassignmentsInProgress();
             case QUORUM_CAUGHT_UP -> Gates.quorumCaughtUp(Gates.DEFAULT_MAX_QUORUM_LAG);
+            case PREFERRED_LEADERS -> LeaderGates.preferredLeadersRestored(id);
+            case LEADS_NOTHING -> LeaderGates.leadsNothing(id);
         };
     }
 

@@ -1,5 +1,6 @@
 package io.kupgrade.orchestrator.apply;
 
+import io.kupgrade.orchestrator.pause.Pause;
 import java.time.Instant;
 import java.util.List;
 
@@ -12,13 +13,27 @@ import java.util.List;
  * @param lastRun the latest run; null when the plan never ran
  * @param next what the next {@code apply} does first, for people; null when the plan is done
  * @param problem when not null, why the journal cannot be resumed with this plan (another plan's unfinished run)
+ * @param pause the pause in effect ({@code kupgrade pause}); null when runs are not paused
  */
 public record StatusReport(String planFile, String planSha256, String cluster, String journal, boolean planDone,
                            List<PhaseStatus> phases, BrokerInProgress inProgress, LastRun lastRun, String next,
-                           String problem) {
+                           String problem, Pause pause) {
 
     public StatusReport {
         phases = List.copyOf(phases);
+    }
+
+    /** The shape before pauses: not paused. */
+    public StatusReport(String planFile, String planSha256, String cluster, String journal, boolean planDone,
+                        List<PhaseStatus> phases, BrokerInProgress inProgress, LastRun lastRun, String next,
+                        String problem) {
+        this(planFile, planSha256, cluster, journal, planDone, phases, inProgress, lastRun, next, problem, null);
+    }
+
+    /** The same report with {@code pause} set. */
+    public StatusReport withPause(Pause p) {
+        return new StatusReport(planFile, planSha256, cluster, journal, planDone, phases, inProgress, lastRun, next,
+                problem, p);
     }
 
     /** Done, started, or not started. */
@@ -45,7 +60,8 @@ public record StatusReport(String planFile, String planSha256, String cluster, S
     }
 
     /**
-     * @param outcome {@code succeeded}, {@code halted}, {@code failed}, {@code interrupted}, {@code declined}, or
+     * @param outcome {@code succeeded}, {@code halted}, {@code failed}, {@code interrupted}, {@code declined},
+     *     {@code paused}, or
      *     {@code unfinished} when the run has no end entry (it is running, or was killed)
      */
     public record LastRun(Instant startedAt, String selection, String outcome, Instant endedAt, String message) {

@@ -10,6 +10,8 @@ import io.kupgrade.orchestrator.engine.StepKind;
 import io.kupgrade.orchestrator.journal.FileJournal;
 import io.kupgrade.orchestrator.journal.JournalEntry;
 import io.kupgrade.orchestrator.journal.StateDirs;
+import io.kupgrade.orchestrator.pause.Pause;
+import io.kupgrade.orchestrator.pause.PauseMarker;
 import io.kupgrade.plans.BrokerSpec;
 import io.kupgrade.plans.PhaseSpec;
 import io.kupgrade.plans.Plan;
@@ -35,6 +37,11 @@ public final class StatusService {
      */
     public StatusReport status(Path planFile, Path stateDir) {
         Plan plan = PlanParser.parse(planFile);
+        Pause pause = PauseMarker.forCluster(ApplyService.stateDir(stateDir), plan.cluster().name()).read().orElse(null);
+        return status(plan, stateDir).withPause(pause);
+    }
+
+    private StatusReport status(Plan plan, Path stateDir) {
         Path dir = ApplyService.stateDir(stateDir);
         String cluster = plan.cluster().name();
         Path journalFile = StateDirs.clusterDir(dir, cluster).resolve(FileJournal.FILE_NAME);

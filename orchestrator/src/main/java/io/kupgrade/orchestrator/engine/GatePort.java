@@ -2,6 +2,7 @@ package io.kupgrade.orchestrator.engine;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -28,6 +29,20 @@ public interface GatePort {
     GateOutcome hold(String purpose, List<GateSpec> gates, Duration duration, WaitListener listener)
             throws InterruptedException;
 
+    /**
+     * Preferred leader election for the partitions whose preferred (first) replica is {@code brokerId} and that
+     * it does not lead, repeated (at most every few seconds) until it leads every one of them it is in the ISR
+     * of, on stable polls, or {@code timeout} passes. {@code ElectionNotNeeded} counts as done; a partition
+     * whose preferred replica is not in the ISR is reported in the details, never waited on (reference §3
+     * "Preferred leader"). The default, for ports without an Admin client, fails with the reason.
+     *
+     * @throws InterruptedException when the run is interrupted while waiting
+     */
+    default LeaderOutcome restorePreferredLeaders(int brokerId, Duration timeout, WaitListener listener)
+            throws InterruptedException {
+        return new LeaderOutcome(false, Duration.ZERO, "preferred leader election is not supported here", Map.of());
+    }
+
     /** Gate kinds this port cannot check (e.g. the running version without JMX), each with the reason. */
     default Set<GateSpec.Kind> unsupported() {
         return Set.of();
@@ -45,6 +60,18 @@ public interface GatePort {
      *     t-0, t-3"); for a pass, a summary
      */
     record GateOutcome(boolean passed, Duration elapsed, String reason) {
+    }
+
+    /**
+     * The result of {@link #restorePreferredLeaders}.
+     *
+     * @param details counts for the journal: {@code elected}, {@code notNeeded}, {@code notInIsr} (and the first
+     *     names in {@code notInIsrPartitions}), {@code preferred}, {@code requests}
+     */
+    record LeaderOutcome(boolean passed, Duration elapsed, String reason, Map<String, String> details) {
+        public LeaderOutcome {
+            details = Map.copyOf(details);
+        }
     }
 
     /** Progress of a wait, for the progress listener: what is waited on and for how long so far. */

@@ -16,7 +16,11 @@ public record GateSpec(Kind kind, Integer brokerId, String version) {
         /** No partition reassignment in progress (reference §3 "caught up" 6). */
         NO_REASSIGNMENTS,
         /** KRaft: every voter caught up with the quorum leader; passes in ZooKeeper mode (reference §3). */
-        QUORUM_CAUGHT_UP
+        QUORUM_CAUGHT_UP,
+        /** The broker leads every partition it is the preferred replica of and in the ISR of (reference §3). */
+        PREFERRED_LEADERS,
+        /** The broker leads no partition (its leadership was handed over). */
+        LEADS_NOTHING
     }
 
     public static GateSpec cluster(Kind kind) {
@@ -40,6 +44,8 @@ public record GateSpec(Kind kind, Integer brokerId, String version) {
             case RUNNING_VERSION -> "runningVersion(" + brokerId + ")=" + version;
             case NO_REASSIGNMENTS -> "reassignments=0";
             case QUORUM_CAUGHT_UP -> "quorumCaughtUp";
+            case PREFERRED_LEADERS -> "preferredLeaders(" + brokerId + ")";
+            case LEADS_NOTHING -> "leadsNothing(" + brokerId + ")";
         };
     }
 

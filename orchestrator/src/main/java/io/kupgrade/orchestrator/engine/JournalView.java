@@ -11,14 +11,16 @@ import java.util.Optional;
  *
  * <p>A journal may hold the entries of earlier plans for the same cluster. Entries of another plan are
  * ignored when that plan finished ({@code plan-done}); an unfinished run of another plan is refused, since
- * resuming it with a changed plan could redo or skip brokers.
+ * resuming it with a changed plan could redo or skip brokers. Entries undone by a rollback or revert are left
+ * out ({@link Rollbacks#withoutUndone}).
  */
 public final class JournalView {
     private final List<JournalEntry> entries;
     private final int currentRunStart;
 
     private JournalView(List<JournalEntry> entries) {
-        this.entries = List.copyOf(entries);
+        // a broker rolled back (or reverted) counts as not rolled: its undone entries are left out
+        this.entries = List.copyOf(Rollbacks.withoutUndone(entries));
         int start = 0;
         for (int i = 0; i < this.entries.size(); i++) {
             JournalEntry e = this.entries.get(i);

@@ -2,6 +2,7 @@ package io.kupgrade.orchestrator.engine;
 
 import io.kupgrade.orchestrator.journal.JournalEntry;
 import io.kupgrade.plans.BrokerSpec;
+import io.kupgrade.plans.OnFailure;
 import io.kupgrade.plans.Wave;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +26,8 @@ public final class Journaling {
     public static final String HALTED = "halted";
     public static final String INTERRUPTED = "interrupted";
     public static final String DECLINED = "declined";
+    /** Run-level outcome: an operator's {@code kupgrade pause} was honoured between brokers. */
+    public static final String PAUSED = "paused";
 
     /** {@code probe} detail: whether the broker process was running. */
     public static final String RUNNING = "running";
@@ -53,6 +56,7 @@ public final class Journaling {
             String k = "wave." + w.index() + ".";
             d.put(k + "name", w.name());
             d.put(k + "soak", w.soak() == null ? "PT0S" : w.soak().toString());
+            d.put(k + "onFailure", w.onFailure().yamlName());
             List<String> ids = new ArrayList<>();
             for (BrokerSpec b : w.brokers()) {
                 ids.add(Integer.toString(b.id()));
@@ -86,7 +90,10 @@ public final class Journaling {
                         brokers.add(b);
                     }
                 }
-                waves.add(new Wave(i, details.get(k + "name"), brokers, Duration.parse(details.get(k + "soak"))));
+                // journals written before onFailure existed get the default for the wave's position
+                String onFailure = details.get(k + "onFailure");
+                waves.add(new Wave(i, details.get(k + "name"), brokers, Duration.parse(details.get(k + "soak")),
+                        onFailure == null ? null : OnFailure.valueOf(onFailure.toUpperCase(java.util.Locale.ROOT))));
             }
             return waves;
         } catch (RuntimeException e) {

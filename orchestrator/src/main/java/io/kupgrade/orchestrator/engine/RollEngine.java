@@ -78,6 +78,9 @@ public final class RollEngine {
      * @throws RunRefusedException for an unknown phase or wave, or one that cannot run before an earlier one
      */
     public Target resolve(JournalView view, Selection selection) {
+        Rollbacks.applyBlocked(view).ifPresent(why -> {
+            throw new RunRefusedException(why);
+        });
         List<PhaseSpec> phases = plan.phases();
         PhaseSpec first;
         if (selection.phase() != null) {
@@ -241,9 +244,14 @@ public final class RollEngine {
         int probe = view.lastIndex(runStart, StepKind.PROBE, ph, null, id, Journaling.SUCCEEDED);
         if (!stopEver || (stopThisRun && probe < 0)) {
             // a fresh attempt, all in this run
-            List<StepKind> seq = new ArrayList<>(List.of(StepKind.PRE_STOP_GATES, StepKind.STOP, StepKind.AWAIT_EXIT));
+            List<StepKind> seq = new ArrayList<>(List.of(StepKind.PRE_STOP_GATES, StepKind.STOP));
+            if (drainLeaders()) {
+                seq.add(StepKind.DRAIN_LEADERS);
+            }
+            seq.add(StepKind.AWAIT_EXIT);
             seq.addAll(changeSteps(phase, true));
-            seq.addAll(List.of(StepKind.START, StepKind.POST_START_GATES, StepKind.BROKER_DONE));
+            seq.addAll(List.of(StepKind.START, StepKind.POST_START_GATES));
+            seq.addAll(closingSteps());
             return firstNotSucceeded(view, runStart, seq, phase, wave, broker, false, true);
         }
         if (probe < 0) {
@@ -274,8 +282,23 @@ public final class RollEngine {
             seq.addAll(changeSteps(phase, !installedBefore));
             seq.add(StepKind.START);
         }
-        seq.addAll(List.of(StepKind.POST_START_GATES, StepKind.BROKER_DONE));
+        seq.add(StepKind.POST_START_GATES);
+        seq.addAll(closingSteps());
         return firstNotSucceeded(view, probe + 1, seq, phase, wave, broker, true, newIncarnation);
+    }
+
+    /** After the post-start gates: the leader restore when the plan asks for it, then broker-done. */
+    private List<StepKind> closingSteps() {
+        return electPreferredLeaders() ? List.of(StepKind.RESTORE_LEADERS, StepKind.BROKER_DONE)
+                : List.of(StepKind.BROKER_DONE);
+    }
+
+    private boolean electPreferredLeaders() {
+        return false;
+    }
+
+    private boolean drainLeaders() {
+        return false;
     }
 
     private static boolean lastBefore(JournalView view, int before, StepKind kind, String phase, int broker,
@@ -320,6 +343,8 @@ public final class RollEngine {
                 gates.addAll(clusterGates());
             }
             case AWAIT_EXIT -> gates.add(GateSpec.broker(GateSpec.Kind.BROKER_GONE, broker));
+            case DRAIN_LEADERS -> gates.add(GateSpec.broker(GateSpec.Kind.LEADS_NOTHING, broker));
+            case RESTORE_LEADERS -> gates.add(GateSpec.broker(GateSpec.Kind.PREFERRED_LEADERS, broker));
             case POST_START_GATES -> {
                 gates.add(GateSpec.broker(GateSpec.Kind.BROKER_REGISTERED, broker));
                 gates.add(GateSpec.broker(GateSpec.Kind.BACK_IN_ALL_ISRS, broker));

@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -92,6 +93,7 @@ public final class RollRunner {
     private final List<BrokerSummary> summaries = new ArrayList<>();
     private final Map<String, Timing> timings = new HashMap<>();
     private Instant runStart;
+    private PauseCheck pauseCheck = PauseCheck.NEVER;
 
     public RollRunner(RollEngine engine, Ports ports, RunSettings settings) {
         this.engine = engine;
@@ -106,6 +108,15 @@ public final class RollRunner {
             retry = retry.withDelay(settings.retryDelay());
         }
         this.hostRetry = retry.build();
+    }
+
+    /**
+     * Lets an operator pause the run between brokers ({@code kupgrade pause}); default {@link PauseCheck#NEVER}.
+     * A pause ends the run as {@link OutcomeKind#HALTED}, journaled as {@code paused} with the reason.
+     */
+    public RollRunner pauseWhen(PauseCheck check) {
+        this.pauseCheck = Objects.requireNonNull(check, "check");
+        return this;
     }
 
     /**
@@ -138,6 +149,13 @@ public final class RollRunner {
             }
             Step step = ((Decision.Next) decision).step();
             PhaseSpec phase = step.phase();
+            // only between brokers: a pause never leaves a broker stopped (run-book: pause a run between brokers)
+            if (step.kind() == StepKind.PRE_STOP_GATES || step.kind() == StepKind.PHASE_START) {
+                Optional<String> pause = pauseCheck.pausedBecause();
+                if (pause.isPresent()) {
+                    return paused(step, pause.get());
+                }
+            }
             if (phase.pointOfNoReturn() && !settings.assumeYes() && !confirmed.contains(phase.name())
                     && (step.kind().action() || step.kind() == StepKind.PHASE_START)) {
                 String question = "Phase " + phase.name() + " is a point of no return: once brokers run it,"
@@ -170,6 +188,17 @@ public final class RollRunner {
         return new RollOutcome(kind, message, summaries, elapsed, at, planDone);
     }
 
+    /** A pause honoured before {@code next}: journaled as {@code paused}, reported as HALTED. */
+    private RollOutcome paused(Step next, String why) {
+        String message = "paused before " + next.describe() + " (" + why + "); no broker is left half-done."
+                + " Run kupgrade resume, then apply to continue";
+        ports.journal().append(Journaling.runEntry(now(), plan.sha256(), Journaling.PAUSED,
+                Map.of("message", message, "pause", why)));
+        Duration elapsed = Duration.between(runStart, now());
+        emit(ProgressEvent.Type.RUN_FINISHED, next, Journaling.RUN, elapsed, "PAUSED: " + message);
+        return new RollOutcome(OutcomeKind.HALTED, message, summaries, elapsed, null, false);
+    }
+
     /** Thrown inside a step: how it ended and why. */
     private static final class StepException extends Exception {
         private static final long serialVersionUID = 1L;
@@ -187,7 +216,7 @@ public final class RollRunner {
      */
     static OutcomeKind failureKind(StepKind kind) {
         return switch (kind) {
-            case PROBE, STOP, AWAIT_EXIT, INSTALL, EDIT_CONFIG, START, POST_START_GATES -> OutcomeKind.FAILED;
+            case PROBE, STOP, DRAIN_LEADERS, AWAIT_EXIT, INSTALL, EDIT_CONFIG, START, POST_START_GATES -> OutcomeKind.FAILED;
             default -> OutcomeKind.HALTED;
         };
     }
@@ -239,7 +268,9 @@ public final class RollRunner {
         String message = switch (kind) {
             case HALTED -> "halted at " + where + ": " + reason + ". The cluster is as it was found;"
                     + " run apply again once it is healthy";
-            case FAILED -> "failed at " + where + ": " + reason + ". Broker "
+            case FAILED -> Reverter.wanted(step)
+                    ? Reverter.revert(plan, ports, settings, runStart, step, reason)
+                    : "failed at " + where + ": " + reason + ". Broker "
                     + (step.brokerId() == null ? "state" : step.brokerId()) + " may need attention;"
                     + " run apply again to resume it";
             default -> reason;
@@ -313,12 +344,20 @@ public final class RollRunner {
                         settings.commandTimeout()));
                 requireOk(r, "stop command");
             }
+            case DRAIN_LEADERS -> drainLeaders(step, t0, d);
             case AWAIT_EXIT -> awaitExit(step, d);
             case INSTALL -> {
+                timing(step).installStart = t0;
                 CommandResult r = ports.executor().run(b.host(), startDetails.get("command"), settings.installTimeout());
                 requireOk(r, "install command");
+                timing(step).installDone = now();
             }
-            case EDIT_CONFIG -> editConfig(step, startDetails, d);
+            case EDIT_CONFIG -> {
+                Timing t = timing(step);
+                t.installStart = t.installStart == null ? t0 : t.installStart;
+                editConfig(step, startDetails, d);
+                t.installDone = now();
+            }
             case START -> {
                 timing(step).startCommand = t0;
                 // not retried: a start whose effect is unknown is resolved by the next run's probe
@@ -326,6 +365,7 @@ public final class RollRunner {
                 requireOk(r, "start command");
             }
             case POST_START_GATES -> postStart(step, d);
+            case RESTORE_LEADERS -> restoreLeaders(step, t0, d);
             case BROKER_DONE -> brokerDone(step, d);
             case SOAK -> {
                 Wave w = step.wave();
@@ -415,6 +455,7 @@ public final class RollRunner {
             }
             sleep(settings.pollInterval());
         }
+        t.running = now();
         List<GateSpec> registration = new ArrayList<>();
         List<GateSpec> catchUp = new ArrayList<>();
         for (GateSpec g : step.gates()) {
@@ -441,6 +482,8 @@ public final class RollRunner {
         Duration start = Duration.between(startedAt, t.registered);
         Duration catchUpTime = Duration.between(t.registered, t.caughtUp);
         d.put("startMs", Long.toString(start.toMillis()));
+        d.put("runningMs", Long.toString(Duration.between(startedAt, t.running).toMillis()));
+        d.put("registrationMs", Long.toString(Duration.between(t.running, t.registered).toMillis()));
         d.put("catchUpMs", Long.toString(catchUpTime.toMillis()));
         d.put("summary", "broker " + b.id() + " registered " + seconds(start) + " after start, caught up in "
                 + seconds(catchUpTime));
@@ -455,9 +498,61 @@ public final class RollRunner {
         putMs(d, "stopMs", stop);
         putMs(d, "startMs", start);
         putMs(d, "catchUpMs", catchUp);
+        putMs(d, "installMs", between(t.installStart, t.installDone));
+        putMs(d, "registrationMs", between(t.running, t.registered));
+        putMs(d, "drainMs", between(t.drainStart, t.drainDone));
+        putMs(d, "leadersMs", between(t.leadersStart, t.leadersDone));
         summaries.add(new BrokerSummary(step.phase().name(), step.waveName(), step.brokerId(), step.broker().host(),
                 stop, start, catchUp, step.resumed()));
         d.put("summary", "broker " + step.brokerId() + " done for phase " + step.phase().name());
+    }
+
+    /**
+     * Drain: the stop command has started Kafka's controlled shutdown, which moves the broker's leadership to
+     * other in-sync replicas before the process exits (reference §3 "Stop"); wait until the broker leads no
+     * partition, and note whether that happened while its process was still running (a clean handover) or only
+     * after it exited (controlled shutdown failed: leaders moved when the broker's session ended).
+     */
+    private void drainLeaders(Step step, Instant t0, Map<String, String> d) throws InterruptedException,
+            StepException {
+        BrokerSpec b = step.broker();
+        Timing t = timing(step);
+        t.drainStart = t0;
+        gate(step, "broker " + b.id() + " to hand its leadership over (controlled shutdown)", step.gates(),
+                settings.stopTimeout(), OutcomeKind.FAILED);
+        t.drainDone = now();
+        boolean stillRunning = isRunning(b);
+        Duration took = Duration.between(t0, t.drainDone);
+        d.put("drainMs", Long.toString(took.toMillis()));
+        d.put("handover", stillRunning ? "clean" : "after-exit");
+        d.put("summary", "broker " + b.id() + " leads nothing after " + seconds(took)
+                + (stillRunning ? " (handed over during controlled shutdown)"
+                : " (only after its process exited: controlled shutdown did not move its leadership)"));
+    }
+
+    /** Preferred leader election for the broker's partitions, verified (reference §3 "Preferred leader"). */
+    private void restoreLeaders(Step step, Instant t0, Map<String, String> d) throws InterruptedException,
+            StepException {
+        BrokerSpec b = step.broker();
+        Timing t = timing(step);
+        t.leadersStart = t0;
+        GatePort.LeaderOutcome o = ports.gates().restorePreferredLeaders(b.id(), settings.gateTimeout(),
+                waitListener(step, t0));
+        if (!o.passed()) {
+            throw new StepException(OutcomeKind.HALTED, "waited " + seconds(o.elapsed()) + " for broker " + b.id()
+                    + " to lead its preferred partitions again: " + o.reason());
+        }
+        t.leadersDone = now();
+        Duration took = Duration.between(t0, t.leadersDone);
+        d.putAll(o.details());
+        d.put("leadersMs", Long.toString(took.toMillis()));
+        d.put("summary", "broker " + b.id() + " leads its preferred partitions again after " + seconds(took)
+                + " (" + d.getOrDefault("elected", "0") + " elected"
+                + (d.containsKey("notInIsr") ? ", " + d.get("notInIsr") + " not electable: not in ISR" : "") + ")");
+    }
+
+    private static Duration between(Instant from, Instant to) {
+        return from != null && to != null ? Duration.between(from, to) : null;
     }
 
     private static void putMs(Map<String, String> d, String key, Duration value) {
@@ -533,7 +628,14 @@ public final class RollRunner {
         Instant stopCommand;
         Instant stopped;
         Instant startCommand;
+        Instant running;
         Instant registered;
+        Instant installStart;
+        Instant installDone;
+        Instant drainStart;
+        Instant drainDone;
+        Instant leadersStart;
+        Instant leadersDone;
         Instant caughtUp;
     }
 

@@ -13,6 +13,13 @@ public enum StepKind {
     PRE_STOP_GATES("pre-stop-gates", true),
     /** The plan's stop command (it may return before the process has exited). */
     STOP("stop", true),
+    /**
+     * Optional ({@code rollout.leaders.drainBeforeStop}): until the broker leads no partition. Its leadership is
+     * moved by Kafka's controlled shutdown, which the stop command starts (reference §3 "Stop"); this step
+     * verifies the handover and times it. Kafka has no API that moves leadership off a running broker without
+     * rewriting its replica assignment, so kupgrade does not reorder replicas.
+     */
+    DRAIN_LEADERS("drain-leaders", true),
     /** Until the process has really exited (isRunning fails) and the cluster lists the broker as gone. */
     AWAIT_EXIT("await-exit", true),
     /** The phase's install command, while the broker is stopped. */
@@ -23,6 +30,11 @@ public enum StepKind {
     START("start", true),
     /** Running, registered anew, back in every ISR, cluster healthy, running the phase's version. */
     POST_START_GATES("post-start-gates", true),
+    /**
+     * Optional ({@code rollout.leaders.electPreferred}): preferred leader election for the partitions whose first
+     * replica is the broker, verified (reference §3 "Preferred leader").
+     */
+    RESTORE_LEADERS("restore-leaders", true),
     /** Marker: the broker is done for this phase. Never redone. */
     BROKER_DONE("broker-done", false),
     /** The wave's soak: the cluster gates must hold for the wave's soak time. */

@@ -32,6 +32,8 @@ final class FakeGates implements GatePort {
                 case BROKER_REGISTERED -> hosts.running.get(id);
                 case BACK_IN_ALL_ISRS -> hosts.running.get(id) && !(neverRejoin.contains(id) && restarted(id));
                 case RUNNING_VERSION -> g.version().equals(hosts.runningVersion.get(id));
+                case PREFERRED_LEADERS -> hosts.running.get(id);
+                case LEADS_NOTHING -> true;
             };
             if (!pass) {
                 return g.label() + " failing";

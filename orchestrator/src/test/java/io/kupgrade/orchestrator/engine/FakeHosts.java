@@ -35,6 +35,8 @@ final class FakeHosts implements HostExecutor {
     final List<String> commands = new ArrayList<>();
     final Set<Integer> neverExits = new HashSet<>();
     final Set<String> failing = new HashSet<>();
+    /** A broker whose server.properties contains one of these lines dies right after its start (bad config). */
+    final Set<String> fatalConfig = new HashSet<>();
     String crashBefore;
     String crashAfter;
     int exitAfterPolls = 2;
@@ -87,7 +89,9 @@ final class FakeHosts implements HostExecutor {
                 result = running.get(id) ? ok : new CommandResult(1, "", "", false);
             }
             case "start" -> {
-                if (!running.get(id)) {
+                String config = files.getOrDefault("/srv/" + id + "/server.properties", "");
+                boolean dies = fatalConfig.stream().anyMatch(config::contains);
+                if (!running.get(id) && !dies) {
                     running.put(id, true);
                     runningVersion.put(id, installed.get(id));
                     incarnation.merge(id, 1, Integer::sum);
@@ -104,7 +108,7 @@ final class FakeHosts implements HostExecutor {
 
     @Override
     public String readFile(String host, String path) {
-        String content = files.get(path);
+        String content = files.containsKey(path) ? files.get(path) : backups.get(path);
         if (content == null) {
             throw new IllegalStateException(path + " does not exist on " + host);
         }

@@ -1,8 +1,10 @@
 package io.kupgrade.orchestrator.executor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kupgrade.orchestrator.executor.local.LocalExecutor;
 import io.kupgrade.orchestrator.executor.ssh.SshExecutor;
@@ -38,6 +40,20 @@ class HostExecutorsTest {
             assertEquals(Path.of("/etc/kupgrade/prod/known_hosts"), sshExecutor.settings().knownHosts());
             assertEquals("kafka", sshExecutor.settings().user());
             assertEquals(2222, sshExecutor.settings().port());
+        }
+    }
+
+    @Test
+    void shouldCarryThePlansSudoToTheSshExecutor() {
+        AccessSpec.SshSpec ssh = new AccessSpec.SshSpec("kafka-deploy", 22, null, null, "known_hosts",
+                Duration.ofSeconds(3), true);
+
+        try (HostExecutor executor = HostExecutors.forPlan(plan(new AccessSpec("ssh", ssh)))) {
+            assertTrue(((SshExecutor) executor).settings().sudo());
+        }
+        try (HostExecutor executor = HostExecutors.forPlan(plan(new AccessSpec("ssh",
+                new AccessSpec.SshSpec("u", 22, null, null, "known_hosts", Duration.ofSeconds(3)))))) {
+            assertFalse(((SshExecutor) executor).settings().sudo(), "sudo is off unless the plan asks");
         }
     }
 

@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param passphrase the key's passphrase, revealed only to decrypt the key; null for an unencrypted key
  * @param knownHosts the OpenSSH known_hosts file every host key is checked against (required, must exist)
  * @param connectTimeout TCP connect and SSH handshake timeout (default 10 s)
- * @param sudo prefix commands with {@code sudo -n} and edit files through sudo (not yet in the plan language)
+ * @param sudo prefix commands with {@code sudo -n} and edit files through sudo ({@code access.ssh.sudo})
  * @param connectAttempts attempts to connect before a host counts as unreachable (default 4)
  * @param retryDelay first delay between connect attempts, doubled up to {@code maxRetryDelay} (1 s, 15 s)
  * @param keepAlive interval of SSH keepalives on idle connections, to notice a dead peer (default 10 s)
@@ -50,7 +50,7 @@ public record SshSettings(String user, int port, Path identityFile, Secret passp
         Path knownHosts = resolve(spec.knownHosts() == null ? "~/.ssh/known_hosts" : spec.knownHosts(), baseDir);
         return new SshSettings(user, spec.port() == 0 ? 22 : spec.port(),
                 spec.identityFile() == null ? null : resolve(spec.identityFile(), baseDir), spec.passphrase(),
-                knownHosts, spec.connectTimeout() == null ? Duration.ofSeconds(10) : spec.connectTimeout(), false,
+                knownHosts, spec.connectTimeout() == null ? Duration.ofSeconds(10) : spec.connectTimeout(), spec.sudo(),
                 4, Duration.ofSeconds(1), Duration.ofSeconds(15), Duration.ofSeconds(10));
     }
 

@@ -1,0 +1,189 @@
+package io.kupgrade.orchestrator.apply;
+
+import io.kupgrade.gates.AdminClusterReader;
+import io.kupgrade.gates.ClusterSnapshot;
+import io.kupgrade.gates.ClusterUnreachableException;
+import io.kupgrade.gates.Sleeper;
+import io.kupgrade.orchestrator.config.PropertiesEditor;
+import io.kupgrade.orchestrator.engine.BrokerRestorer;
+import io.kupgrade.orchestrator.engine.Commands;
+import io.kupgrade.orchestrator.engine.GateSpec;
+import io.kupgrade.orchestrator.engine.JournalView;
+import io.kupgrade.orchestrator.engine.ProgressEvent;
+import io.kupgrade.orchestrator.engine.RestoreStep;
+import io.kupgrade.orchestrator.engine.RollEngine;
+import io.kupgrade.orchestrator.engine.RollRunner;
+import io.kupgrade.orchestrator.engine.RollbackOutcome;
+import io.kupgrade.orchestrator.engine.RollbackPlanner;
+import io.kupgrade.orchestrator.engine.RollbackRunner;
+import io.kupgrade.orchestrator.engine.RunSettings;
+import io.kupgrade.orchestrator.executor.HostExecutor;
+import io.kupgrade.orchestrator.journal.FileJournal;
+import io.kupgrade.orchestrator.journal.JournalEntry;
+import io.kupgrade.orchestrator.lock.FileClusterLock;
+import io.kupgrade.plans.BrokerSpec;
+import io.kupgrade.plans.Plan;
+import io.kupgrade.plans.PlanParser;
+import io.kupgrade.plans.Wave;
+import io.kupgrade.plans.WavePlanner;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.function.BooleanSupplier;
+
+/**
+ * {@code kupgrade rollback}: reads the plan and the journal, takes the cluster's lock (as {@code apply} does),
+ * builds the same adapters as {@link ApplyService} and runs the {@link RollbackRunner}; or, for
+ * {@code --dry-run}, lists the steps and the config each broker gets back, touching nothing. Thread-safe:
+ * every call builds its own adapters.
+ *
+ * <p>Thrown before anything is touched: {@link io.kupgrade.plans.PlanException},
+ * {@link io.kupgrade.orchestrator.engine.RollbackRefusedException} (point of no return, not forced),
+ * {@link io.kupgrade.orchestrator.engine.RunRefusedException} (unknown phase or wave, another plan's journal),
+ * {@link io.kupgrade.orchestrator.lock.LockHeldException}, {@link ClusterUnreachableException}.
+ */
+public final class RollbackService {
+    private final ApplyEnvironment env;
+
+    public RollbackService() {
+        this(ApplyEnvironment.standard());
+    }
+
+    public RollbackService(ApplyEnvironment env) {
+        this.env = env;
+    }
+
+    /**
+     * Rolls back the requested phase.
+     *
+     * @param confirmer asked once before the first broker is touched, unless {@code request.yes()}
+     * @param interrupted flipped (e.g. by a shutdown hook) to stop the run between steps
+     */
+    public RollbackOutcome rollback(RollbackRequest request, ProgressEvent.Listener listener,
+                                    RollRunner.Confirmer confirmer, BooleanSupplier interrupted) {
+        Plan plan = PlanParser.parse(request.planFile());
+        Path stateDir = ApplyService.stateDir(request.stateDir());
+        String cluster = plan.cluster().name();
+        preflight(plan, ApplyService.readJournal(stateDir, cluster), request);
+        try (FileClusterLock lock = FileClusterLock.acquire(stateDir, cluster, "kupgrade rollback "
+                + request.planFile());
+             HostExecutor executor = env.executors().apply(plan);
+             AdminClusterReader reader = env.readers().apply(plan.cluster())) {
+            FileJournal journal = FileJournal.forCluster(stateDir, cluster);
+            ClusterSnapshot first = ApplyService.readPatiently(reader);
+            List<BrokerSpec> brokers = Layouts.brokers(plan, first);
+            RollEngine engine = new RollEngine(plan, brokers, Layouts.proposed(plan, brokers,
+                    first.activeController()));
+            BooleanSupplier stop = interrupted == null ? () -> false : interrupted;
+            RollRunner.Sleeper sleeper = ApplyService.interruptible(env.sleeper(), stop);
+            Sleeper gateSleeper = sleeper::sleep;
+            ClusterGatePort gates = new ClusterGatePort(reader, plan.gates(), env.clock(), gateSleeper, brokers,
+                    new JmxVersions());
+            RollRunner.WaveLayouter layouter = phase -> WavePlanner.expand(plan.waves(), brokers,
+                    first.activeController());
+            RollRunner.Ports ports = new RollRunner.Ports(executor, gates, null, layouter,
+                    (text, phase) -> PropertiesEditor.apply(text, phase.set(), phase.unset(), phase.name()),
+                    journal, env.clock(), sleeper, stop, listener, confirmer);
+            return new RollbackRunner(engine, brokers, ports, RunSettings.from(plan, request.yes()))
+                    .run(request.phase(), request.toWave(), request.force());
+        }
+    }
+
+    /**
+     * The steps a rollback would run now, with the config each broker gets back (current -> restored), touching
+     * nothing: no lock, no journal write, no command. Refusals apply as for the run.
+     */
+    public DryRun dryRun(RollbackRequest request) {
+        Plan plan = PlanParser.parse(request.planFile());
+        Path stateDir = ApplyService.stateDir(request.stateDir());
+        List<String> notes = new ArrayList<>();
+        List<JournalEntry> entries = ApplyService.readJournal(stateDir, plan.cluster().name());
+        preflight(plan, entries, request);
+        ClusterSnapshot snapshot = null;
+        try (AdminClusterReader reader = env.readers().apply(plan.cluster())) {
+            snapshot = reader.read();
+        } catch (ClusterUnreachableException e) {
+            notes.add("cluster not readable (" + e.getMessage() + ")");
+        }
+        List<BrokerSpec> brokers = Layouts.brokers(plan, snapshot);
+        OptionalInt controller = snapshot == null ? OptionalInt.empty() : snapshot.activeController();
+        RollEngine engine = new RollEngine(plan, brokers, Layouts.proposed(plan, brokers, controller));
+        RollbackPlanner planner = new RollbackPlanner(engine, brokers);
+        JournalView view = JournalView.of(entries, plan.sha256());
+        RollbackPlanner.Target target = planner.resolve(view, request.phase(), request.toWave(), request.force());
+        if (target.nothingToDo() != null) {
+            return new DryRun(plan.source().toString(), plan.sha256(), target.label(), target.nothingToDo(), List.of(),
+                    notes);
+        }
+        for (String forced : target.forcedOver()) {
+            notes.add("FORCED over: " + forced);
+        }
+        notes.add("stop steps are skipped for a broker whose process is not running when its turn comes");
+        List<DryRun.Step> out = new ArrayList<>();
+        try (HostExecutor executor = env.executors().apply(plan)) {
+            for (int id : planner.order(view, target)) {
+                Wave wave = target.layout().stream().filter(w -> w.brokers().stream().anyMatch(b -> b.id() == id))
+                        .findFirst().orElse(null);
+                BrokerSpec b = brokers.stream().filter(x -> x.id() == id).findFirst()
+                        .orElse(new BrokerSpec(id, "?", null, null));
+                BrokerRestorer.BrokerPlan bp = BrokerRestorer.planFor(view, plan, target.phase(), b);
+                for (RestoreStep s : bp.steps()) {
+                    out.add(step(plan, target, wave, b, bp, s, executor, notes));
+                }
+                out.add(new DryRun.Step(target.phase().name(), wave == null ? null : wave.name(), id, b.host(),
+                        io.kupgrade.orchestrator.engine.Rollbacks.ROLLED_BACK, null, List.of(), List.of(),
+                        "apply will roll broker " + id + " again"));
+            }
+        }
+        return new DryRun(plan.source().toString(), plan.sha256(), target.label(), null, out, notes);
+    }
+
+    /**
+     * Refuses an unsafe rollback from the plan and the journal alone, before any lock or connection: a refused
+     * rollback is one line and exit code whether or not the cluster can be reached.
+     */
+    private static void preflight(Plan plan, List<JournalEntry> entries, RollbackRequest request) {
+        RollEngine engine = new RollEngine(plan, plan.brokers(), java.util.Map.of());
+        new RollbackPlanner(engine, plan.brokers()).check(JournalView.of(entries, plan.sha256()), request.phase(),
+                request.force());
+    }
+
+    private static DryRun.Step step(Plan plan, RollbackPlanner.Target target, Wave wave, BrokerSpec b,
+                                    BrokerRestorer.BrokerPlan bp, RestoreStep s, HostExecutor executor,
+                                    List<String> notes) {
+        String command = null;
+        String note = null;
+        List<DryRun.ConfigChange> changes = new ArrayList<>();
+        switch (s) {
+            case STOP -> command = Commands.render(plan.service().stop(), b);
+            case START -> command = Commands.render(plan.service().start(), b);
+            case AWAIT_EXIT -> command = Commands.render(plan.service().isRunning(), b);
+            case INSTALL -> {
+                command = bp.installCommand();
+                if (command == null) {
+                    note = "binaries NOT restored: phase " + target.phase().name() + " gives no rollback.install";
+                }
+            }
+            case CONFIG -> {
+                note = bp.configFile() + " <- " + bp.backup();
+                try {
+                    String current = executor.readFile(b.host(), bp.configFile());
+                    String previous = executor.readFile(b.host(), bp.backup());
+                    for (PropertiesEditor.Change c : PropertiesEditor.diff(current, previous)) {
+                        changes.add(new DryRun.ConfigChange(c.key(), Masking.value(c.key(), c.oldValue()),
+                                Masking.value(c.key(), c.newValue()), true));
+                    }
+                } catch (RuntimeException e) {
+                    notes.add("cannot read " + bp.configFile() + " or " + bp.backup() + " on " + b.host() + " ("
+                            + e.getMessage() + "): no diff shown");
+                }
+            }
+            default -> {
+            }
+        }
+        return new DryRun.Step(target.phase().name(), wave == null ? null : wave.name(), b.id(), b.host(),
+                s.journalName(io.kupgrade.orchestrator.engine.Rollbacks.ROLLBACK_PREFIX), Masking.command(command, plan),
+                BrokerRestorer.gatesFor(s, bp, b.id()).stream().map(GateSpec::label).toList(), changes, note);
+    }
+}

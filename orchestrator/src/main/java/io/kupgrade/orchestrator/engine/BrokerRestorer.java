@@ -1,0 +1,550 @@
+package io.kupgrade.orchestrator.engine;
+
+import dev.failsafe.Failsafe;
+import dev.failsafe.RetryPolicy;
+import io.kupgrade.orchestrator.executor.CommandResult;
+import io.kupgrade.orchestrator.executor.HostUnreachableException;
+import io.kupgrade.orchestrator.journal.JournalEntry;
+import io.kupgrade.plans.BrokerSpec;
+import io.kupgrade.plans.PhaseSpec;
+import io.kupgrade.plans.Plan;
+import io.kupgrade.plans.Wave;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Gives one broker its pre-phase state back: (if running) canStop, stop, wait for the exit; the phase's
+ * {@code rollback.install}; the server.properties that {@code edit-config} kept as a backup; start; registered,
+ * back in every ISR, cluster healthy. Used by {@code kupgrade rollback} ({@link RollbackRunner}) and by
+ * {@code onFailure: revert} in {@code apply} ({@link Reverter}).
+ *
+ * <p>Every step is journaled ({@code started}, then an outcome) under its origin's prefix, and the broker
+ * ends with a {@link Rollbacks#ROLLED_BACK} marker. The sequence is decided from the journal
+ * ({@link #planFor}): steps that already succeeded for the broker since its last restore are skipped, so an
+ * interrupted restore resumes where it stopped. A step whose effect is a state (stopped, running, file
+ * content) checks that state first and does nothing when it already holds.
+ *
+ * <p>Failures: a pre-stop gate that does not pass halts (nothing of the broker was touched); anything after
+ * the stop fails (the broker needs attention). One instance per run; not thread-safe.
+ */
+public final class BrokerRestorer {
+
+    /** Who restores: the rollback command or apply's revert. Names the journal prefix. */
+    public enum Origin {
+        ROLLBACK(Rollbacks.ROLLBACK_PREFIX, "rollback"),
+        REVERT(Rollbacks.REVERT_PREFIX, "revert");
+
+        private final String prefix;
+        private final String word;
+
+        Origin(String prefix, String word) {
+            this.prefix = prefix;
+            this.word = word;
+        }
+
+        public String prefix() {
+            return prefix;
+        }
+
+        public String word() {
+            return word;
+        }
+    }
+
+    /**
+     * What restoring one broker takes, read from the journal. Immutable.
+     *
+     * @param steps the steps still to do, in order
+     * @param configFile the broker's server.properties
+     * @param backup the backup {@code edit-config} kept (the pre-phase file); null when the config was never
+     *     changed by the phase
+     * @param backupCertain true when the edit is journaled as done (the backup must exist); false when it
+     *     only started (the backup exists only if the write happened)
+     * @param installCommand the rendered {@code rollback.install}; null when none is needed or none is given
+     * @param binariesNotRestored true when the phase installed something and gives no {@code rollback.install}
+     * @param wasHealthy true when apply finished the broker (broker-done): the full pre-stop gates apply;
+     *     false for a broker that failed mid-roll (only canStop: the cluster gates fail because of it)
+     * @param expectVersion the version the broker must report afterwards (the previous phase's); null if unknown
+     */
+    public record BrokerPlan(List<RestoreStep> steps, String configFile, String backup, boolean backupCertain,
+                             String installCommand, boolean binariesNotRestored, boolean wasHealthy,
+                             String expectVersion) {
+        public BrokerPlan {
+            steps = List.copyOf(steps);
+        }
+    }
+
+    /**
+     * How one broker's restore ended.
+     *
+     * @param kind DONE, HALTED (pre-stop gate), FAILED or INTERRUPTED
+     * @param message one line: what was restored, or where and why it stopped
+     * @param notes things a person must know (binaries not restored)
+     */
+    public record Result(OutcomeKind kind, String message, List<String> notes) {
+        public Result {
+            notes = List.copyOf(notes);
+        }
+
+        public boolean ok() {
+            return kind == OutcomeKind.DONE;
+        }
+    }
+
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final Duration WAITING_EVENT_EVERY = Duration.ofSeconds(5);
+
+    private final Plan plan;
+    private final RollRunner.Ports ports;
+    private final RunSettings settings;
+    private final Origin origin;
+    private final RetryPolicy<Object> hostRetry;
+    private final Instant runStart;
+
+    public BrokerRestorer(Plan plan, RollRunner.Ports ports, RunSettings settings, Origin origin, Instant runStart) {
+        this.plan = plan;
+        this.ports = ports;
+        this.settings = settings;
+        this.origin = origin;
+        this.runStart = runStart;
+        var retry = RetryPolicy.builder().handle(HostUnreachableException.class)
+                .withMaxRetries(Math.max(0, settings.hostRetries()));
+        if (settings.retryDelay() != null && !settings.retryDelay().isZero() && !settings.retryDelay().isNegative()) {
+            retry = retry.withDelay(settings.retryDelay());
+        }
+        this.hostRetry = retry.build();
+    }
+
+    /** The restore of {@code broker} as the journal says it stands. Pure. */
+    public static BrokerPlan planFor(JournalView view, Plan plan, PhaseSpec phase, BrokerSpec broker) {
+        String ph = phase.name();
+        int id = broker.id();
+        boolean installed = false;
+        String backup = null;
+        boolean certain = false;
+        String maybeBackup = null;
+        List<RestoreStep> done = new ArrayList<>();
+        for (JournalEntry e : view.entries()) {
+            if (!ph.equals(e.phase()) || e.brokerId() == null || e.brokerId() != id) {
+                continue;
+            }
+            if (StepKind.INSTALL.journalName().equals(e.step())) {
+                installed = true;
+            } else if (StepKind.EDIT_CONFIG.journalName().equals(e.step()) && e.details().containsKey(Journaling.BACKUP)) {
+                // the first edit of the phase kept the pre-phase file; a resumed edit finds it already edited
+                if (Journaling.SUCCEEDED.equals(e.event()) && backup == null) {
+                    backup = e.details().get(Journaling.BACKUP);
+                    certain = true;
+                } else if (Journaling.STARTED.equals(e.event()) && maybeBackup == null) {
+                    maybeBackup = e.details().get(Journaling.BACKUP);
+                }
+            } else if (Journaling.SUCCEEDED.equals(e.event())) {
+                RestoreStep s = Rollbacks.restoreStep(e.step());
+                if (s != null) {
+                    done.add(s);
+                }
+            }
+        }
+        if (backup == null) {
+            backup = maybeBackup;
+        }
+        String rollbackInstall = rollbackInstall(phase);
+        boolean hasInstall = installed && phase.install() != null && !phase.install().isBlank();
+        boolean binariesNotRestored = hasInstall && (rollbackInstall == null || rollbackInstall.isBlank());
+        List<RestoreStep> steps = new ArrayList<>();
+        for (RestoreStep s : RestoreStep.values()) {
+            boolean wanted = switch (s) {
+                case INSTALL -> hasInstall;
+                case CONFIG -> backup != null;
+                default -> true;
+            };
+            if (wanted && !done.contains(s)) {
+                steps.add(s);
+            }
+        }
+        String expect = hasInstall && !binariesNotRestored ? previousVersion(plan, phase) : null;
+        return new BrokerPlan(steps, Commands.render(plan.service().configFile(), broker), backup, certain,
+                hasInstall && !binariesNotRestored ? Commands.render(rollbackInstall, broker) : null,
+                binariesNotRestored, view.brokerDone(ph, id), expect);
+    }
+
+    /** The phase's {@code rollback.install}; null when it gives none. */
+    static String rollbackInstall(PhaseSpec phase) {
+        return phase.rollbackInstall();
+    }
+
+    /** The version brokers ran before {@code phase}: the last earlier phase's {@code version}; null if none says. */
+    static String previousVersion(Plan plan, PhaseSpec phase) {
+        String v = null;
+        for (PhaseSpec p : plan.phases()) {
+            if (p.name().equals(phase.name())) {
+                return v;
+            }
+            if (p.version() != null && !p.version().isBlank()) {
+                v = p.version();
+            }
+        }
+        return v;
+    }
+
+    /** The gates a restore step waits on. */
+    public static List<GateSpec> gatesFor(RestoreStep step, BrokerPlan bp, int broker) {
+        List<GateSpec> gates = new ArrayList<>();
+        switch (step) {
+            case PRE_STOP_GATES -> {
+                gates.add(GateSpec.broker(GateSpec.Kind.CAN_STOP, broker));
+                if (bp.wasHealthy()) {
+                    gates.addAll(RollEngine.clusterGates());
+                }
+            }
+            case AWAIT_EXIT -> gates.add(GateSpec.broker(GateSpec.Kind.BROKER_GONE, broker));
+            case POST_START_GATES -> {
+                gates.add(GateSpec.broker(GateSpec.Kind.BROKER_REGISTERED, broker));
+                gates.add(GateSpec.broker(GateSpec.Kind.BACK_IN_ALL_ISRS, broker));
+                gates.addAll(RollEngine.clusterGates());
+                if (bp.expectVersion() != null) {
+                    gates.add(new GateSpec(GateSpec.Kind.RUNNING_VERSION, broker, bp.expectVersion()));
+                }
+            }
+            default -> {
+            }
+        }
+        return gates;
+    }
+
+    /** Where the restore keeps the file it replaces. */
+    public String newBackupPath(String configFile, PhaseSpec phase) {
+        return configFile + ".kupgrade-" + phase.name() + "-" + origin.word() + "-" + STAMP.format(now()) + ".bak";
+    }
+
+    /** Restores the broker, journaling every step; resumes from the journal. */
+    public Result restore(JournalView view, PhaseSpec phase, Wave wave, BrokerSpec broker) {
+        BrokerPlan bp = planFor(view, plan, phase, broker);
+        List<String> notes = new ArrayList<>();
+        if (bp.binariesNotRestored()) {
+            notes.add("broker " + broker.id() + ": phase " + phase.name() + " installed `" + phase.install()
+                    + "` but gives no rollback.install: config restored, binaries not");
+        }
+        boolean stoppedHere = false;
+        boolean skipStop = false;
+        for (RestoreStep s : bp.steps()) {
+            Instant t0 = now();
+            Map<String, String> start = startDetails(s, bp, broker, phase);
+            journal(phase, wave, broker, s, Journaling.STARTED, start);
+            emit(ProgressEvent.Type.STEP_STARTED, phase, wave, broker, s, Duration.ZERO, describe(s, broker, start));
+            try {
+                Map<String, String> d = new LinkedHashMap<>();
+                switch (s) {
+                    case PRE_STOP_GATES -> {
+                        if (!isRunning(broker)) {
+                            skipStop = true;
+                            d.put("summary", "broker " + broker.id() + " is not running: nothing to stop");
+                        } else {
+                            gate(phase, wave, broker, s, "broker " + broker.id() + " may stop",
+                                    gatesFor(s, bp, broker.id()), OutcomeKind.HALTED);
+                            d.put("summary", "gates passed");
+                        }
+                    }
+                    case STOP -> {
+                        if (skipStop || !isRunning(broker)) {
+                            skipStop = true;
+                            d.put("summary", "not running: nothing to stop");
+                        } else {
+                            requireOk(host(() -> ports.executor().run(broker.host(), start.get("command"),
+                                    settings.commandTimeout())), "stop command");
+                            d.put("summary", "stop command sent");
+                        }
+                    }
+                    case AWAIT_EXIT -> {
+                        awaitExit(phase, wave, broker, bp);
+                        stoppedHere = !skipStop;
+                        d.put("summary", skipStop ? "not running" : "process exited, broker gone from the cluster");
+                    }
+                    case INSTALL -> {
+                        if (bp.installCommand() == null) {
+                            d.put("notRestored", "binaries: the phase gives no rollback.install");
+                            d.put("summary", "binaries NOT restored: phase " + phase.name() + " gives no"
+                                    + " rollback.install");
+                        } else {
+                            requireOk(ports.executor().run(broker.host(), bp.installCommand(),
+                                    settings.installTimeout()), "rollback install command");
+                            d.put("summary", "ran " + bp.installCommand());
+                        }
+                    }
+                    case CONFIG -> restoreConfig(bp, broker, phase, start, d);
+                    case START -> {
+                        if (isRunning(broker)) {
+                            d.put("summary", "already running");
+                        } else {
+                            // not retried: a start whose effect is unknown is resolved by isRunning next time
+                            requireOk(ports.executor().run(broker.host(), start.get("command"),
+                                    settings.startTimeout()), "start command");
+                            d.put("summary", "start command ran");
+                        }
+                    }
+                    case POST_START_GATES -> postStart(phase, wave, broker, bp, stoppedHere, d);
+                }
+                journal(phase, wave, broker, s, Journaling.SUCCEEDED, d);
+                emit(ProgressEvent.Type.STEP_SUCCEEDED, phase, wave, broker, s, since(t0),
+                        d.getOrDefault("summary", "done"));
+            } catch (InterruptedException e) {
+                Thread.interrupted();
+                return ended(phase, wave, broker, s, t0, OutcomeKind.INTERRUPTED, "interrupted", notes);
+            } catch (StepFailure e) {
+                return ended(phase, wave, broker, s, t0, e.kind, e.getMessage(), notes);
+            } catch (HostUnreachableException e) {
+                return ended(phase, wave, broker, s, t0, s == RestoreStep.PRE_STOP_GATES ? OutcomeKind.HALTED
+                        : OutcomeKind.FAILED, "host " + broker.host() + " unreachable: " + e.getMessage(), notes);
+            } catch (RuntimeException e) {
+                return ended(phase, wave, broker, s, t0, s == RestoreStep.PRE_STOP_GATES ? OutcomeKind.HALTED
+                        : OutcomeKind.FAILED, e.getMessage(), notes);
+            }
+        }
+        Map<String, String> marker = new LinkedHashMap<>();
+        marker.put(Rollbacks.BY, origin.word());
+        if (bp.binariesNotRestored()) {
+            marker.put("notRestored", "binaries");
+        }
+        ports.journal().append(new JournalEntry(now(), plan.sha256(), phase.name(), wave == null ? null : wave.name(),
+                broker.id(), Rollbacks.ROLLED_BACK, Journaling.SUCCEEDED, marker));
+        String what = (bp.backup() != null ? "config restored" : "config unchanged by the phase")
+                + (bp.installCommand() != null ? ", binaries restored" : bp.binariesNotRestored()
+                ? ", binaries NOT restored (no rollback.install)" : "");
+        emit(ProgressEvent.Type.INFO, phase, wave, broker, null, Duration.ZERO, "broker " + broker.id() + " "
+                + origin.word() + "ed: " + what + ", back in every ISR");
+        return new Result(OutcomeKind.DONE, "broker " + broker.id() + ": " + what + ", started, back in every ISR",
+                notes);
+    }
+
+    private Result ended(PhaseSpec phase, Wave wave, BrokerSpec broker, RestoreStep s, Instant t0, OutcomeKind kind,
+                         String reason, List<String> notes) {
+        String event = switch (kind) {
+            case HALTED -> Journaling.HALTED;
+            case INTERRUPTED -> Journaling.INTERRUPTED;
+            default -> Journaling.FAILED;
+        };
+        journal(phase, wave, broker, s, event, Map.of("reason", reason == null ? "?" : reason));
+        emit(kind == OutcomeKind.HALTED ? ProgressEvent.Type.STEP_HALTED : kind == OutcomeKind.INTERRUPTED
+                ? ProgressEvent.Type.STEP_INTERRUPTED : ProgressEvent.Type.STEP_FAILED, phase, wave, broker, s,
+                since(t0), reason);
+        return new Result(kind, "broker " + broker.id() + ": " + s.journalName(origin.prefix()) + ": " + reason, notes);
+    }
+
+    private Map<String, String> startDetails(RestoreStep s, BrokerPlan bp, BrokerSpec b, PhaseSpec phase) {
+        Map<String, String> d = new LinkedHashMap<>();
+        switch (s) {
+            case STOP -> d.put("command", Commands.render(plan.service().stop(), b));
+            case START -> d.put("command", Commands.render(plan.service().start(), b));
+            case INSTALL -> {
+                if (bp.installCommand() != null) {
+                    d.put("command", bp.installCommand());
+                }
+            }
+            case CONFIG -> {
+                d.put("file", bp.configFile());
+                d.put("from", bp.backup());
+                d.put(Journaling.BACKUP, newBackupPath(bp.configFile(), phase));
+            }
+            default -> {
+            }
+        }
+        List<GateSpec> gates = gatesFor(s, bp, b.id());
+        if (!gates.isEmpty()) {
+            d.put("gates", String.join(", ", gates.stream().map(GateSpec::label).toList()));
+        }
+        return d;
+    }
+
+    private void restoreConfig(BrokerPlan bp, BrokerSpec b, PhaseSpec phase, Map<String, String> start,
+                               Map<String, String> d) throws StepFailure {
+        String previous;
+        try {
+            previous = host(() -> ports.executor().readFile(b.host(), bp.backup()));
+        } catch (IllegalStateException missing) {
+            if (!bp.backupCertain()) {
+                // edit-config started but never wrote: the file was never changed
+                d.put("summary", "the edit never happened (no backup at " + bp.backup() + "): nothing to restore");
+                return;
+            }
+            throw new StepFailure(OutcomeKind.FAILED, "the backup " + bp.backup() + " kept by edit-config cannot be"
+                    + " read (" + missing.getMessage() + "): restore it by hand");
+        }
+        String current = host(() -> ports.executor().readFile(b.host(), bp.configFile()));
+        if (current.equals(previous)) {
+            d.put("summary", bp.configFile() + " already as before phase " + phase.name());
+            return;
+        }
+        String keep = start.get(Journaling.BACKUP);
+        host(() -> {
+            ports.executor().writeFile(b.host(), bp.configFile(), previous, keep);
+            return null;
+        });
+        d.put("file", bp.configFile());
+        d.put("from", bp.backup());
+        d.put(Journaling.BACKUP, keep);
+        d.put("summary", "restored " + bp.configFile() + " from " + bp.backup() + " (replaced file kept at " + keep
+                + ")");
+    }
+
+    private void awaitExit(PhaseSpec phase, Wave wave, BrokerSpec b, BrokerPlan bp)
+            throws InterruptedException, StepFailure {
+        Instant t0 = now();
+        Instant deadline = t0.plus(settings.stopTimeout());
+        Instant last = t0;
+        boolean wasRunning = false;
+        // never SIGKILL a broker that is still shutting down: that forces log recovery (reference §3)
+        while (isRunning(b)) {
+            wasRunning = true;
+            Instant now = now();
+            if (!now.isBefore(deadline)) {
+                throw new StepFailure(OutcomeKind.FAILED, "broker " + b.id() + " still running "
+                        + settings.stopTimeout().toSeconds() + " s after the stop command; it was not killed");
+            }
+            if (!now.isBefore(last.plus(WAITING_EVENT_EVERY))) {
+                emit(ProgressEvent.Type.WAITING, phase, wave, b, RestoreStep.AWAIT_EXIT, Duration.between(t0, now),
+                        "waiting for broker " + b.id() + "'s process to exit");
+                last = now;
+            }
+            sleep(settings.pollInterval());
+        }
+        gate(phase, wave, b, RestoreStep.AWAIT_EXIT, "broker " + b.id() + " to be gone from the cluster",
+                gatesFor(RestoreStep.AWAIT_EXIT, bp, b.id()), OutcomeKind.FAILED);
+    }
+
+    private void postStart(PhaseSpec phase, Wave wave, BrokerSpec b, BrokerPlan bp, boolean stoppedHere,
+                           Map<String, String> d) throws InterruptedException, StepFailure {
+        Instant t0 = now();
+        Instant deadline = t0.plus(settings.startTimeout());
+        while (!isRunning(b)) {
+            if (!now().isBefore(deadline)) {
+                throw new StepFailure(OutcomeKind.FAILED, "broker " + b.id() + "'s process is not running "
+                        + settings.startTimeout().toSeconds() + " s after the start command: check its log");
+            }
+            sleep(settings.pollInterval());
+        }
+        List<GateSpec> gates = new ArrayList<>();
+        for (GateSpec g : gatesFor(RestoreStep.POST_START_GATES, bp, b.id())) {
+            if (ports.gates().unsupported().contains(g.kind())) {
+                d.put("notChecked." + g.kind(), ports.gates().whyUnsupported(g.kind()));
+            } else {
+                gates.add(g);
+            }
+        }
+        gate(phase, wave, b, RestoreStep.POST_START_GATES, "broker " + b.id() + " to register"
+                + (stoppedHere ? " anew" : "") + " and catch up (back in every ISR, cluster healthy)", gates,
+                OutcomeKind.FAILED);
+        if (!isRunning(b)) {
+            throw new StepFailure(OutcomeKind.FAILED, "broker " + b.id() + "'s process exited after it registered:"
+                    + " check its log");
+        }
+        d.put("summary", "broker " + b.id() + " back in every ISR " + RollRunner.seconds(since(t0))
+                + " after the start, cluster healthy");
+    }
+
+    private void gate(PhaseSpec phase, Wave wave, BrokerSpec b, RestoreStep s, String purpose, List<GateSpec> gates,
+                      OutcomeKind onFailure) throws InterruptedException, StepFailure {
+        if (gates.isEmpty()) {
+            return;
+        }
+        Instant t0 = now();
+        Instant[] last = {null};
+        GatePort.GateOutcome o = ports.gates().await(purpose, gates, settings.gateTimeout(), (what, elapsed) -> {
+            Instant n = now();
+            if (last[0] == null || !n.isBefore(last[0].plus(WAITING_EVENT_EVERY))) {
+                last[0] = n;
+                emit(ProgressEvent.Type.WAITING, phase, wave, b, s, Duration.between(t0, n), what);
+            }
+        });
+        if (!o.passed()) {
+            throw new StepFailure(onFailure, "waited " + RollRunner.seconds(o.elapsed()) + " for " + purpose + ": "
+                    + o.reason());
+        }
+    }
+
+    private boolean isRunning(BrokerSpec b) throws StepFailure {
+        String cmd = Commands.render(plan.service().isRunning(), b);
+        CommandResult r = host(() -> ports.executor().run(b.host(), cmd, settings.commandTimeout()));
+        if (r.timedOut()) {
+            throw new StepFailure(OutcomeKind.FAILED, "could not tell whether broker " + b.id() + " is running: `"
+                    + cmd + "` timed out");
+        }
+        return r.exitCode() == 0;
+    }
+
+    private static void requireOk(CommandResult r, String what) throws StepFailure {
+        if (!r.ok()) {
+            String err = r.stderr() == null ? "" : r.stderr().strip();
+            if (err.length() > 300) {
+                err = err.substring(err.length() - 300);
+            }
+            throw new StepFailure(OutcomeKind.FAILED, what + " " + (r.timedOut() ? "timed out" : "exited "
+                    + r.exitCode()) + (err.isEmpty() ? "" : ": " + err));
+        }
+    }
+
+    private <T> T host(Supplier<T> call) {
+        return Failsafe.with(hostRetry).get(call::get);
+    }
+
+    private void sleep(Duration d) throws InterruptedException {
+        if (ports.interrupted().getAsBoolean()) {
+            throw new InterruptedException("run interrupted");
+        }
+        ports.sleeper().sleep(d);
+        if (ports.interrupted().getAsBoolean()) {
+            throw new InterruptedException("run interrupted");
+        }
+    }
+
+    private void journal(PhaseSpec phase, Wave wave, BrokerSpec b, RestoreStep s, String event,
+                         Map<String, String> details) {
+        ports.journal().append(new JournalEntry(now(), plan.sha256(), phase.name(), wave == null ? null : wave.name(),
+                b.id(), s.journalName(origin.prefix()), event, details));
+    }
+
+    private String describe(RestoreStep s, BrokerSpec b, Map<String, String> start) {
+        String what = "broker " + b.id() + ": " + s.journalName(origin.prefix());
+        if (start.containsKey("command")) {
+            return what + ": " + start.get("command");
+        }
+        if (s == RestoreStep.CONFIG) {
+            return what + ": " + start.get("file") + " <- " + start.get("from");
+        }
+        return what;
+    }
+
+    private void emit(ProgressEvent.Type type, PhaseSpec phase, Wave wave, BrokerSpec b, RestoreStep s,
+                      Duration stepElapsed, String message) {
+        Instant now = now();
+        ports.listener().onEvent(new ProgressEvent(now, type, phase.name(), wave == null ? null : wave.name(), b.id(),
+                s == null ? Rollbacks.ROLLED_BACK : s.journalName(origin.prefix()), stepElapsed,
+                runStart == null ? Duration.ZERO : Duration.between(runStart, now), message));
+    }
+
+    private Instant now() {
+        return ports.clock().instant();
+    }
+
+    private Duration since(Instant t0) {
+        return Duration.between(t0, now());
+    }
+
+    /** A restore step ended other than by success. */
+    private static final class StepFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final OutcomeKind kind;
+
+        StepFailure(OutcomeKind kind, String message) {
+            super(message, null, false, false);
+            this.kind = kind;
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package io.kupgrade.orchestrator.engine;
+
+import io.kupgrade.orchestrator.journal.JournalEntry;
+import io.kupgrade.plans.Plan;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Carries out {@code kupgrade rollback}: asks {@link RollbackPlanner} for the next broker, restores it with
+ * {@link BrokerRestorer} (every step journaled as {@code rollback-*}, then a {@code rolled-back} marker) and
+ * decides again, until the target is rolled back or a broker halts, fails or the run is interrupted. A
+ * refused rollback throws before anything is written; a forced one journals {@code rollback-forced} with the
+ * refusals it overrode. Resumable: run it again and it goes on with the broker where it stopped.
+ *
+ * <p>One instance per run; not thread-safe, except {@code ports.interrupted()}.
+ */
+public final class RollbackRunner {
+    private final Plan plan;
+    private final RollbackPlanner planner;
+    private final RollRunner.Ports ports;
+    private final RunSettings settings;
+
+    public RollbackRunner(RollEngine engine, List<io.kupgrade.plans.BrokerSpec> brokers, RollRunner.Ports ports,
+                          RunSettings settings) {
+        this.plan = engine.plan();
+        this.planner = new RollbackPlanner(engine, brokers);
+        this.ports = ports;
+        this.settings = settings;
+    }
+
+    /**
+     * Rolls back the phase (default: the last phase that touched a broker) down to {@code toWave}.
+     *
+     * @param force override the point-of-no-return refusals (journaled, and said loudly through the listener)
+     * @throws RollbackRefusedException before anything is touched, when a refusal applies and not forced
+     * @throws RunRefusedException before anything is touched: unknown phase or wave, the journal of another plan
+     */
+    public RollbackOutcome run(String phase, String toWave, boolean force) {
+        String sha = plan.sha256();
+        Instant runStart = now();
+        RollbackPlanner.Target target = planner.resolve(JournalView.of(ports.journal().entries(), sha), phase, toWave,
+                force);
+        String name = target.phase() == null ? null : target.phase().name();
+        if (target.nothingToDo() != null) {
+            return new RollbackOutcome(OutcomeKind.DONE, "nothing to roll back: " + target.nothingToDo(), name,
+                    List.of(), List.of(), List.of(), Duration.ZERO);
+        }
+        List<Integer> order = planner.order(JournalView.of(ports.journal().entries(), sha), target);
+        if (!settings.assumeYes()) {
+            String question = "Roll back phase " + name + " on broker(s) " + order + " (stop, restore, start each)?"
+                    + (target.forcedOver().isEmpty() ? "" : " FORCED over: " + String.join("; ", target.forcedOver()));
+            if (!ports.confirmer().confirm(target.phase(), question)) {
+                return new RollbackOutcome(OutcomeKind.DECLINED, "rollback of phase " + name + " not confirmed (answer"
+                        + " yes, or pass --yes); nothing was touched", name, List.of(), List.of(), target.forcedOver(),
+                        Duration.ZERO);
+            }
+        }
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("phase", name);
+        d.put("selection", target.label());
+        d.put("brokers", order.toString());
+        ports.journal().append(runEntry(Journaling.STARTED, d));
+        emit(ProgressEvent.Type.RUN_STARTED, runStart, name, target.label() + ": broker(s) " + order);
+        if (!target.forcedOver().isEmpty()) {
+            Map<String, String> f = new LinkedHashMap<>();
+            for (int i = 0; i < target.forcedOver().size(); i++) {
+                f.put("overrode." + i, target.forcedOver().get(i));
+            }
+            f.put("user", System.getProperty("user.name", "?"));
+            ports.journal().append(new JournalEntry(now(), sha, name, null, null, Rollbacks.FORCED,
+                    Journaling.SUCCEEDED, f));
+            emit(ProgressEvent.Type.INFO, runStart, name, "WARNING: --force: rolling back across a point of no"
+                    + " return, which Kafka does not support: " + String.join("; ", target.forcedOver()));
+        }
+        BrokerRestorer restorer = new BrokerRestorer(plan, ports, settings, BrokerRestorer.Origin.ROLLBACK, runStart);
+        List<Integer> restored = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        while (true) {
+            if (ports.interrupted().getAsBoolean()) {
+                return end(OutcomeKind.INTERRUPTED, "interrupted between brokers; run rollback again to go on", target,
+                        restored, notes, runStart);
+            }
+            JournalView view = JournalView.of(ports.journal().entries(), sha);
+            var next = planner.next(view, target);
+            if (next.isEmpty()) {
+                String msg = "phase " + name + " rolled back on broker(s) " + restored
+                        + (target.fromWaveIndex() > 0 ? " (waves " + target.layout().get(target.fromWaveIndex()).name()
+                        + " and later)" : "") + "; every one registered, back in every ISR, cluster healthy. "
+                        + "apply will roll them again";
+                return end(OutcomeKind.DONE, msg, target, restored, notes, runStart);
+            }
+            BrokerRestorer.Result r = restorer.restore(view, target.phase(), next.get().wave(), next.get().broker());
+            notes.addAll(r.notes());
+            if (!r.ok()) {
+                String msg = switch (r.kind()) {
+                    case HALTED -> "rollback halted before touching " + r.message() + ". Run rollback again once the"
+                            + " cluster is healthy";
+                    case INTERRUPTED -> "interrupted at " + r.message() + "; run rollback again to resume";
+                    default -> "rollback failed at " + r.message() + ". The broker needs attention; run rollback"
+                            + " again to resume it";
+                };
+                return end(r.kind(), msg, target, restored, notes, runStart);
+            }
+            restored.add(next.get().broker().id());
+        }
+    }
+
+    private RollbackOutcome end(OutcomeKind kind, String message, RollbackPlanner.Target target, List<Integer> restored,
+                                List<String> notes, Instant runStart) {
+        String event = switch (kind) {
+            case DONE -> Journaling.SUCCEEDED;
+            case HALTED -> Journaling.HALTED;
+            case INTERRUPTED -> Journaling.INTERRUPTED;
+            case DECLINED -> Journaling.DECLINED;
+            default -> Journaling.FAILED;
+        };
+        String full = notes.isEmpty() ? message : message + ". WARNING: " + String.join("; ", notes);
+        ports.journal().append(runEntry(event, Map.of("message", full)));
+        emit(ProgressEvent.Type.RUN_FINISHED, runStart, target.phase().name(), kind + ": " + full);
+        return new RollbackOutcome(kind, full, target.phase().name(), restored, notes, target.forcedOver(),
+                Duration.between(runStart, now()));
+    }
+
+    private JournalEntry runEntry(String event, Map<String, String> details) {
+        return new JournalEntry(now(), plan.sha256(), null, null, null, Rollbacks.ROLLBACK_RUN, event, details);
+    }
+
+    private void emit(ProgressEvent.Type type, Instant runStart, String phase, String message) {
+        Instant now = now();
+        ports.listener().onEvent(new ProgressEvent(now, type, phase, null, null, Rollbacks.ROLLBACK_RUN, Duration.ZERO,
+                Duration.between(runStart, now), message));
+    }
+
+    private Instant now() {
+        return ports.clock().instant();
+    }
+}

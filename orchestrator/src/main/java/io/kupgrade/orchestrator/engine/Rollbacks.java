@@ -1,0 +1,161 @@
+package io.kupgrade.orchestrator.engine;
+
+import io.kupgrade.orchestrator.journal.JournalEntry;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The journal's vocabulary for undoing a phase on brokers ({@code kupgrade rollback}, and {@code onFailure:
+ * revert} inside {@code apply}), and what an undo means for the rest of the journal. Part of the journal
+ * format: add, never rename.
+ *
+ * <p>A broker's restore is journaled as steps named {@code rollback-<step>} (the rollback command) or
+ * {@code revert-<step>} (a revert inside apply), see {@link RestoreStep}, and ends with one
+ * {@value #ROLLED_BACK} marker for (phase, wave, broker). That marker undoes the broker's earlier entries of
+ * the phase: {@link JournalView} reads the journal without them, together with the earlier {@code wave-done}
+ * and {@code soak} of its wave, the earlier {@code phase-done} of its phase and any earlier {@code plan-done}.
+ * So after a rollback {@code apply} rolls those brokers again from the start, and a broker is either
+ * "done for the phase", "rolled back", or visibly half-way through one of the two (never silently skipped).
+ * Stateless.
+ */
+public final class Rollbacks {
+    /** Marker: the broker runs its pre-phase config (and binaries, where the plan says how) again, gated. */
+    public static final String ROLLED_BACK = "rolled-back";
+    /** Run-level step of the rollback command: {@code started}, then an outcome event. */
+    public static final String ROLLBACK_RUN = "rollback";
+    /** Run-level entry: the rollback was forced across a point of no return; details say which and why. */
+    public static final String FORCED = "rollback-forced";
+    /** Step-name prefix of the rollback command's steps. */
+    public static final String ROLLBACK_PREFIX = "rollback-";
+    /** Step-name prefix of apply's revert steps ({@code onFailure: revert}). */
+    public static final String REVERT_PREFIX = "revert-";
+    /** {@value #ROLLED_BACK} detail: {@code rollback} or {@code revert}. */
+    public static final String BY = "by";
+
+    private Rollbacks() {
+    }
+
+    /** True for a restore step of either origin ({@code rollback-stop}, {@code revert-start}, ...). */
+    public static boolean isRestoreStep(String step) {
+        return step != null && (step.startsWith(ROLLBACK_PREFIX) || step.startsWith(REVERT_PREFIX))
+                && !FORCED.equals(step);
+    }
+
+    /** The {@link RestoreStep} a journal step name means, whatever its prefix; null for other steps. */
+    public static RestoreStep restoreStep(String step) {
+        if (!isRestoreStep(step)) {
+            return null;
+        }
+        String base = step.startsWith(ROLLBACK_PREFIX) ? step.substring(ROLLBACK_PREFIX.length())
+                : step.substring(REVERT_PREFIX.length());
+        return RestoreStep.fromBaseName(base);
+    }
+
+    /**
+     * The journal without the entries a later {@value #ROLLED_BACK} marker undid (see the class comment).
+     * Entries stay in their order; the markers themselves stay.
+     */
+    public static List<JournalEntry> withoutUndone(List<JournalEntry> entries) {
+        List<Integer> markers = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            JournalEntry e = entries.get(i);
+            if (ROLLED_BACK.equals(e.step()) && Journaling.SUCCEEDED.equals(e.event())) {
+                markers.add(i);
+            }
+        }
+        if (markers.isEmpty()) {
+            return entries;
+        }
+        List<JournalEntry> kept = new ArrayList<>(entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            JournalEntry e = entries.get(i);
+            boolean undone = false;
+            for (int m : markers) {
+                if (m > i && undoes(entries.get(m), e)) {
+                    undone = true;
+                    break;
+                }
+            }
+            if (!undone) {
+                kept.add(e);
+            }
+        }
+        return kept;
+    }
+
+    private static boolean undoes(JournalEntry marker, JournalEntry e) {
+        if (!Objects.equals(marker.planSha256(), e.planSha256())) {
+            return false;
+        }
+        if (StepKind.PLAN_DONE.journalName().equals(e.step())) {
+            return true;
+        }
+        if (!Objects.equals(marker.phase(), e.phase())) {
+            return false;
+        }
+        if (e.brokerId() != null) {
+            return e.brokerId().equals(marker.brokerId());
+        }
+        String step = e.step();
+        if (StepKind.PHASE_DONE.journalName().equals(step)) {
+            return true;
+        }
+        return (StepKind.WAVE_DONE.journalName().equals(step) || StepKind.SOAK.journalName().equals(step))
+                && Objects.equals(marker.wave(), e.wave());
+    }
+
+    /**
+     * The brokers of {@code phase} that apply touched (their stop was at least started), not rolled back
+     * since, in the order they were first stopped.
+     */
+    public static List<Integer> touched(JournalView view, String phase) {
+        Set<Integer> ids = new LinkedHashSet<>();
+        for (JournalEntry e : view.entries()) {
+            if (phase.equals(e.phase()) && e.brokerId() != null && StepKind.STOP.journalName().equals(e.step())) {
+                ids.add(e.brokerId());
+            }
+        }
+        return new ArrayList<>(ids);
+    }
+
+    /** True when apply touched a broker of the phase or finalized it (finalizing changes the cluster). */
+    public static boolean phaseTouched(JournalView view, String phase) {
+        return !touched(view, phase).isEmpty() || view.entries().stream().anyMatch(e -> phase.equals(e.phase())
+                && StepKind.FINALIZE.journalName().equals(e.step()));
+    }
+
+    /**
+     * Brokers half-way through a restore: restore steps journaled for (phase, broker) with no
+     * {@value #ROLLED_BACK} marker after them, phase -> broker ids, in journal order.
+     */
+    public static Map<String, Set<Integer>> unfinished(JournalView view) {
+        Map<String, Set<Integer>> out = new LinkedHashMap<>();
+        for (JournalEntry e : view.entries()) {
+            if (e.brokerId() != null && isRestoreStep(e.step())) {
+                out.computeIfAbsent(e.phase(), k -> new LinkedHashSet<>()).add(e.brokerId());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Why {@code apply} cannot run now: a broker is half-way through a restore, and rolling it forward would
+     * take its half-restored state for "done". Empty when none is.
+     */
+    public static Optional<String> applyBlocked(JournalView view) {
+        Map<String, Set<Integer>> open = unfinished(view);
+        if (open.isEmpty()) {
+            return Optional.empty();
+        }
+        Map.Entry<String, Set<Integer>> first = open.entrySet().iterator().next();
+        return Optional.of("broker(s) " + first.getValue() + " of phase " + first.getKey() + " are half-way through"
+                + " a rollback or revert; finish it first with `kupgrade rollback PLAN --phase " + first.getKey()
+                + "`, then apply again");
+    }
+}
