@@ -76,8 +76,10 @@ public final class ClusterGatePort implements GatePort {
     public GateOutcome await(String purpose, List<GateSpec> specs, Duration timeout, WaitListener listener)
             throws InterruptedException {
         List<Gate> gates = specs.stream().map(this::gate).toList();
+        List<List<GateResult>> lastFailing = new ArrayList<>(List.of(List.of()));
         WaitResult r = waiter.await(purpose, gates, timeout, p -> {
             if (!p.failing().isEmpty()) {
+                lastFailing.set(0, p.failing());
                 listener.waiting(p.message(), p.elapsed());
             }
         });
@@ -88,6 +90,11 @@ public final class ClusterGatePort implements GatePort {
                 }
             }
             return new GateOutcome(true, r.elapsed(), "passed");
+        }
+        if (r.failing().isEmpty()) {
+            // timed out on a passing poll: the gates flapped and never passed stablePolls polls in a row
+            return new GateOutcome(false, r.elapsed(), "the gates never passed " + stablePolls
+                    + " polls in a row (the cluster's health flapped); the last failure: " + reasons(lastFailing.get(0)));
         }
         return new GateOutcome(false, r.elapsed(), reasons(r.failing()));
     }
