@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 /** Gates evaluated against {@link FakeHosts}; time passes on the {@link MutableClock}, one poll per second. */
 final class FakeGates implements GatePort {
@@ -13,6 +14,10 @@ final class FakeGates implements GatePort {
     private final MutableClock clock;
     final Set<Integer> neverRejoin = new HashSet<>();
     final List<String> awaited = new ArrayList<>();
+    /** Every gate waited on, by label, in order. */
+    final List<String> gateLabels = new ArrayList<>();
+    /** The batch chooseBatch answers: by default the first maxParallel candidates. */
+    BiFunction<List<Integer>, Integer, List<Integer>> batches = (c, max) -> c.subList(0, Math.min(max, c.size()));
     boolean unhealthy;
     boolean versionSupported = true;
 
@@ -50,6 +55,7 @@ final class FakeGates implements GatePort {
     @Override
     public GateOutcome await(String purpose, List<GateSpec> gates, Duration timeout, WaitListener listener) {
         awaited.add(purpose);
+        gates.forEach(g -> gateLabels.add(g.label()));
         Instant start = clock.instant();
         while (true) {
             String failing = failing(gates);
@@ -77,6 +83,29 @@ final class FakeGates implements GatePort {
             clock.advance(Duration.ofSeconds(1));
         }
         return new GateOutcome(true, duration, "held");
+    }
+
+    /** Brokers whose leadership never comes back (e.g. the preferred replica lags). */
+    final Set<Integer> leadershipStaysAway = new HashSet<>();
+    final List<Integer> leaderRestores = new ArrayList<>();
+
+    /** Elections take 2 s on the clock; a running broker leads its partitions again unless told otherwise. */
+    @Override
+    public LeaderOutcome restorePreferredLeaders(int brokerId, Duration timeout, WaitListener listener) {
+        leaderRestores.add(brokerId);
+        if (leadershipStaysAway.contains(brokerId) || !hosts.running.get(brokerId)) {
+            clock.advance(timeout);
+            return new LeaderOutcome(false, timeout, "broker " + brokerId + " is not yet the leader of 2 of the 4"
+                    + " partitions it is the preferred replica of: t-0, t-3", java.util.Map.of());
+        }
+        clock.advance(Duration.ofSeconds(2));
+        return new LeaderOutcome(true, Duration.ofSeconds(2), "broker " + brokerId + " leads all 4",
+                java.util.Map.of("elected", "4", "notNeeded", "0", "preferred", "4"));
+    }
+
+    @Override
+    public BatchChoice chooseBatch(List<Integer> candidates, int maxParallel, boolean rackAware) {
+        return new BatchChoice(batches.apply(candidates, maxParallel), "fake batch");
     }
 
     @Override
