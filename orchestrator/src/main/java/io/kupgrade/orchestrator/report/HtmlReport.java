@@ -152,7 +152,9 @@ public final class HtmlReport {
         int max = Math.max(1, Math.max(r.totals().maxUrp(), r.totals().maxOffline()));
         int width = 1000;
         int height = 120;
-        h.append("<svg id=\"urp-chart\" class=\"urp\" viewBox=\"0 0 ").append(width).append(' ').append(height + 20)
+        // the same left margin as the lanes, so a URP rise lines up with the broker that caused it
+        h.append("<div class=\"urp-wrap\">\n<svg id=\"urp-chart\" class=\"urp\" viewBox=\"0 0 ").append(width)
+                .append(' ').append(height + 20)
                 .append("\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"under-replicated partitions over time,"
                         + " max ").append(r.totals().maxUrp()).append("\">\n");
         h.append("<line x1=\"0\" y1=\"").append(height).append("\" x2=\"").append(width).append("\" y2=\"")
@@ -160,7 +162,8 @@ public final class HtmlReport {
         polyline(h, r, spanMs, max, width, height, false);
         polyline(h, r, spanMs, max, width, height, true);
         h.append("<text x=\"4\" y=\"12\">").append(max).append("</text><text x=\"4\" y=\"").append(height + 14)
-                .append("\">0</text>\n</svg>\n<p class=\"meta\">").append(r.urp().size()).append(" samples (at most one"
+                .append("\">0</text>\n</svg>\n</div>\n<p class=\"meta\">").append(r.urp().size())
+                .append(" samples (at most one"
                 + " a second, from every gate poll); blue: under-replicated, red: offline.</p>\n</section>\n");
     }
 
@@ -249,14 +252,16 @@ public final class HtmlReport {
             margin-right:4px;vertical-align:-2px;border-radius:2px}
             .timeline{position:relative;margin:8px 0 0 140px}
             .axis{position:relative;height:18px;border-bottom:1px solid #ccc;font-size:11px;color:#666}
-            .tick{position:absolute;top:0;transform:translateX(-50%)}
+            .tick{position:absolute;top:0;transform:translateX(-50%);white-space:nowrap}
+            .urp-wrap{margin-left:140px}
             .waves{position:relative;height:22px;margin:4px 0}
             .wave{position:absolute;height:20px;background:#f3f3f3;border:1px solid #ccc;font-size:11px;
             overflow:hidden;white-space:nowrap;padding:0 3px;box-sizing:border-box}
             .wave.open{border-style:dashed}
             .lane{position:relative;height:26px;border-bottom:1px solid #f0f0f0}
-            .lane-label{position:absolute;left:-140px;width:132px;text-align:right;top:4px;font-size:12px}
-            .lane-label small{color:#888}
+            .lane-label{position:absolute;left:-140px;width:132px;text-align:right;top:5px;font-size:12px;
+            white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+            .lane-label small{color:#888;font-size:10px}
             .track{position:absolute;left:0;right:0;top:0;bottom:0}
             .seg{position:absolute;top:4px;height:18px;min-width:1px;border-radius:2px}
             .seg.failed,.seg.halted,.seg.interrupted,.seg.open{outline:2px solid #000;outline-offset:-2px}
