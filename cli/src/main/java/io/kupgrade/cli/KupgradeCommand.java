@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             StatusCommand.class,
             PauseCommand.class,
             ResumeCommand.class,
+            TopicFormatCommand.class,
             DemoCommand.class,
             AgentCommand.class,
             SandboxCommand.class,
