@@ -23,18 +23,17 @@ import io.kupgrade.orchestrator.engine.Step;
 import io.kupgrade.orchestrator.engine.StepKind;
 import io.kupgrade.orchestrator.engine.Target;
 import io.kupgrade.orchestrator.executor.HostExecutor;
-import io.kupgrade.orchestrator.journal.FileJournal;
+import io.kupgrade.orchestrator.journal.Journal;
 import io.kupgrade.orchestrator.journal.JournalEntry;
 import io.kupgrade.orchestrator.journal.StateDirs;
 import io.kupgrade.orchestrator.journal.UrpLog;
-import io.kupgrade.orchestrator.lock.FileClusterLock;
 import io.kupgrade.orchestrator.pause.ClusterPausedException;
 import io.kupgrade.orchestrator.pause.PauseMarker;
+import io.kupgrade.orchestrator.state.StateStores;
 import io.kupgrade.plans.BrokerSpec;
 import io.kupgrade.plans.Plan;
 import io.kupgrade.plans.PlanParser;
 import io.kupgrade.plans.WavePlanner;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,7 +51,8 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Thrown, before anything is touched: {@link io.kupgrade.plans.PlanException} (invalid plan),
  * {@link RunRefusedException} (journal of another plan, bad selection),
- * {@link io.kupgrade.orchestrator.lock.LockHeldException} (another run holds the lock),
+ * {@link io.kupgrade.orchestrator.lock.LockHeldException} (another run holds the lock; the journal and lock live
+ * where the plan's {@code state:} says, chosen by {@link StateStores}),
  * {@link ClusterUnreachableException} (the cluster cannot be read at the start),
  * {@link ClusterPausedException} (the cluster is paused: {@code kupgrade resume} first). Everything after the
  * start is reported in the {@link RollOutcome}.
@@ -90,10 +90,10 @@ public final class ApplyService {
         pause.read().ifPresent(p -> {
             throw new ClusterPausedException(cluster, p);
         });
-        try (FileClusterLock lock = FileClusterLock.acquire(stateDir, cluster, "kupgrade apply " + request.planFile());
+        try (StateStores.Held state = StateStores.acquire(plan, stateDir, "kupgrade apply " + request.planFile());
              HostExecutor executor = env.executors().apply(plan);
              AdminClusterReader reader = env.readers().apply(plan.cluster())) {
-            FileJournal journal = FileJournal.forCluster(stateDir, cluster);
+            Journal journal = state.journal();
             ClusterSnapshot first = readPatiently(reader);
             List<BrokerSpec> brokers = Layouts.brokers(plan, first);
             RollEngine engine = new RollEngine(plan, brokers, Layouts.proposed(plan, brokers,
@@ -127,7 +127,7 @@ public final class ApplyService {
         Plan plan = PlanParser.parse(request.planFile());
         Path stateDir = stateDir(request.stateDir());
         List<String> notes = new ArrayList<>();
-        List<JournalEntry> entries = readJournal(stateDir, plan.cluster().name());
+        List<JournalEntry> entries = StateStores.readJournal(plan, stateDir);
         PauseMarker.forCluster(stateDir, plan.cluster().name()).read().ifPresent(p -> notes.add("the cluster is "
                 + p.describe() + ": apply refuses to start until `kupgrade resume`"));
         ClusterSnapshot snapshot = null;
@@ -213,11 +213,6 @@ public final class ApplyService {
                     Masking.value(c.key(), c.newValue()), true));
         }
         return changes;
-    }
-
-    static List<JournalEntry> readJournal(Path stateDir, String cluster) {
-        Path file = StateDirs.clusterDir(stateDir, cluster).resolve(FileJournal.FILE_NAME);
-        return Files.exists(file) ? new FileJournal(file).entries() : List.of();
     }
 
     static Path stateDir(Path requested) {

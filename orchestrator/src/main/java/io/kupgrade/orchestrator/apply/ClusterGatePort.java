@@ -9,6 +9,7 @@ import io.kupgrade.gates.GateWaiter;
 import io.kupgrade.gates.Gates;
 import io.kupgrade.gates.LeaderElections;
 import io.kupgrade.gates.LeaderGates;
+import io.kupgrade.gates.SafeBatches;
 import io.kupgrade.gates.Sleeper;
 import io.kupgrade.gates.WaitResult;
 import io.kupgrade.orchestrator.engine.GatePort;
@@ -75,8 +76,10 @@ public final class ClusterGatePort implements GatePort {
     public GateOutcome await(String purpose, List<GateSpec> specs, Duration timeout, WaitListener listener)
             throws InterruptedException {
         List<Gate> gates = specs.stream().map(this::gate).toList();
+        List<List<GateResult>> lastFailing = new ArrayList<>(List.of(List.of()));
         WaitResult r = waiter.await(purpose, gates, timeout, p -> {
             if (!p.failing().isEmpty()) {
+                lastFailing.set(0, p.failing());
                 listener.waiting(p.message(), p.elapsed());
             }
         });
@@ -87,6 +90,11 @@ public final class ClusterGatePort implements GatePort {
                 }
             }
             return new GateOutcome(true, r.elapsed(), "passed");
+        }
+        if (r.failing().isEmpty()) {
+            // timed out on a passing poll: the gates flapped and never passed stablePolls polls in a row
+            return new GateOutcome(false, r.elapsed(), "the gates never passed " + stablePolls
+                    + " polls in a row (the cluster's health flapped); the last failure: " + reasons(lastFailing.get(0)));
         }
         return new GateOutcome(false, r.elapsed(), reasons(r.failing()));
     }
@@ -238,6 +246,22 @@ public final class ClusterGatePort implements GatePort {
         return failing;
     }
 
+    /**
+     * {@link SafeBatches#choose} on one fresh snapshot: the live assignment, ISRs and min ISRs at this moment.
+     * An unreadable cluster gives an empty batch (the runner then waits on the first candidate's canStop).
+     */
+    @Override
+    public BatchChoice chooseBatch(List<Integer> candidates, int maxParallel, boolean rackAware) {
+        ClusterSnapshot snapshot;
+        try {
+            snapshot = reader.read();
+        } catch (ClusterUnreachableException e) {
+            return new BatchChoice(List.of(), "cluster not readable: " + e.getMessage());
+        }
+        SafeBatches.Batch batch = SafeBatches.choose(snapshot, candidates, maxParallel, rackAware);
+        return new BatchChoice(batch.brokers(), batch.reason());
+    }
+
     @Override
     public Set<GateSpec.Kind> unsupported() {
         return brokers.values().stream().allMatch(versions::supports) ? Set.of() : Set.of(GateSpec.Kind.RUNNING_VERSION);
@@ -254,7 +278,7 @@ public final class ClusterGatePort implements GatePort {
     Gate gate(GateSpec spec) {
         Integer id = spec.brokerId();
         return switch (spec.kind()) {
-            case CAN_STOP -> Gates.canStop(id);
+            case CAN_STOP -> Gates.canStop(java.util.Set.copyOf(spec.brokerIds()));
             case NO_UNDER_REPLICATED -> Gates.noUnderReplicated();
             case NO_OFFLINE_PARTITIONS -> Gates.noOfflinePartitions();
             case CONTROLLER_PRESENT -> Gates.controllerPresent();

@@ -18,9 +18,9 @@ import io.kupgrade.orchestrator.engine.RollbackPlanner;
 import io.kupgrade.orchestrator.engine.RollbackRunner;
 import io.kupgrade.orchestrator.engine.RunSettings;
 import io.kupgrade.orchestrator.executor.HostExecutor;
-import io.kupgrade.orchestrator.journal.FileJournal;
+import io.kupgrade.orchestrator.journal.Journal;
 import io.kupgrade.orchestrator.journal.JournalEntry;
-import io.kupgrade.orchestrator.lock.FileClusterLock;
+import io.kupgrade.orchestrator.state.StateStores;
 import io.kupgrade.plans.BrokerSpec;
 import io.kupgrade.plans.Plan;
 import io.kupgrade.plans.PlanParser;
@@ -64,13 +64,11 @@ public final class RollbackService {
                                     RollRunner.Confirmer confirmer, BooleanSupplier interrupted) {
         Plan plan = PlanParser.parse(request.planFile());
         Path stateDir = ApplyService.stateDir(request.stateDir());
-        String cluster = plan.cluster().name();
-        preflight(plan, ApplyService.readJournal(stateDir, cluster), request);
-        try (FileClusterLock lock = FileClusterLock.acquire(stateDir, cluster, "kupgrade rollback "
-                + request.planFile());
+        preflight(plan, StateStores.readJournal(plan, stateDir), request);
+        try (StateStores.Held state = StateStores.acquire(plan, stateDir, "kupgrade rollback " + request.planFile());
              HostExecutor executor = env.executors().apply(plan);
              AdminClusterReader reader = env.readers().apply(plan.cluster())) {
-            FileJournal journal = FileJournal.forCluster(stateDir, cluster);
+            Journal journal = state.journal();
             ClusterSnapshot first = ApplyService.readPatiently(reader);
             List<BrokerSpec> brokers = Layouts.brokers(plan, first);
             RollEngine engine = new RollEngine(plan, brokers, Layouts.proposed(plan, brokers,
@@ -98,7 +96,7 @@ public final class RollbackService {
         Plan plan = PlanParser.parse(request.planFile());
         Path stateDir = ApplyService.stateDir(request.stateDir());
         List<String> notes = new ArrayList<>();
-        List<JournalEntry> entries = ApplyService.readJournal(stateDir, plan.cluster().name());
+        List<JournalEntry> entries = StateStores.readJournal(plan, stateDir);
         preflight(plan, entries, request);
         ClusterSnapshot snapshot = null;
         try (AdminClusterReader reader = env.readers().apply(plan.cluster())) {

@@ -7,11 +7,10 @@ import io.kupgrade.orchestrator.engine.RunRefusedException;
 import io.kupgrade.orchestrator.engine.Selection;
 import io.kupgrade.orchestrator.engine.Step;
 import io.kupgrade.orchestrator.engine.StepKind;
-import io.kupgrade.orchestrator.journal.FileJournal;
 import io.kupgrade.orchestrator.journal.JournalEntry;
-import io.kupgrade.orchestrator.journal.StateDirs;
 import io.kupgrade.orchestrator.pause.Pause;
 import io.kupgrade.orchestrator.pause.PauseMarker;
+import io.kupgrade.orchestrator.state.StateStores;
 import io.kupgrade.plans.BrokerSpec;
 import io.kupgrade.plans.PhaseSpec;
 import io.kupgrade.plans.Plan;
@@ -44,13 +43,13 @@ public final class StatusService {
     private StatusReport status(Plan plan, Path stateDir) {
         Path dir = ApplyService.stateDir(stateDir);
         String cluster = plan.cluster().name();
-        Path journalFile = StateDirs.clusterDir(dir, cluster).resolve(FileJournal.FILE_NAME);
-        List<JournalEntry> all = ApplyService.readJournal(dir, cluster);
+        String journalFile = StateStores.journalLocation(plan, dir);
+        List<JournalEntry> all = StateStores.readJournal(plan, dir);
         JournalView view;
         try {
             view = JournalView.of(all, plan.sha256());
         } catch (RunRefusedException e) {
-            return new StatusReport(plan.source().toString(), plan.sha256(), cluster, journalFile.toString(), false,
+            return new StatusReport(plan.source().toString(), plan.sha256(), cluster, journalFile, false,
                     List.of(), null, null, null, e.getMessage());
         }
         List<BrokerSpec> brokers = brokersKnown(plan, view);
@@ -78,7 +77,7 @@ public final class StatusService {
             List<Step> steps = engine.remaining(view.entries(), engine.resolve(view, Selection.all()), s -> false);
             next = steps.isEmpty() ? null : steps.get(0).describe();
         }
-        return new StatusReport(plan.source().toString(), plan.sha256(), cluster, journalFile.toString(),
+        return new StatusReport(plan.source().toString(), plan.sha256(), cluster, journalFile,
                 view.planDone(), phases, inProgress(view), lastRun(view), next, null);
     }
 

@@ -38,15 +38,17 @@ public final class BrokerRestorer {
 
     /** Who restores: the rollback command or apply's revert. Names the journal prefix. */
     public enum Origin {
-        ROLLBACK(Rollbacks.ROLLBACK_PREFIX, "rollback"),
-        REVERT(Rollbacks.REVERT_PREFIX, "revert");
+        ROLLBACK(Rollbacks.ROLLBACK_PREFIX, "rollback", "rolled back"),
+        REVERT(Rollbacks.REVERT_PREFIX, "revert", "reverted");
 
         private final String prefix;
         private final String word;
+        private final String done;
 
-        Origin(String prefix, String word) {
+        Origin(String prefix, String word, String done) {
             this.prefix = prefix;
             this.word = word;
+            this.done = done;
         }
 
         public String prefix() {
@@ -101,6 +103,7 @@ public final class BrokerRestorer {
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final Duration WAITING_EVENT_EVERY = Duration.ofSeconds(5);
+    private static final Duration LIVENESS_EVERY = Duration.ofSeconds(10);
 
     private final Plan plan;
     private final RollRunner.Ports ports;
@@ -319,7 +322,7 @@ public final class BrokerRestorer {
                 + (bp.installCommand() != null ? ", binaries restored" : bp.binariesNotRestored()
                 ? ", binaries NOT restored (no rollback.install)" : "");
         emit(ProgressEvent.Type.INFO, phase, wave, broker, null, Duration.ZERO, "broker " + broker.id() + " "
-                + origin.word() + "ed: " + what + ", back in every ISR");
+                + origin.done + ": " + what + ", back in every ISR");
         return new Result(OutcomeKind.DONE, "broker " + broker.id() + ": " + what + ", started, back in every ISR",
                 notes);
     }
@@ -438,9 +441,26 @@ public final class BrokerRestorer {
                 gates.add(g);
             }
         }
-        gate(phase, wave, b, RestoreStep.POST_START_GATES, "broker " + b.id() + " to register"
-                + (stoppedHere ? " anew" : "") + " and catch up (back in every ISR, cluster healthy)", gates,
-                OutcomeKind.FAILED);
+        // in slices, the process checked between them: a broker that dies at startup fails the step at once
+        String purpose = "broker " + b.id() + " to register" + (stoppedHere ? " anew" : "")
+                + " and catch up (back in every ISR, cluster healthy)";
+        Instant gateDeadline = now().plus(settings.gateTimeout());
+        while (true) {
+            Duration left = Duration.between(now(), gateDeadline);
+            Duration slice = left.compareTo(LIVENESS_EVERY) < 0 ? left : LIVENESS_EVERY;
+            String failing = await(phase, wave, b, RestoreStep.POST_START_GATES, purpose, gates, slice);
+            if (failing == null) {
+                break;
+            }
+            if (!now().isBefore(gateDeadline)) {
+                throw new StepFailure(OutcomeKind.FAILED, "waited " + RollRunner.seconds(since(t0)) + " for "
+                        + purpose + ": " + failing);
+            }
+            if (!isRunning(b)) {
+                throw new StepFailure(OutcomeKind.FAILED, "broker " + b.id() + "'s process exited while waiting for "
+                        + purpose + " (" + failing + "): check its log");
+            }
+        }
         if (!isRunning(b)) {
             throw new StepFailure(OutcomeKind.FAILED, "broker " + b.id() + "'s process exited after it registered:"
                     + " check its log");
@@ -451,22 +471,30 @@ public final class BrokerRestorer {
 
     private void gate(PhaseSpec phase, Wave wave, BrokerSpec b, RestoreStep s, String purpose, List<GateSpec> gates,
                       OutcomeKind onFailure) throws InterruptedException, StepFailure {
+        Instant t0 = now();
+        String failing = await(phase, wave, b, s, purpose, gates, settings.gateTimeout());
+        if (failing != null) {
+            throw new StepFailure(onFailure, "waited " + RollRunner.seconds(since(t0)) + " for " + purpose + ": "
+                    + failing);
+        }
+    }
+
+    /** Null when the gates passed within {@code timeout}, else why not. */
+    private String await(PhaseSpec phase, Wave wave, BrokerSpec b, RestoreStep s, String purpose, List<GateSpec> gates,
+                         Duration timeout) throws InterruptedException {
         if (gates.isEmpty()) {
-            return;
+            return null;
         }
         Instant t0 = now();
         Instant[] last = {null};
-        GatePort.GateOutcome o = ports.gates().await(purpose, gates, settings.gateTimeout(), (what, elapsed) -> {
+        GatePort.GateOutcome o = ports.gates().await(purpose, gates, timeout, (what, elapsed) -> {
             Instant n = now();
             if (last[0] == null || !n.isBefore(last[0].plus(WAITING_EVENT_EVERY))) {
                 last[0] = n;
                 emit(ProgressEvent.Type.WAITING, phase, wave, b, s, Duration.between(t0, n), what);
             }
         });
-        if (!o.passed()) {
-            throw new StepFailure(onFailure, "waited " + RollRunner.seconds(o.elapsed()) + " for " + purpose + ": "
-                    + o.reason());
-        }
+        return o.passed() ? null : o.reason();
     }
 
     private boolean isRunning(BrokerSpec b) throws StepFailure {

@@ -30,6 +30,27 @@ public interface GatePort {
             throws InterruptedException;
 
     /**
+     * The brokers of {@code candidates} that may stop together now, chosen from the live assignment (at most
+     * {@code maxParallel}, one rack when {@code rackAware} and safe, the active controller only alone). The
+     * runner confirms the choice with {@code canStop} of the batch before it stops anything. The default, for
+     * a port that cannot read the assignment, is the first candidate alone.
+     *
+     * @param candidates the wave's brokers not yet done, in wave order (the active controller last)
+     * @return the batch in wave order, empty when no candidate may stop now, and why
+     */
+    default BatchChoice chooseBatch(List<Integer> candidates, int maxParallel, boolean rackAware) {
+        return new BatchChoice(candidates.isEmpty() ? List.of() : List.of(candidates.get(0)),
+                "one broker at a time: the assignment cannot be read here");
+    }
+
+    /** A batch chosen by {@link #chooseBatch}: its brokers in wave order, and why these. */
+    record BatchChoice(List<Integer> brokers, String reason) {
+        public BatchChoice {
+            brokers = List.copyOf(brokers);
+        }
+    }
+
+    /**
      * Preferred leader election for the partitions whose preferred (first) replica is {@code brokerId} and that
      * it does not lead, repeated (at most every few seconds) until it leads every one of them it is in the ISR
      * of, on stable polls, or {@code timeout} passes. {@code ElectionNotNeeded} counts as done; a partition

@@ -1,13 +1,33 @@
 package io.kupgrade.orchestrator.engine;
 
+import java.util.List;
+import java.util.stream.Collectors;
+
 /**
  * A gate a step waits on, named by the engine and turned into a real {@code io.kupgrade.gates.Gate} by the
  * {@link GatePort} (so the decision logic and the preview never need a cluster).
  *
  * @param brokerId the broker the gate is about; null for cluster-wide gates
  * @param version the expected Kafka version for {@link Kind#RUNNING_VERSION}; null otherwise
+ * @param brokerIds the brokers the gate is about: {@code brokerId} alone, or for {@link Kind#CAN_STOP} of a batch
+ *     (rollout.maxParallel &gt; 1) every broker that stops together; empty for cluster-wide gates
  */
-public record GateSpec(Kind kind, Integer brokerId, String version) {
+public record GateSpec(Kind kind, Integer brokerId, String version, List<Integer> brokerIds) {
+
+    public GateSpec {
+        brokerIds = brokerIds == null || brokerIds.isEmpty()
+                ? (brokerId == null ? List.of() : List.of(brokerId)) : List.copyOf(brokerIds);
+    }
+
+    /** A gate about one broker (or none). */
+    public GateSpec(Kind kind, Integer brokerId, String version) {
+        this(kind, brokerId, version, null);
+    }
+
+    /** canStop of brokers that stop together (Gates.canStop of the set, not of each alone). */
+    public static GateSpec canStopTogether(List<Integer> brokerIds) {
+        return new GateSpec(Kind.CAN_STOP, brokerIds.size() == 1 ? brokerIds.get(0) : null, null, brokerIds);
+    }
 
     /** The gates kupgrade waits on. */
     public enum Kind {
@@ -34,7 +54,8 @@ public record GateSpec(Kind kind, Integer brokerId, String version) {
     /** A short stable label for people and JSON, e.g. {@code canStop(3)}, {@code underReplicated=0}. */
     public String label() {
         return switch (kind) {
-            case CAN_STOP -> "canStop(" + brokerId + ")";
+            case CAN_STOP -> "canStop(" + brokerIds.stream().map(String::valueOf).collect(Collectors.joining(","))
+                    + ")";
             case NO_UNDER_REPLICATED -> "underReplicated=0";
             case NO_OFFLINE_PARTITIONS -> "offlinePartitions=0";
             case CONTROLLER_PRESENT -> "controllerPresent";

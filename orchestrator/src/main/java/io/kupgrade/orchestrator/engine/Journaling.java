@@ -34,6 +34,12 @@ public final class Journaling {
     /** {@code edit-config} detail: where the previous server.properties was kept on the host. */
     public static final String BACKUP = "backup";
 
+    /**
+     * {@code batch-start} detail: the brokers of the batch, comma-separated in wave order; each also gets a
+     * {@code pre-stop-gates} entry with this detail (its pre-stop gates were those of the batch).
+     */
+    public static final String BATCH = "batch";
+
     private Journaling() {
     }
 
@@ -102,6 +108,34 @@ public final class Journaling {
             }
             throw new RunRefusedException("the journal's phase-start entry is unreadable (" + e.getMessage() + ")");
         }
+    }
+
+    /**
+     * The entries that mark each broker of a chosen batch as past its pre-stop gates, written right after the
+     * {@code batch-start} entry: the batch's canStop and cluster gates were its pre-stop gates.
+     */
+    public static List<JournalEntry> batchMembers(Instant at, String sha, Step batchStart, List<BrokerSpec> members) {
+        String ids = String.join(",", members.stream().map(b -> Integer.toString(b.id())).toList());
+        List<JournalEntry> out = new ArrayList<>();
+        for (BrokerSpec b : members) {
+            Step preStop = new Step(StepKind.PRE_STOP_GATES, batchStart.phase(), batchStart.wave(), b, false,
+                    List.of(), true);
+            out.add(entry(at, sha, preStop, SUCCEEDED, Map.of(BATCH, ids, "summary", "broker " + b.id()
+                    + " stops in batch [" + ids + "]: its pre-stop gates were the batch's")));
+        }
+        return out;
+    }
+
+    /** The broker ids of a {@code batch-start} entry's {@link #BATCH} detail; empty when there is none. */
+    public static List<Integer> batchFrom(Map<String, String> details) {
+        String ids = details.get(BATCH);
+        List<Integer> out = new ArrayList<>();
+        if (ids != null && !ids.isBlank()) {
+            for (String id : ids.split(",")) {
+                out.add(Integer.parseInt(id.trim()));
+            }
+        }
+        return out;
     }
 
     static Map<String, String> details(String... kv) {

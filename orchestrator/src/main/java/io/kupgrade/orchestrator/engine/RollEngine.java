@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -30,7 +31,10 @@ import java.util.function.Predicate;
  *       cannot reshuffle a half-rolled phase.</li>
  *   <li>For each wave not done: a wave outside the target ends the run; otherwise each broker not done is
  *       rolled in wave order: pre-stop gates, stop, await exit (never SIGKILL, reference §3), install,
- *       edit config, start, post-start gates, broker-done. Then the soak (if any), then wave-done.</li>
+ *       edit config, start, post-start gates, broker-done. With {@code rollout.maxParallel > 1} the wave rolls
+ *       batch by batch instead: {@code batch-start} chooses, from the live assignment at the moment of the
+ *       stop, the brokers that may stop together, and they take the same steps together (all stop, all await
+ *       exit, ..., all gated; see {@link #batchStep}). Then the soak (if any), then wave-done.</li>
  *   <li>A broker whose stop was started by an earlier run and has no broker-done was interrupted: it is
  *       probed first (is the process running?), and then, depending on what the probe and the journal say,
  *       re-stopped (its stop was already gated and decided), or only re-edited (idempotent: the edit is a
@@ -210,6 +214,10 @@ public final class RollEngine {
                 if (!target.includes(phase.name(), wave.index())) {
                     return finished(view, phase, wave);
                 }
+                Decision batched = batchStep(view, phase, wave);
+                if (batched != null) {
+                    return batched;
+                }
                 for (BrokerSpec broker : wave.brokers()) {
                     if (!view.brokerDone(phase.name(), broker.id())) {
                         return brokerStep(view, phase, wave, broker);
@@ -285,6 +293,57 @@ public final class RollEngine {
         seq.add(StepKind.POST_START_GATES);
         seq.addAll(closingSteps());
         return firstNotSucceeded(view, probe + 1, seq, phase, wave, broker, true, newIncarnation);
+    }
+
+    /**
+     * {@code rollout.maxParallel > 1}: the wave rolls batch by batch (class comment, step 3). Null when brokers
+     * roll one by one, or the wave has no broker left.
+     *
+     * <p>The open batch is the wave's last {@code batch-start} with brokers not done. Started in this run, all
+     * its brokers go through their steps together: of their next steps, the one earliest in a broker's
+     * sequence (StepKind order) runs first, so all stop, then all await exit, ... then all are gated. Started
+     * in an earlier run, only its brokers whose stop had started are resumed (probe first, then the same
+     * interleaving); the others never stopped and are left for a new batch, computed on the cluster as it is
+     * now. With no open batch, a {@code batch-start} chooses the next batch among the brokers not done.
+     */
+    private Decision batchStep(JournalView view, PhaseSpec phase, Wave wave) {
+        if (plan.rollout().maxParallel() <= 1) {
+            return null;
+        }
+        String ph = phase.name();
+        List<BrokerSpec> notDone = new ArrayList<>();
+        for (BrokerSpec b : wave.brokers()) {
+            if (!view.brokerDone(ph, b.id())) {
+                notDone.add(b);
+            }
+        }
+        if (notDone.isEmpty()) {
+            return null;
+        }
+        int at = view.lastIndex(0, StepKind.BATCH_START, ph, wave.name(), null, Journaling.SUCCEEDED);
+        List<BrokerSpec> active = new ArrayList<>();
+        if (at >= 0) {
+            boolean thisRun = at >= view.currentRunStart();
+            for (int id : Journaling.batchFrom(view.entries().get(at).details())) {
+                BrokerSpec b = brokersById.get(id);
+                if (b != null && notDone.contains(b)
+                        && (thisRun || view.startedSince(at, StepKind.STOP, ph, id))) {
+                    active.add(b);
+                }
+            }
+        }
+        if (active.isEmpty()) {
+            return new Decision.Next(new Step(StepKind.BATCH_START, phase, wave, null, false, clusterGates(), false,
+                    notDone));
+        }
+        Step first = null;
+        for (BrokerSpec b : active) {
+            Step s = ((Decision.Next) brokerStep(view, phase, wave, b)).step();
+            if (first == null || s.kind().ordinal() < first.kind().ordinal()) {
+                first = s;
+            }
+        }
+        return new Decision.Next(first);
     }
 
     /** After the post-start gates: the leader restore when the plan asks for it, then broker-done. */
@@ -381,6 +440,15 @@ public final class RollEngine {
      * and {@code status}. A resumed broker's probe is answered by {@code runningWhenProbed}.
      */
     public List<Step> remaining(List<JournalEntry> journal, Target target, Predicate<Step> runningWhenProbed) {
+        return remaining(journal, target, runningWhenProbed, this::estimatedBatch);
+    }
+
+    /**
+     * {@link #remaining(List, Target, Predicate)}, with each {@code batch-start}'s batch answered by
+     * {@code batches} (e.g. chosen on the live cluster as it is now; the real batch is chosen at the stop).
+     */
+    public List<Step> remaining(List<JournalEntry> journal, Target target, Predicate<Step> runningWhenProbed,
+                                Function<Step, List<Integer>> batches) {
         String sha = plan.sha256();
         List<JournalEntry> sim = new ArrayList<>(journal);
         Instant at = Instant.EPOCH;
@@ -401,12 +469,42 @@ public final class RollEngine {
             if (s.kind() == StepKind.PROBE) {
                 details.put(Journaling.RUNNING, Boolean.toString(runningWhenProbed.test(s)));
             }
+            List<BrokerSpec> batch = new ArrayList<>();
+            if (s.kind() == StepKind.BATCH_START) {
+                for (int id : batches.apply(s)) {
+                    s.candidates().stream().filter(b -> b.id() == id).findFirst().ifPresent(batch::add);
+                }
+                if (batch.isEmpty()) {
+                    batch.add(s.candidates().get(0));
+                }
+                details.put(Journaling.BATCH, String.join(",", batch.stream().map(b -> "" + b.id()).toList()));
+            }
             if (s.kind().action()) {
                 sim.add(Journaling.entry(at, sha, s, Journaling.STARTED, Map.of()));
             }
             sim.add(Journaling.entry(at, sha, s, Journaling.SUCCEEDED, details));
+            if (!batch.isEmpty()) {
+                sim.addAll(Journaling.batchMembers(at, sha, s, batch));
+            }
         }
         throw new IllegalStateException("the engine did not converge");
+    }
+
+    /**
+     * Without the cluster: the first candidate's rack (plan racks), at most maxParallel, when rack-aware; else
+     * the first maxParallel candidates. Only a guess for previews: the real batch is computed at the stop.
+     */
+    private List<Integer> estimatedBatch(Step batchStart) {
+        List<Integer> out = new ArrayList<>();
+        List<BrokerSpec> candidates = batchStart.candidates();
+        String rack = candidates.get(0).rack();
+        for (BrokerSpec b : candidates) {
+            if (out.size() < plan.rollout().maxParallel()
+                    && (!plan.rollout().rackAware() || rack == null || rack.equals(b.rack()))) {
+                out.add(b.id());
+            }
+        }
+        return out;
     }
 
     private String phaseNames() {

@@ -7,6 +7,7 @@ import io.kupgrade.orchestrator.executor.HostExecutor;
 import io.kupgrade.orchestrator.executor.HostUnreachableException;
 import io.kupgrade.orchestrator.journal.Journal;
 import io.kupgrade.orchestrator.journal.JournalEntry;
+import io.kupgrade.orchestrator.lock.LockLostException;
 import io.kupgrade.plans.BrokerSpec;
 import io.kupgrade.plans.PhaseSpec;
 import io.kupgrade.plans.Plan;
@@ -37,7 +38,9 @@ import java.util.function.Supplier;
  * (pre-stop gates, soak, finalize) halts the run with the cluster safe; anything that goes wrong between a
  * broker's stop and its post-start gates fails the run (a broker may need attention); an interruption ends
  * the run after the current wait, starting nothing new. In every case the journal says exactly where the run
- * stopped, and the next run resumes there.
+ * stopped, and the next run resumes there. The one exception: when the journal refuses an append because
+ * this run lost the cluster's lock ({@link LockLostException}), the run ends at once as FAILED and records
+ * nothing more, since another run may hold the lock by then.
  *
  * <p>One instance per run; not thread-safe, except {@code ports.interrupted()}, which another thread (a
  * shutdown hook) may flip.
@@ -84,6 +87,8 @@ public final class RollRunner {
     private static final DateTimeFormatter BACKUP_STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final Duration WAITING_EVENT_EVERY = Duration.ofSeconds(5);
+    /** How often a post-start gate wait checks that the broker's process is still there. */
+    private static final Duration LIVENESS_EVERY = Duration.ofSeconds(10);
 
     private final RollEngine engine;
     private final Plan plan;
@@ -93,6 +98,7 @@ public final class RollRunner {
     private final List<BrokerSummary> summaries = new ArrayList<>();
     private final Map<String, Timing> timings = new HashMap<>();
     private Instant runStart;
+    private Step current;
     private PauseCheck pauseCheck = PauseCheck.NEVER;
 
     public RollRunner(RollEngine engine, Ports ports, RunSettings settings) {
@@ -126,6 +132,28 @@ public final class RollRunner {
      *     an unknown or out-of-order phase or wave
      */
     public RollOutcome run(Selection selection) {
+        try {
+            return runFenced(selection);
+        } catch (LockLostException e) {
+            return lockLost(e);
+        }
+    }
+
+    /**
+     * The state store refused an append because this run lost the cluster's lock (ZooKeeper session expired):
+     * stop acting at once and journal nothing more; another run may hold the lock now.
+     */
+    private RollOutcome lockLost(LockLostException e) {
+        Instant start = runStart == null ? now() : runStart;
+        String message = "lost the cluster's lock" + (current == null ? "" : " at " + current.describe()) + ": "
+                + e.getMessage() + ". This run did nothing more; the journal holds everything it did until then."
+                + " Run apply again once no other run holds the lock: it resumes from the journal";
+        Duration elapsed = Duration.between(start, now());
+        emit(ProgressEvent.Type.RUN_FINISHED, current, Journaling.RUN, elapsed, OutcomeKind.FAILED + ": " + message);
+        return new RollOutcome(OutcomeKind.FAILED, message, summaries, elapsed, current, false);
+    }
+
+    private RollOutcome runFenced(Selection selection) {
         String sha = plan.sha256();
         JournalView view = JournalView.of(ports.journal().entries(), sha);
         Target target = engine.resolve(view, selection);
@@ -223,6 +251,7 @@ public final class RollRunner {
 
     /** Executes one step; null when it succeeded, else the run's outcome. */
     private RollOutcome execute(Step step) {
+        current = step;
         Instant t0 = now();
         Map<String, String> startDetails = startDetails(step);
         if (step.kind().action()) {
@@ -233,6 +262,9 @@ public final class RollRunner {
         try {
             Map<String, String> details = perform(step, t0, startDetails);
             ports.journal().append(Journaling.entry(now(), plan.sha256(), step, Journaling.SUCCEEDED, details));
+            if (step.kind() == StepKind.BATCH_START) {
+                batchMembers(step, details).forEach(ports.journal()::append);
+            }
             String done = details.getOrDefault("summary", "done");
             emit(ProgressEvent.Type.STEP_SUCCEEDED, step, step.kind().journalName(), since(t0), done);
             return null;
@@ -244,8 +276,14 @@ public final class RollRunner {
         } catch (StepException e) {
             return stepEnded(step, t0, e.kind, e.getMessage());
         } catch (HostUnreachableException e) {
-            return stepEnded(step, t0, failureKind(step.kind()), "host " + hostOf(step) + " unreachable after "
-                    + settings.hostRetries() + " retries: " + e.getMessage());
+            // start and install are never re-sent (their effect is unknown); the next apply probes the broker
+            String tried = step.kind() == StepKind.START || step.kind() == StepKind.INSTALL
+                    ? " (not re-sent; the next apply checks whether the broker runs)"
+                    : " after " + settings.hostRetries() + " retries";
+            return stepEnded(step, t0, failureKind(step.kind()), "host " + hostOf(step) + " unreachable" + tried
+                    + ": " + e.getMessage());
+        } catch (LockLostException e) {
+            throw e; // nothing more may be journaled or done: run() ends the run
         } catch (RuntimeException e) {
             return stepEnded(step, t0, failureKind(step.kind()), step.describe() + " failed: " + e.getMessage());
         }
@@ -285,6 +323,7 @@ public final class RollRunner {
             case STOP -> d.put("command", Commands.render(plan.service().stop(), b));
             case START -> d.put("command", Commands.render(plan.service().start(), b));
             case INSTALL -> d.put("command", Commands.render(step.phase().install(), b));
+            case BATCH_START -> d.put("candidates", step.candidates().stream().map(BrokerSpec::id).toList().toString());
             case EDIT_CONFIG -> {
                 String path = Commands.render(plan.service().configFile(), b);
                 d.put("file", path);
@@ -334,6 +373,7 @@ public final class RollRunner {
                 d.put(Journaling.RUNNING, Boolean.toString(running));
                 d.put("summary", "broker " + b.id() + " process " + (running ? "running" : "not running"));
             }
+            case BATCH_START -> batchStart(step, d);
             case PRE_STOP_GATES -> {
                 gate(step, "broker " + b.id() + " may stop", step.gates(), settings.gateTimeout(), OutcomeKind.HALTED);
                 d.put("summary", "gates passed: " + labels(step.gates()));
@@ -391,6 +431,40 @@ public final class RollRunner {
             }
         }
         return d;
+    }
+
+    /**
+     * rollout.maxParallel &gt; 1: the cluster healthy first (so the batch is chosen with every ISR full), then
+     * the batch chosen on the live assignment, then canStop of the whole batch and the cluster gates, waited
+     * on as any pre-stop gate. Nothing is stopped here; a failure halts the run with the cluster as found.
+     */
+    private void batchStart(Step step, Map<String, String> d) throws InterruptedException, StepException {
+        String wave = step.wave().name();
+        gate(step, "the cluster to be healthy before choosing the next batch of wave " + wave, step.gates(),
+                settings.gateTimeout(), OutcomeKind.HALTED);
+        List<Integer> candidates = step.candidates().stream().map(BrokerSpec::id).toList();
+        GatePort.BatchChoice choice = ports.gates().chooseBatch(candidates, plan.rollout().maxParallel(),
+                plan.rollout().rackAware());
+        // none may stop now: wait on the first candidate alone, whose canStop gate says why (or passes later)
+        List<Integer> batch = choice.brokers().isEmpty() ? List.of(candidates.get(0)) : choice.brokers();
+        List<GateSpec> confirm = new ArrayList<>();
+        confirm.add(GateSpec.canStopTogether(batch));
+        confirm.addAll(step.gates());
+        gate(step, (batch.size() == 1 ? "broker " : "brokers ") + batch + " may stop"
+                + (batch.size() == 1 ? "" : " together"), confirm, settings.gateTimeout(), OutcomeKind.HALTED);
+        String ids = String.join(",", batch.stream().map(String::valueOf).toList());
+        d.put(Journaling.BATCH, ids);
+        d.put("reason", choice.reason());
+        d.put("gates", labels(confirm));
+        d.put("summary", "batch [" + ids + "] of " + candidates + ": " + choice.reason());
+    }
+
+    private List<JournalEntry> batchMembers(Step step, Map<String, String> details) {
+        List<BrokerSpec> members = new ArrayList<>();
+        for (int id : Journaling.batchFrom(details)) {
+            step.candidates().stream().filter(b -> b.id() == id).findFirst().ifPresent(members::add);
+        }
+        return Journaling.batchMembers(now(), plan.sha256(), step, members);
     }
 
     private void awaitExit(Step step, Map<String, String> d) throws InterruptedException, StepException {
@@ -469,11 +543,10 @@ public final class RollRunner {
                 catchUp.add(g);
             }
         }
-        gate(step, "broker " + b.id() + " to register" + (step.expectNewIncarnation() ? " anew" : ""),
-                registration, settings.gateTimeout(), OutcomeKind.FAILED);
+        gateWhileRunning(step, "broker " + b.id() + " to register" + (step.expectNewIncarnation() ? " anew" : ""),
+                registration);
         t.registered = now();
-        gate(step, "broker " + b.id() + " to catch up (back in every ISR, cluster healthy)", catchUp,
-                settings.gateTimeout(), OutcomeKind.FAILED);
+        gateWhileRunning(step, "broker " + b.id() + " to catch up (back in every ISR, cluster healthy)", catchUp);
         t.caughtUp = now();
         if (!isRunning(b)) {
             throw new StepException(OutcomeKind.FAILED, "broker " + b.id() + "'s process exited after it"
@@ -558,6 +631,36 @@ public final class RollRunner {
     private static void putMs(Map<String, String> d, String key, Duration value) {
         if (value != null) {
             d.put(key, Long.toString(value.toMillis()));
+        }
+    }
+
+    /**
+     * A post-start gate wait that fails as soon as the broker's process is gone (a broker that dies at startup,
+     * e.g. on a config value Kafka refuses, must not cost the whole gate timeout): the wait is cut into slices
+     * of at most {@link #LIVENESS_EVERY}, the process checked between them.
+     */
+    private void gateWhileRunning(Step step, String purpose, List<GateSpec> gates)
+            throws InterruptedException, StepException {
+        if (gates.isEmpty()) {
+            return;
+        }
+        Instant deadline = now().plus(settings.gateTimeout());
+        Instant t0 = now();
+        while (true) {
+            Duration left = Duration.between(now(), deadline);
+            Duration slice = left.compareTo(LIVENESS_EVERY) < 0 ? left : LIVENESS_EVERY;
+            GatePort.GateOutcome o = ports.gates().await(purpose, gates, slice, waitListener(step, t0));
+            if (o.passed()) {
+                return;
+            }
+            if (!now().isBefore(deadline)) {
+                throw new StepException(OutcomeKind.FAILED, "waited " + seconds(since(t0)) + " for " + purpose
+                        + ": " + o.reason());
+            }
+            if (!isRunning(step.broker())) {
+                throw new StepException(OutcomeKind.FAILED, "broker " + step.broker().id() + "'s process exited while"
+                        + " waiting " + seconds(since(t0)) + " for " + purpose + " (" + o.reason() + "): check its log");
+            }
         }
     }
 

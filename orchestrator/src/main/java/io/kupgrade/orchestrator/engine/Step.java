@@ -16,12 +16,21 @@ import java.util.List;
  * @param expectNewIncarnation for {@link StepKind#POST_START_GATES}: true when this run stopped the broker
  *     and saw it gone, so its registration must be a new one; false when a resumed broker's process
  *     was found running (started by the interrupted run)
+ * @param candidates for {@link StepKind#BATCH_START}: the wave's brokers not yet done, in wave order, the batch
+ *     is chosen from; empty for every other step
  */
 public record Step(StepKind kind, PhaseSpec phase, Wave wave, BrokerSpec broker, boolean resumed,
-                   List<GateSpec> gates, boolean expectNewIncarnation) {
+                   List<GateSpec> gates, boolean expectNewIncarnation, List<BrokerSpec> candidates) {
 
     public Step {
         gates = List.copyOf(gates);
+        candidates = candidates == null ? List.of() : List.copyOf(candidates);
+    }
+
+    /** A step without batch candidates. */
+    public Step(StepKind kind, PhaseSpec phase, Wave wave, BrokerSpec broker, boolean resumed, List<GateSpec> gates,
+                boolean expectNewIncarnation) {
+        this(kind, phase, wave, broker, resumed, gates, expectNewIncarnation, List.of());
     }
 
     public Integer brokerId() {

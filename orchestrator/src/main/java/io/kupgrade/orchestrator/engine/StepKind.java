@@ -9,6 +9,14 @@ public enum StepKind {
     PHASE_START("phase-start", false),
     /** Resume only: is the process of a broker interrupted mid-roll running? */
     PROBE("probe", true),
+    /**
+     * {@code rollout.maxParallel > 1}: the cluster healthy, then the brokers of the wave that may stop together,
+     * chosen from the live assignment at this moment and confirmed by canStop of the whole batch. Journaled
+     * with the batch's brokers ({@link Journaling#BATCH}); each of them is then past its pre-stop gates, and
+     * the batch goes through stop, await-exit, install, edit-config, start, post-start-gates step by step
+     * for all its brokers.
+     */
+    BATCH_START("batch-start", true),
     /** canStop(broker) and the cluster healthy (no URP, no offline partition, a controller). */
     PRE_STOP_GATES("pre-stop-gates", true),
     /** The plan's stop command (it may return before the process has exited). */

@@ -160,6 +160,17 @@ class RollbackIT {
         for (SandboxStatus.BrokerStatus b : cluster.status().brokers()) {
             assertEquals("3.9.2", cluster.reportedVersion(b.broker().id()));
         }
+        int journaled = ItSupport.journal(state, cluster.name()).size();
+        DryRun dry = new RollbackService().dryRun(new RollbackRequest(plan, null, null, false, false, state));
+        assertEquals(3 * 8, dry.steps().size(), "7 steps and the marker per broker: " + dry.steps());
+        DryRun.Step install = dry.steps().stream().filter(s -> s.step().equals("rollback-install")).findFirst()
+                .orElseThrow();
+        assertTrue(install.command().endsWith("/bin/switch-version 3.8.1"), install.command());
+        DryRun.Step config = dry.steps().stream().filter(s -> s.step().equals("rollback-config")).findFirst()
+                .orElseThrow();
+        assertEquals(List.of(new DryRun.ConfigChange("inter.broker.protocol.version", "3.8", null, true)),
+                config.configChanges(), "read from the broker's file and its backup");
+        assertEquals(journaled, ItSupport.journal(state, cluster.name()).size(), "a dry run journals nothing");
         long t = System.nanoTime();
 
         RollbackOutcome o = rollback(plan, state, null, false);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 /** Gates evaluated against {@link FakeHosts}; time passes on the {@link MutableClock}, one poll per second. */
 final class FakeGates implements GatePort {
@@ -13,6 +14,10 @@ final class FakeGates implements GatePort {
     private final MutableClock clock;
     final Set<Integer> neverRejoin = new HashSet<>();
     final List<String> awaited = new ArrayList<>();
+    /** Every gate waited on, by label, in order. */
+    final List<String> gateLabels = new ArrayList<>();
+    /** The batch chooseBatch answers: by default the first maxParallel candidates. */
+    BiFunction<List<Integer>, Integer, List<Integer>> batches = (c, max) -> c.subList(0, Math.min(max, c.size()));
     boolean unhealthy;
     boolean versionSupported = true;
 
@@ -50,6 +55,7 @@ final class FakeGates implements GatePort {
     @Override
     public GateOutcome await(String purpose, List<GateSpec> gates, Duration timeout, WaitListener listener) {
         awaited.add(purpose);
+        gates.forEach(g -> gateLabels.add(g.label()));
         Instant start = clock.instant();
         while (true) {
             String failing = failing(gates);
@@ -77,6 +83,11 @@ final class FakeGates implements GatePort {
             clock.advance(Duration.ofSeconds(1));
         }
         return new GateOutcome(true, duration, "held");
+    }
+
+    @Override
+    public BatchChoice chooseBatch(List<Integer> candidates, int maxParallel, boolean rackAware) {
+        return new BatchChoice(batches.apply(candidates, maxParallel), "fake batch");
     }
 
     @Override

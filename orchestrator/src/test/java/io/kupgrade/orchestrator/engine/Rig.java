@@ -6,6 +6,7 @@ import io.kupgrade.plans.ClusterSpec;
 import io.kupgrade.plans.GateSettings;
 import io.kupgrade.plans.PhaseSpec;
 import io.kupgrade.plans.Plan;
+import io.kupgrade.plans.RolloutSpec;
 import io.kupgrade.plans.ServiceSpec;
 import io.kupgrade.plans.Wave;
 import io.kupgrade.plans.WaveSpec;
@@ -53,6 +54,14 @@ final class Rig {
 
     Rig(List<PhaseSpec> phases, String sha) {
         plan = plan(phases, sha);
+    }
+
+    /** This rig's plan with {@code rollout:} settings (e.g. maxParallel 3). */
+    Rig rollout(RolloutSpec rollout) {
+        Plan p = plan;
+        plan = new Plan(p.source(), p.sha256(), p.apiVersion(), p.cluster(), p.brokers(), p.access(), p.service(),
+                p.waves(), p.gates(), p.phases(), p.warnings(), rollout, p.state());
+        return this;
     }
 
     static Plan plan(List<PhaseSpec> phases, String sha) {

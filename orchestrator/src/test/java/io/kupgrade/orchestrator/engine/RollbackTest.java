@@ -267,6 +267,29 @@ class RollbackTest {
     }
 
     @Test
+    void shouldRefuseToRollBackAPhaseWhileALaterPhaseIsStillApplied() {
+        PhaseSpec tuning = new PhaseSpec("tuning", null, null, Map.of("num.io.threads", "16"), List.of(), false, null);
+        Rig rig = new Rig(List.of(Rig.BINARIES, tuning), "sha-T");
+        rig.apply("canary");
+        rig.apply("wave-2");
+        rig.apply("wave-3");
+        rig.apply("canary");
+
+        RollbackRefusedException e = assertThrows(RollbackRefusedException.class,
+                () -> rollback(rig, "binaries", null, false));
+        RollbackOutcome tuningFirst = rollback(rig, null, null, false);
+        RollbackOutcome thenBinaries = rollback(rig, "binaries", null, false);
+
+        assertTrue(e.getMessage().contains("the later phase tuning already touched broker(s) [2]: roll it back first"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("roll back phase tuning (kupgrade rollback PLAN --phase tuning)"),
+                e.getMessage());
+        assertEquals(List.of(2), tuningFirst.restored());
+        assertEquals(OutcomeKind.DONE, thenBinaries.kind(), thenBinaries.message());
+        assertEquals(5, thenBinaries.restored().size());
+    }
+
+    @Test
     void shouldRollBackAcrossAPointOfNoReturnWhenForcedAndJournalIt() {
         Rig rig = binariesDone();
         rig.apply("canary");

@@ -37,12 +37,22 @@ final class TestSshServer implements AutoCloseable {
     final java.util.Set<Object> loggedIn = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** When set, put first on the PATH of commands (e.g. a stand-in sudo). */
     volatile Path pathPrefix;
+    /** The address to listen on; {@code 0.0.0.0} to answer on every loopback "host" of a sandbox. */
+    volatile String bindHost = "127.0.0.1";
+    /**
+     * Commands matching this run to their end, then their connection is dropped instead of the exit status
+     * being sent: the client cannot tell whether the command had its effect. Each drop decrements {@link #drops}.
+     */
+    volatile java.util.function.Predicate<String> dropAfter = c -> false;
+    final AtomicInteger drops = new AtomicInteger();
+    /** Every command received, in order. */
+    final java.util.List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
     private SshServer server;
     private int port;
 
     TestSshServer start() throws IOException {
         server = SshServer.setUpDefaultServer();
-        server.setHost("127.0.0.1");
+        server.setHost(bindHost);
         server.setPort(port);
         server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
         server.setPublickeyAuthenticator((user, key, session) -> {
@@ -54,7 +64,9 @@ final class TestSshServer implements AutoCloseable {
         });
         server.setCommandFactory((channel, command) -> {
             commandsStarted.incrementAndGet();
-            return new ShellCommand(command, pathPrefix);
+            commands.add(command);
+            boolean drop = dropAfter.test(command) && drops.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+            return new ShellCommand(command, pathPrefix, drop);
         });
         server.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
         server.setFileSystemFactory(NativeFileSystemFactory.INSTANCE);
@@ -127,14 +139,16 @@ final class TestSshServer implements AutoCloseable {
     private static final class ShellCommand implements Command {
         private final String command;
         private final Path pathPrefix;
+        private final boolean dropBeforeExit;
         private OutputStream out;
         private OutputStream err;
         private ExitCallback exit;
         private Process process;
 
-        ShellCommand(String command, Path pathPrefix) {
+        ShellCommand(String command, Path pathPrefix, boolean dropBeforeExit) {
             this.command = command;
             this.pathPrefix = pathPrefix;
+            this.dropBeforeExit = dropBeforeExit;
         }
 
         @Override
@@ -172,6 +186,10 @@ final class TestSshServer implements AutoCloseable {
                     int code = process.waitFor();
                     o.join();
                     e.join();
+                    if (dropBeforeExit) {
+                        channel.getSession().close(true); // the command ran; its exit status never arrives
+                        return;
+                    }
                     exit.onExit(code);
                 } catch (InterruptedException ex) {
                     Thread.currentThread().interrupt();

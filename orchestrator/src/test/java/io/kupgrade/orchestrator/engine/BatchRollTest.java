@@ -1,0 +1,151 @@
+package io.kupgrade.orchestrator.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kupgrade.orchestrator.journal.JournalEntry;
+import io.kupgrade.plans.RolloutSpec;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code rollout.maxParallel > 1} on the fake 5-broker rig (waves canary [2], wave-2 [3, 4, 5], wave-3 [1]):
+ * batch by batch, each batch stopped, changed, started and gated together, journaled and resumable.
+ */
+class BatchRollTest {
+
+    private static Rig parallel(int maxParallel) {
+        return new Rig().rollout(new RolloutSpec(maxParallel, true, false, false));
+    }
+
+    /** The canary rolled (a batch of one), then wave-2 applied. */
+    private static RollOutcome canaryThenWave2(Rig rig) {
+        assertEquals(OutcomeKind.DONE, rig.apply("canary").kind());
+        return rig.apply("wave-2");
+    }
+
+    private static List<String> batches(Rig rig) {
+        return rig.journal.entries.stream().filter(e -> e.step().equals("batch-start") && e.event().equals("succeeded"))
+                .map(e -> e.phase() + "/" + e.wave() + ":" + e.details().get("batch")).toList();
+    }
+
+    @Test
+    void shouldStopEveryBrokerOfTheBatchBeforeStartingAny() {
+        Rig rig = parallel(3);
+
+        RollOutcome outcome = canaryThenWave2(rig);
+
+        assertEquals(OutcomeKind.DONE, outcome.kind(), outcome.message());
+        assertEquals(List.of("stop 3", "stop 4", "stop 5", "install 3 3.9.2", "install 4 3.9.2", "install 5 3.9.2",
+                "write /srv/3/server.properties", "write /srv/4/server.properties", "write /srv/5/server.properties",
+                "start 3", "start 4", "start 5"), rig.hosts.actions().subList(4, 16));
+        assertEquals(List.of("binaries/canary:2", "binaries/wave-2:3,4,5"), batches(rig));
+        assertEquals(List.of("binaries:2", "binaries:3", "binaries:4", "binaries:5"), rig.journal.steps("broker-done"));
+    }
+
+    @Test
+    void shouldConfirmCanStopOfTheWholeBatchBeforeStoppingIt() {
+        Rig rig = parallel(3);
+
+        canaryThenWave2(rig);
+
+        assertTrue(rig.gates.gateLabels.contains("canStop(3,4,5)"), rig.gates.gateLabels.toString());
+        List<JournalEntry> preStop = rig.journal.entries.stream()
+                .filter(e -> e.step().equals("pre-stop-gates") && "wave-2".equals(e.wave())).toList();
+        assertEquals(List.of(3, 4, 5), preStop.stream().map(JournalEntry::brokerId).toList());
+        preStop.forEach(e -> assertEquals("3,4,5", e.details().get("batch"), "each member names its batch"));
+    }
+
+    @Test
+    void shouldRollTheWaveInTheBatchesTheClusterAllows() {
+        Rig rig = parallel(3);
+        // the live assignment lets only 3 and 5 stop together; 4 then goes alone
+        rig.gates.batches = (candidates, max) -> candidates.contains(3) ? List.of(3, 5) : List.of(candidates.get(0));
+
+        RollOutcome outcome = canaryThenWave2(rig);
+
+        assertEquals(OutcomeKind.DONE, outcome.kind(), outcome.message());
+        assertEquals(List.of("binaries/canary:2", "binaries/wave-2:3,5", "binaries/wave-2:4"), batches(rig));
+        assertEquals(List.of("binaries:2", "binaries:3", "binaries:5", "binaries:4"), rig.journal.steps("broker-done"));
+    }
+
+    @Test
+    void shouldHaltWithNothingStoppedWhenNoBatchMayStop() {
+        Rig rig = parallel(3);
+        rig.apply("canary");
+        rig.hosts.commands.clear();
+        rig.gates.unhealthy = true;
+
+        RollOutcome outcome = rig.apply("wave-2");
+
+        assertEquals(OutcomeKind.HALTED, outcome.kind(), outcome.message());
+        assertTrue(outcome.message().contains("batch-start"), outcome.message());
+        assertEquals(List.of(), rig.hosts.actions(), "nothing stopped");
+    }
+
+    @Test
+    void shouldWaitOnTheFirstCandidateAloneWhenTheClusterAllowsNone() {
+        Rig rig = parallel(3);
+        rig.gates.batches = (candidates, max) -> List.of();
+
+        RollOutcome outcome = rig.apply("canary");
+
+        assertEquals(OutcomeKind.DONE, outcome.kind(), outcome.message());
+        assertEquals(List.of("binaries/canary:2"), batches(rig));
+    }
+
+    @Test
+    void shouldResumeABatchKilledMidStopAndLeaveItsUnstoppedBrokerToANewBatch() {
+        Rig rig = parallel(3);
+        rig.hosts.crashAfter = "stop 4";
+        assertThrows(FakeHosts.Crash.class, () -> rig.apply("all"));
+        rig.hosts.crashAfter = null;
+        rig.hosts.commands.clear();
+
+        RollOutcome outcome = rig.apply("wave-2");
+
+        assertEquals(OutcomeKind.DONE, outcome.kind(), outcome.message());
+        assertEquals(List.of("stop 4", "install 3 3.9.2", "install 4 3.9.2", "write /srv/3/server.properties",
+                "write /srv/4/server.properties", "start 3", "start 4", "stop 5"), rig.hosts.actions().subList(0, 8),
+                "3 and 4 probed then finished together (4's stop re-sent: it never completed); 5 was never stopped");
+        assertEquals(List.of("binaries/canary:2", "binaries/wave-2:3,4,5", "binaries/wave-2:5"), batches(rig));
+        assertEquals(List.of("binaries:2", "binaries:3", "binaries:4", "binaries:5"), rig.journal.steps("broker-done"));
+        for (int id : List.of(3, 4)) {
+            assertTrue(rig.journal.entries.stream().anyMatch(e -> e.step().equals("probe")
+                    && Integer.valueOf(id).equals(e.brokerId())), "broker " + id + " probed");
+            assertEquals(2, rig.hosts.incarnation.get(id), "broker " + id + " started exactly once");
+        }
+    }
+
+    @Test
+    void shouldResumeABatchKilledAfterItsStartsByGatingItsBrokers() {
+        Rig rig = parallel(3);
+        rig.hosts.crashAfter = "start 4";
+        assertThrows(FakeHosts.Crash.class, () -> rig.apply("all"));
+        rig.hosts.crashAfter = null;
+        rig.hosts.commands.clear();
+
+        RollOutcome outcome = rig.apply("wave-2");
+
+        assertEquals(OutcomeKind.DONE, outcome.kind(), outcome.message());
+        assertEquals(List.of("start 5"), rig.hosts.actions().subList(0, 1),
+                "3 and 4 already running the new binary: only gated; 5 stopped by the batch is started");
+        assertEquals(List.of("binaries:2", "binaries:3", "binaries:4", "binaries:5"), rig.journal.steps("broker-done"));
+        assertEquals(List.of("binaries/canary:2", "binaries/wave-2:3,4,5"), batches(rig));
+    }
+
+    @Test
+    void shouldListTheBatchStepsInADryRun() {
+        Rig rig = parallel(3);
+        RollEngine engine = rig.engine();
+
+        List<Step> steps = engine.remaining(List.of(), engine.resolve(JournalView.of(List.of(), "sha-A"),
+                Selection.all()), s -> false, s -> List.of(3, 4, 5));
+
+        List<String> names = steps.stream().map(s -> s.kind().journalName()
+                + (s.brokerId() == null ? "" : " " + s.brokerId())).toList();
+        assertTrue(names.containsAll(List.of("batch-start", "stop 3", "stop 4", "stop 5")), names.toString());
+        assertTrue(names.indexOf("stop 5") < names.indexOf("start 3"), names.toString());
+    }
+}

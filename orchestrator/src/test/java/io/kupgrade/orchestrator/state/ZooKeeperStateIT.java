@@ -1,0 +1,258 @@
+package io.kupgrade.orchestrator.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kupgrade.orchestrator.journal.FileJournal;
+import io.kupgrade.orchestrator.journal.JournalEntry;
+import io.kupgrade.orchestrator.journal.ZooKeeperJournal;
+import io.kupgrade.orchestrator.lock.LockHeldException;
+import io.kupgrade.orchestrator.lock.LockLostException;
+import io.kupgrade.orchestrator.lock.ZooKeeperClusterLock;
+import io.kupgrade.sandbox.Sandbox;
+import io.kupgrade.sandbox.SandboxCluster;
+import io.kupgrade.sandbox.SandboxSpec;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ZooKeeper lock and journal against the real ZooKeeper of a sandbox cluster (one for the class; each
+ * test uses its own cluster name): one holder at a time, named to the refused; the file journal's entries
+ * round-trip; fencing (a holder whose session expired cannot append, and the next run takes over); a killed
+ * holder on this host is taken over; one on another host is not.
+ */
+class ZooKeeperStateIT {
+    static SandboxCluster cluster;
+    static String connect;
+    final List<AutoCloseable> toClose = new ArrayList<>();
+    final List<Process> children = new ArrayList<>();
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void start() {
+        cluster = Sandbox.start(SandboxSpec.builder().brokers(1).racks(0).mode(SandboxSpec.Mode.ZOOKEEPER).build());
+        connect = cluster.zookeeperConnect() + "/kupgrade-it";
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (Process p : children) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        for (AutoCloseable c : toClose) {
+            c.close();
+        }
+    }
+
+    ZooKeeperStateStore store() {
+        ZooKeeperStateStore s = ZooKeeperStateStore.connect(connect, Duration.ofSeconds(10));
+        toClose.add(s);
+        return s;
+    }
+
+    static JournalEntry entry(String step, String event, int i) {
+        return new JournalEntry(Instant.parse("2026-11-25T09:00:00Z").plusSeconds(i), "sha", "binaries", "canary",
+                i % 2 == 0 ? null : 3, step, event, Map.of("n", Integer.toString(i), "reason", "a \"quoted\" é"));
+    }
+
+    /** Ends {@code store}'s session from outside, as ZooKeeper does after a holder's pause or partition. */
+    static void expireSession(ZooKeeperStateStore store) throws Exception {
+        CountDownLatch connected = new CountDownLatch(1);
+        ZooKeeper twin = new ZooKeeper(cluster.zookeeperConnect(), 10_000, e -> {
+            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                connected.countDown();
+            }
+        }, store.sessionId(), store.sessionPassword());
+        assertTrue(connected.await(10, TimeUnit.SECONDS));
+        twin.close(); // closes the shared session on the server: its ephemeral nodes go at once
+    }
+
+    @Test
+    void shouldRefuseASecondRunNamingTheHolderUntilTheFirstReleases() {
+        ZooKeeperStateStore first = store();
+        ZooKeeperStateStore second = store();
+        ZooKeeperClusterLock lock = first.lock("refuse", "kupgrade apply plan.yaml --wave canary");
+
+        LockHeldException e = assertThrows(LockHeldException.class, () -> second.lock("refuse", "kupgrade apply"));
+
+        assertTrue(e.getMessage().contains("kupgrade apply plan.yaml --wave canary"), e.getMessage());
+        assertTrue(e.getMessage().contains("pid " + ProcessHandle.current().pid()), e.getMessage());
+        assertTrue(e.getMessage().contains("fencing token " + lock.fencingToken()), e.getMessage());
+        assertEquals(lock.holder(), e.holder());
+        assertEquals(lock.holder(), second.holder("refuse").orElseThrow());
+        lock.close();
+        try (ZooKeeperClusterLock next = second.lock("refuse", "kupgrade apply")) {
+            assertTrue(next.fencingToken() > lock.fencingToken(), "a later holder has a larger token");
+            assertTrue(next.isHeld());
+            assertFalse(lock.isHeld());
+        }
+        assertTrue(second.holder("refuse").isEmpty(), "released on close");
+    }
+
+    @Test
+    void shouldStoreWhatTheFileJournalStoresAndReadItBackInAnotherSession() {
+        ZooKeeperStateStore writer = store();
+        List<JournalEntry> written = new ArrayList<>();
+        FileJournal file = new FileJournal(tmp.resolve("journal.jsonl"));
+        try (ZooKeeperClusterLock lock = writer.lock("roundtrip", "apply")) {
+            ZooKeeperJournal journal = writer.journal("roundtrip", lock);
+            for (int i = 0; i < 25; i++) {
+                JournalEntry e = entry(i % 3 == 0 ? "stop" : "start", i % 2 == 0 ? "started" : "succeeded", i);
+                journal.append(e);
+                file.append(e);
+                written.add(e);
+            }
+            assertEquals(written, journal.entries());
+        }
+
+        ZooKeeperJournal reader = store().readOnlyJournal("roundtrip");
+
+        assertEquals(written, reader.entries(), "same entries, same order, from a fresh session");
+        assertEquals(file.entries(), reader.entries(), "same as the file journal");
+        assertEquals(written.get(24), reader.last().orElseThrow());
+        assertThrows(IllegalStateException.class, () -> reader.append(entry("stop", "started", 99)));
+        assertEquals(List.of(), store().readOnlyJournal("no-such-cluster").entries());
+    }
+
+    @Test
+    void shouldRefuseEveryAppendOnceTheHoldersSessionExpiredAndLetTheNextRunTakeOver() throws Exception {
+        ZooKeeperStateStore paused = store();
+        ZooKeeperClusterLock oldLock = paused.lock("fencing", "apply (will be paused)");
+        ZooKeeperJournal oldJournal = paused.journal("fencing", oldLock);
+        oldJournal.append(entry("stop", "started", 1));
+
+        expireSession(paused); // the holder does not know yet: it was "paused"
+        ZooKeeperStateStore next = store();
+        ZooKeeperClusterLock newLock = next.lock("fencing", "apply (next run)");
+        ZooKeeperJournal newJournal = next.journal("fencing", newLock);
+        newJournal.append(entry("probe", "succeeded", 2));
+        LockLostException lost = assertThrows(LockLostException.class,
+                () -> oldJournal.append(entry("start", "started", 3)));
+
+        assertTrue(lost.getMessage().contains("no longer holds the cluster's lock"), lost.getMessage());
+        assertTrue(newLock.fencingToken() > oldLock.fencingToken());
+        assertEquals(List.of("stop", "probe"), store().readOnlyJournal("fencing").entries().stream()
+                .map(JournalEntry::step).toList(), "nothing from the fenced-off holder after it lost the lock");
+        assertFalse(oldLock.isHeld());
+        assertTrue(newLock.isHeld());
+    }
+
+    @Test
+    void shouldRefuseAppendsWhenTheLockNodeWasRemovedWhileTheSessionLives() throws Exception {
+        ZooKeeperStateStore holder = store();
+        ZooKeeperClusterLock lock = holder.lock("removed", "apply");
+        ZooKeeperJournal journal = holder.journal("removed", lock);
+        journal.append(entry("stop", "started", 1));
+        ZooKeeper operator = rawClient();
+        operator.delete(lock.nodePath(), -1); // e.g. an operator cleaning up by hand
+
+        assertThrows(LockLostException.class, () -> journal.append(entry("stop", "succeeded", 2)));
+        assertEquals(1, store().readOnlyJournal("removed").entries().size());
+    }
+
+    @Test
+    void shouldTakeOverTheLockOfAHolderKilledOnThisHost() throws Exception {
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                ZkLockChildProcess.class.getName(), connect, "killed").redirectErrorStream(true).start();
+        children.add(child);
+        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        do {
+            line = out.readLine();
+        } while (line != null && !line.startsWith("LOCKED "));
+        assertTrue(line != null, "the child took the lock");
+        long childToken = Long.parseLong(line.substring("LOCKED ".length()));
+        assertThrows(LockHeldException.class, () -> store().lock("killed", "apply"), "held while the child lives");
+
+        child.destroyForcibly(); // SIGKILL: its session lives on in ZooKeeper until it times out (30 s)
+        child.waitFor(10, TimeUnit.SECONDS);
+        long t = System.nanoTime();
+        try (ZooKeeperClusterLock lock = store().lock("killed", "apply after the kill")) {
+            System.out.printf("took over the lock of a killed holder in %d ms%n", (System.nanoTime() - t) / 1_000_000);
+            assertTrue(lock.fencingToken() > childToken);
+        }
+    }
+
+    @Test
+    void shouldNotTakeOverALiveHoldersLockFromAnotherHost() throws Exception {
+        ZooKeeper otherHost = rawClient();
+        String dir = ZooKeeperClusterLock.lockDir(store().clusterPath("elsewhere"));
+        io.kupgrade.orchestrator.journal.ZooKeeperPaths.ensure(otherHost, dir);
+        otherHost.create(dir + "/holder-", ("{\"user\":\"bob\",\"host\":\"ci-runner-7\",\"pid\":1,"
+                + "\"processStart\":\"2026-11-25T08:00:00Z\",\"command\":\"kupgrade apply prod.yaml\"}")
+                .getBytes(StandardCharsets.UTF_8), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL_SEQUENTIAL);
+
+        LockHeldException e = assertThrows(LockHeldException.class, () -> store().lock("elsewhere", "apply"));
+
+        assertTrue(e.getMessage().contains("bob@ci-runner-7 (pid 1"), e.getMessage());
+        assertTrue(e.getMessage().contains("when its ZooKeeper session expires"), e.getMessage());
+        otherHost.close();
+        store().lock("elsewhere", "apply").close();
+    }
+
+    @Test
+    void shouldReadALongJournalQuickly() {
+        ZooKeeperStateStore writer = store();
+        int n = 1000;
+        try (ZooKeeperClusterLock lock = writer.lock("long", "apply")) {
+            ZooKeeperJournal journal = writer.journal("long", lock);
+            long t = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                journal.append(entry("start", "started", i));
+            }
+            long appendMs = (System.nanoTime() - t) / 1_000_000;
+            ZooKeeperJournal reader = store().readOnlyJournal("long");
+            t = System.nanoTime();
+            assertEquals(n, reader.entries().size());
+            long coldMs = (System.nanoTime() - t) / 1_000_000;
+            t = System.nanoTime();
+            assertEquals(n, reader.entries().size());
+            long warmMs = (System.nanoTime() - t) / 1_000_000;
+            System.out.printf("ZooKeeper journal: %d appends in %d ms (%.2f ms each); read all cold %d ms, warm %d ms%n",
+                    n, appendMs, appendMs / (double) n, coldMs, warmMs);
+        }
+    }
+
+    ZooKeeper rawClient() throws Exception {
+        CountDownLatch connected = new CountDownLatch(1);
+        ZooKeeper zk = new ZooKeeper(cluster.zookeeperConnect(), 10_000, e -> {
+            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                connected.countDown();
+            }
+        });
+        assertTrue(connected.await(10, TimeUnit.SECONDS));
+        toClose.add(zk::close);
+        return zk;
+    }
+}
