@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             ApplyCommand.class,
             RollbackCommand.class,
             StatusCommand.class,
+            ReportCommand.class,
             PauseCommand.class,
             ResumeCommand.class,
             TopicFormatCommand.class,

@@ -174,6 +174,10 @@ public final class ApplyService {
             }
             case FINALIZE -> note = "Admin updateFeatures metadata.version -> " + s.phase().finalizeMetadataVersion();
             case SOAK -> note = "gates must hold for " + s.wave().soak().toSeconds() + " s";
+            case RESTORE_LEADERS -> note = "Admin electLeaders(PREFERRED) for the partitions whose first replica is"
+                    + " broker " + b.id() + ", until it leads them again";
+            case DRAIN_LEADERS -> note = "controlled shutdown hands broker " + b.id() + "'s leadership over;"
+                    + " verified: it leads no partition";
             default -> {
             }
         }

@@ -146,6 +146,11 @@ public final class PreviewService {
         steps.add(step(StepKind.PRE_STOP_GATES, "before stopping: the broker may stop, the cluster is healthy", phase,
                 any));
         steps.add(new PlanPreview.StepPreview(StepKind.STOP.journalName(), plan.service().stop(), List.of()));
+        if (plan.rollout().drainLeadersBeforeStop()) {
+            steps.add(step(StepKind.DRAIN_LEADERS, "until the broker leads no partition: its controlled shutdown"
+                    + " hands leadership to other in-sync replicas (at most " + plan.service().stopTimeout() + ")",
+                    phase, any));
+        }
         steps.add(step(StepKind.AWAIT_EXIT, "until `" + plan.service().isRunning() + "` fails (at most "
                 + plan.service().stopTimeout() + "; never SIGKILL), then the broker is gone from the cluster",
                 phase, any));
@@ -158,6 +163,11 @@ public final class PreviewService {
         }
         steps.add(new PlanPreview.StepPreview(StepKind.START.journalName(), plan.service().start(), List.of()));
         steps.add(step(StepKind.POST_START_GATES, "process running, then registered anew and caught up", phase, any));
+        if (plan.rollout().electPreferredLeaders()) {
+            steps.add(step(StepKind.RESTORE_LEADERS, "preferred leader election (Admin electLeaders PREFERRED) for"
+                    + " the partitions whose first replica is the broker, until it leads them again (a partition"
+                    + " whose preferred replica is not in the ISR is reported, not waited on)", phase, any));
+        }
         if (phase.finalizeMetadataVersion() != null) {
             steps.add(new PlanPreview.StepPreview(StepKind.FINALIZE.journalName(), "after the last wave: finalize"
                     + " metadata.version to " + phase.finalizeMetadataVersion() + " (refused while a node runs an"

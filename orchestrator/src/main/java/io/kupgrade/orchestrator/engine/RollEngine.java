@@ -353,11 +353,11 @@ public final class RollEngine {
     }
 
     private boolean electPreferredLeaders() {
-        return false;
+        return plan.rollout().electPreferredLeaders();
     }
 
     private boolean drainLeaders() {
-        return false;
+        return plan.rollout().drainLeadersBeforeStop();
     }
 
     private static boolean lastBefore(JournalView view, int before, StepKind kind, String phase, int broker,

@@ -76,10 +76,25 @@ class PreviewServiceTest {
                 "offline: the current value is unknown");
         List<String> steps = binaries.brokerSteps().stream().map(PlanPreview.StepPreview::step).toList();
         assertEquals(List.of("pre-stop-gates", "stop", "await-exit", "install", "edit-config", "start",
-                "post-start-gates"), steps);
+                "post-start-gates", "restore-leaders"), steps);
         assertTrue(binaries.brokerSteps().get(0).gates().contains("canStop({broker.id})"));
         assertTrue(binaries.brokerSteps().get(6).gates().contains("runningVersion({broker.id})=3.9.2"));
+        assertEquals(List.of("preferredLeaders({broker.id})"), binaries.brokerSteps().get(7).gates());
         assertEquals(64, preview.sha256().length());
+    }
+
+    @Test
+    void shouldShowTheLeaderStepsThePlanAsksFor() throws IOException {
+        Path file = write(DemoPlans.zookeeperUpgrade(SANDBOX_PLAN, "3.9.2", "3.8", "3.9")
+                + "rollout:\n  leaders:\n    electPreferred: false\n    drainBeforeStop: true\n");
+
+        PlanPreview preview = new PreviewService().preview(file, true);
+
+        List<String> steps = preview.phases().get(0).brokerSteps().stream().map(PlanPreview.StepPreview::step)
+                .toList();
+        assertEquals(List.of("pre-stop-gates", "stop", "drain-leaders", "await-exit", "install", "edit-config",
+                "start", "post-start-gates"), steps);
+        assertEquals(List.of("leadsNothing({broker.id})"), preview.phases().get(0).brokerSteps().get(2).gates());
     }
 
     @Test

@@ -85,6 +85,24 @@ final class FakeGates implements GatePort {
         return new GateOutcome(true, duration, "held");
     }
 
+    /** Brokers whose leadership never comes back (e.g. the preferred replica lags). */
+    final Set<Integer> leadershipStaysAway = new HashSet<>();
+    final List<Integer> leaderRestores = new ArrayList<>();
+
+    /** Elections take 2 s on the clock; a running broker leads its partitions again unless told otherwise. */
+    @Override
+    public LeaderOutcome restorePreferredLeaders(int brokerId, Duration timeout, WaitListener listener) {
+        leaderRestores.add(brokerId);
+        if (leadershipStaysAway.contains(brokerId) || !hosts.running.get(brokerId)) {
+            clock.advance(timeout);
+            return new LeaderOutcome(false, timeout, "broker " + brokerId + " is not yet the leader of 2 of the 4"
+                    + " partitions it is the preferred replica of: t-0, t-3", java.util.Map.of());
+        }
+        clock.advance(Duration.ofSeconds(2));
+        return new LeaderOutcome(true, Duration.ofSeconds(2), "broker " + brokerId + " leads all 4",
+                java.util.Map.of("elected", "4", "notNeeded", "0", "preferred", "4"));
+    }
+
     @Override
     public BatchChoice chooseBatch(List<Integer> candidates, int maxParallel, boolean rackAware) {
         return new BatchChoice(batches.apply(candidates, maxParallel), "fake batch");

@@ -44,7 +44,7 @@ class RollRunnerTest {
                 .filter(e -> Integer.valueOf(2).equals(e.brokerId()) && e.event().equals("succeeded"))
                 .map(JournalEntry::step).toList();
         assertEquals(List.of("pre-stop-gates", "stop", "await-exit", "install", "edit-config", "start",
-                "post-start-gates", "broker-done"), steps);
+                "post-start-gates", "restore-leaders", "broker-done"), steps);
     }
 
     @Test
@@ -469,7 +469,8 @@ class RollRunnerTest {
 
         assertEquals(List.of(StepKind.PHASE_START, StepKind.PRE_STOP_GATES, StepKind.STOP, StepKind.AWAIT_EXIT,
                 StepKind.INSTALL, StepKind.EDIT_CONFIG, StepKind.START, StepKind.POST_START_GATES,
-                StepKind.BROKER_DONE, StepKind.WAVE_DONE), steps.stream().map(Step::kind).toList());
+                StepKind.RESTORE_LEADERS, StepKind.BROKER_DONE, StepKind.WAVE_DONE),
+                steps.stream().map(Step::kind).toList());
         assertTrue(rig.hosts.commands.isEmpty());
     }
 
