@@ -137,6 +137,20 @@ public final class ZooKeeperInspector implements AutoCloseable {
         return statuses;
     }
 
+    /**
+     * Sends one four-letter word ({@code srvr}, {@code mntr}, {@code ruok}, ...) to one server and returns its
+     * whole answer (a word outside the server's whitelist is answered with a sentence saying so).
+     *
+     * @param address {@code host:port} (port 2181 when omitted)
+     * @throws IOException when the server cannot be reached or does not answer within the timeout
+     */
+    public String fourLetterWord(String address, String word) throws IOException {
+        int colon = address.lastIndexOf(':');
+        String host = colon < 0 ? address : address.substring(0, colon);
+        int port = colon < 0 ? 2181 : Integer.parseInt(address.substring(colon + 1));
+        return fourLetterWord(host, port, word);
+    }
+
     private String fourLetterWord(String host, int port, String word) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());

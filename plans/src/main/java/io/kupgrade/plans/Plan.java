@@ -14,6 +14,8 @@ import java.util.List;
  * @param warnings problems that do not stop the plan (e.g. a protocol bump not marked as a point of no return)
  * @param rollout how brokers are taken through a wave (parallelism, leaders); never null
  * @param state where the journal and lock live; never null
+ * @param zookeeperEnsemble the ZooKeeper servers to roll before the broker phases; null when the plan has no
+ *     {@code zookeeperEnsemble} section. With one, {@code phases} may be empty
  */
 public record Plan(
         Path source,
@@ -28,7 +30,8 @@ public record Plan(
         List<PhaseSpec> phases,
         List<PlanProblem> warnings,
         RolloutSpec rollout,
-        StateSpec state) {
+        StateSpec state,
+        ZooKeeperEnsembleSpec zookeeperEnsemble) {
 
     public Plan {
         rollout = rollout == null ? RolloutSpec.DEFAULT : rollout;
@@ -39,11 +42,19 @@ public record Plan(
         warnings = List.copyOf(warnings);
     }
 
+    /** The shape before {@code zookeeperEnsemble}: no ensemble roll. */
+    public Plan(Path source, String sha256, String apiVersion, ClusterSpec cluster, List<BrokerSpec> brokers,
+                AccessSpec access, ServiceSpec service, List<WaveSpec> waves, GateSettings gates, List<PhaseSpec> phases,
+                List<PlanProblem> warnings, RolloutSpec rollout, StateSpec state) {
+        this(source, sha256, apiVersion, cluster, brokers, access, service, waves, gates, phases, warnings, rollout,
+                state, null);
+    }
+
     /** The shape before {@code rollout} and {@code state}: the defaults for both. */
     public Plan(Path source, String sha256, String apiVersion, ClusterSpec cluster, List<BrokerSpec> brokers,
                 AccessSpec access, ServiceSpec service, List<WaveSpec> waves, GateSettings gates, List<PhaseSpec> phases,
                 List<PlanProblem> warnings) {
         this(source, sha256, apiVersion, cluster, brokers, access, service, waves, gates, phases, warnings, null,
-                null);
+                null, null);
     }
 }

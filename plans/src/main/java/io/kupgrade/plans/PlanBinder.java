@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 final class PlanBinder {
     static final List<String> ROOT_KEYS =
             List.of("apiVersion", "cluster", "brokers", "access", "service", "waves", "gates", "phases", "rollout",
-                    "state");
+                    "state", "zookeeperEnsemble");
     static final List<String> CLUSTER_KEYS =
             List.of("name", "bootstrapServers", "commandConfig", "clientProperties", "zookeeper");
     static final List<String> BROKER_KEYS = List.of("id", "host", "rack", "jmxPort", "executor");
@@ -47,6 +47,9 @@ final class PlanBinder {
     static final List<String> LEADERS_KEYS = List.of("electPreferred", "drainBeforeStop");
     static final List<String> STATE_KEYS = List.of("store", "zookeeper");
     static final List<String> STORES = List.of("file", "zookeeper");
+    static final List<String> ENSEMBLE_KEYS = List.of("servers", "service", "set", "unset", "install", "version");
+    static final List<String> ENSEMBLE_SERVER_KEYS = List.of("id", "host", "clientPort");
+    static final int DEFAULT_ZOOKEEPER_CLIENT_PORT = 2181;
     /** The chroot under the cluster's own ZooKeeper when {@code state.zookeeper} is not given. */
     static final String DEFAULT_STATE_CHROOT = "/kupgrade";
 
@@ -102,6 +105,7 @@ final class PlanBinder {
         List<PhaseDraft> phases = phases(root);
         RolloutSpec rollout = rollout(root);
         StateSpec state = state(root, cluster);
+        ZooKeeperEnsembleSpec ensemble = zookeeperEnsemble(root, cluster, phases);
         new PlanChecks(problems).check(cluster, brokers, service, phases, root);
         problems.throwIfErrors();
 
@@ -110,7 +114,7 @@ final class PlanBinder {
             phaseSpecs.add(d.toSpec());
         }
         return new Plan(source, sha256, apiVersion, cluster, brokers, access, service, waves, gates, phaseSpecs,
-                problems.warnings(), rollout, state);
+                problems.warnings(), rollout, state, ensemble);
     }
 
     // ---------------------------------------------------------------- sections
@@ -577,6 +581,185 @@ final class PlanBinder {
         return new StateSpec(StateSpec.Store.ZOOKEEPER, connect);
     }
 
+    /**
+     * The optional {@code zookeeperEnsemble} section: the ZooKeeper servers of a ZooKeeper-mode cluster, rolled
+     * before the broker phases. At least 3 servers (a single server cannot roll without an outage), ids 1..255
+     * once each, a service like the brokers' with the placeholders {@code {server.id}} and {@code {host}}.
+     */
+    private ZooKeeperEnsembleSpec zookeeperEnsemble(MapNode root, ClusterSpec cluster, List<PhaseDraft> phases) {
+        String p = "zookeeperEnsemble";
+        for (PhaseDraft d : phases) {
+            if (ZooKeeperEnsembleSpec.PHASE_NAME.equals(d.name)) {
+                problems.error(d.node.get("name"), "phases[" + d.index + "].name", "the phase name '"
+                        + ZooKeeperEnsembleSpec.PHASE_NAME + "' is reserved for the zookeeperEnsemble roll");
+            }
+        }
+        MapNode m = section(root, p, "", false);
+        if (m == null) {
+            return null;
+        }
+        checkKeys(m, p, ENSEMBLE_KEYS);
+        if (cluster != null && !cluster.zookeeperMode()) {
+            problems.error(root.entry(p), p, "zookeeperEnsemble rolls the ZooKeeper servers of a ZooKeeper-mode"
+                    + " cluster: set cluster.zookeeper (the brokers' zookeeper.connect)");
+        }
+        List<ZooKeeperEnsembleSpec.ZooKeeperServerSpec> servers = new ArrayList<>();
+        ListNode list = list(m, "servers", p, true);
+        if (list != null) {
+            Map<Integer, Integer> lineOfId = new HashMap<>();
+            for (int i = 0; i < list.items().size(); i++) {
+                String sp = p + ".servers[" + i + "]";
+                YamlNode item = list.items().get(i);
+                if (!(item instanceof MapNode)) {
+                    problems.error(item, sp, "expected a server ({id: 1, host: zk-1, clientPort: 2181}), got "
+                            + item.kind());
+                    continue;
+                }
+                MapNode sm = (MapNode) item;
+                checkKeys(sm, sp, ENSEMBLE_SERVER_KEYS);
+                Integer id = integer(sm, "id", sp, true, 1, 255);
+                String host = singleLine(sm, "host", sp, true);
+                if (host != null && host.chars().anyMatch(Character::isWhitespace)) {
+                    problems.error(sm.get("host"), join(sp, "host"), "a host name cannot contain spaces: '" + host
+                            + "'");
+                    host = null;
+                }
+                Integer port = integer(sm, "clientPort", sp, false, 1, 65535);
+                if (id != null) {
+                    Integer first = lineOfId.putIfAbsent(id, sm.line());
+                    if (first != null) {
+                        problems.error(sm.get("id"), join(sp, "id"), "duplicate ZooKeeper server id " + id
+                                + " (first given on line " + first + ")");
+                        continue;
+                    }
+                }
+                if (id != null && host != null) {
+                    servers.add(new ZooKeeperEnsembleSpec.ZooKeeperServerSpec(id, host,
+                            port == null ? DEFAULT_ZOOKEEPER_CLIENT_PORT : port));
+                }
+            }
+            if (list.items().size() < 3) {
+                problems.error(list, join(p, "servers"), "an ensemble roll needs at least 3 servers, got "
+                        + list.items().size() + ": a single ZooKeeper server cannot be restarted without an outage");
+            }
+        }
+        ServiceSpec service = ensembleService(m, p);
+        Map<String, String> set = new LinkedHashMap<>();
+        MapNode setNode = section(m, "set", p, false);
+        if (setNode != null) {
+            for (Entry e : setNode.entries().values()) {
+                String path = join(p + ".set", e.key());
+                if (!PROPERTY_NAME.matcher(e.key()).matches()) {
+                    problems.error(e, path, "'" + e.key() + "' is not a property name (letters, digits, '.', '_',"
+                            + " '-')");
+                    continue;
+                }
+                String value = zooCfgValue(e, path);
+                if (value != null) {
+                    set.put(e.key(), value);
+                }
+            }
+        }
+        List<String> unset = new ArrayList<>();
+        ListNode unsetNode = list(m, "unset", p, false);
+        if (unsetNode != null) {
+            for (int j = 0; j < unsetNode.items().size(); j++) {
+                YamlNode u = unsetNode.items().get(j);
+                String path = p + ".unset[" + j + "]";
+                String key = scalarText(u, path, false);
+                if (key == null) {
+                    continue;
+                }
+                if (!PROPERTY_NAME.matcher(key).matches()) {
+                    problems.error(u, path, "'" + key + "' is not a property name (letters, digits, '.', '_', '-')");
+                } else if (unset.contains(key)) {
+                    problems.error(u, path, "'" + key + "' is listed twice in unset");
+                } else if (set.containsKey(key)) {
+                    problems.error(u, path, "'" + key + "' is both set and unset");
+                } else {
+                    unset.add(key);
+                }
+            }
+        }
+        String install = string(m, "install", p, false);
+        checkEnsemblePlaceholders(m, "install", p, install);
+        String version = versionString(m, "version", p);
+        if (cluster != null && cluster.zookeeperMode()) {
+            String hosts = cluster.zookeeper().contains("/")
+                    ? cluster.zookeeper().substring(0, cluster.zookeeper().indexOf('/')) : cluster.zookeeper();
+            List<String> connect = java.util.Arrays.stream(hosts.split(",")).map(String::trim).toList();
+            for (ZooKeeperEnsembleSpec.ZooKeeperServerSpec s : servers) {
+                if (!connect.contains(s.address())) {
+                    problems.warn(list, join(p, "servers"), "server " + s.id() + " (" + s.address() + ") is not in"
+                            + " cluster.zookeeper (" + cluster.zookeeper() + "): the brokers do not use it");
+                }
+            }
+        }
+        if (problems.hasErrors() || service == null || servers.size() < 3) {
+            return null;
+        }
+        return new ZooKeeperEnsembleSpec(servers, service, set, unset, install, version);
+    }
+
+    private ServiceSpec ensembleService(MapNode m, String p) {
+        MapNode s = section(m, "service", p, true);
+        if (s == null) {
+            return null;
+        }
+        String sp = join(p, "service");
+        checkKeys(s, sp, SERVICE_KEYS);
+        String configFile = singleLine(s, "configFile", sp, true);
+        String stop = string(s, "stop", sp, true);
+        String start = string(s, "start", sp, true);
+        String isRunning = string(s, "isRunning", sp, true);
+        for (String key : List.of("configFile", "stop", "start", "isRunning")) {
+            checkEnsemblePlaceholders(s, key, sp, string(s, key, sp, false));
+        }
+        Duration stopTimeout = duration(s, "stopTimeout", sp, false, false);
+        Duration startTimeout = duration(s, "startTimeout", sp, false, false);
+        if (configFile == null || stop == null || start == null || isRunning == null) {
+            return null;
+        }
+        return new ServiceSpec(configFile, stop, start, isRunning,
+                stopTimeout == null ? DEFAULT_STOP_TIMEOUT : stopTimeout,
+                startTimeout == null ? DEFAULT_START_TIMEOUT : startTimeout);
+    }
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("(?<!\\$)\\{([A-Za-z][A-Za-z0-9._-]*)}");
+
+    private void checkEnsemblePlaceholders(MapNode m, String key, String p, String template) {
+        if (template == null) {
+            return;
+        }
+        Matcher pm = PLACEHOLDER.matcher(template);
+        while (pm.find()) {
+            if (!ZooKeeperEnsembleSpec.PLACEHOLDERS.contains(pm.group(1))) {
+                String hint = pm.group(1).equals("broker.id") ? " (a ZooKeeper server's id is {server.id})" : "";
+                problems.error(m.get(key), join(p, key), "unknown placeholder {" + pm.group(1) + "}" + hint
+                        + ": use {server.id} or {host}");
+            }
+        }
+    }
+
+    /** A zoo.cfg value: one line of text; YAML numbers and booleans as written. */
+    private String zooCfgValue(Entry e, String path) {
+        YamlNode v = e.value();
+        if (!(v instanceof ScalarNode)) {
+            problems.error(v, path, "a property value must be a single value, got " + v.kind());
+            return null;
+        }
+        ScalarNode s = (ScalarNode) v;
+        if (s.isNull()) {
+            problems.error(v, path, "no value given; to remove '" + e.key() + "' from zoo.cfg, list it under unset");
+            return null;
+        }
+        if (s.text().indexOf('\n') >= 0 || s.text().indexOf('\r') >= 0) {
+            problems.error(v, path, "a property value cannot span several lines");
+            return null;
+        }
+        return s.text();
+    }
+
     /** {@code a:2181,b:2181/kafka} -> {@code a:2181,b:2181/kafka/kupgrade}; no chroot -> {@code .../kupgrade}. */
     static String withChroot(String zookeeper) {
         String z = zookeeper.strip();
@@ -588,11 +771,13 @@ final class PlanBinder {
 
     private List<PhaseDraft> phases(MapNode root) {
         List<PhaseDraft> phases = new ArrayList<>();
-        ListNode list = list(root, "phases", "", true);
+        // a plan that only rolls its ZooKeeper ensemble needs no broker phase
+        boolean ensembleOnly = root.get("zookeeperEnsemble") != null && !isNull(root.get("zookeeperEnsemble"));
+        ListNode list = list(root, "phases", "", !ensembleOnly);
         if (list == null) {
             return phases;
         }
-        if (list.items().isEmpty()) {
+        if (list.items().isEmpty() && !ensembleOnly) {
             problems.error(list, "phases", "phases is empty: a plan needs at least one phase");
             return phases;
         }
@@ -763,6 +948,8 @@ final class PlanBinder {
         m.put("rollout", ROLLOUT_KEYS);
         m.put("rollout.leaders", LEADERS_KEYS);
         m.put("state", STATE_KEYS);
+        m.put("zookeeperEnsemble", ENSEMBLE_KEYS);
+        m.put("zookeeperEnsemble.servers[]", ENSEMBLE_SERVER_KEYS);
         return m;
     }
 

@@ -30,6 +30,9 @@ import io.kupgrade.orchestrator.journal.UrpLog;
 import io.kupgrade.orchestrator.pause.ClusterPausedException;
 import io.kupgrade.orchestrator.pause.PauseMarker;
 import io.kupgrade.orchestrator.state.StateStores;
+import io.kupgrade.orchestrator.zookeeper.EnsembleRoller;
+import io.kupgrade.orchestrator.zookeeper.FourLetterWordProbe;
+import io.kupgrade.orchestrator.zookeeper.KafkaHealth;
 import io.kupgrade.plans.BrokerSpec;
 import io.kupgrade.plans.Plan;
 import io.kupgrade.plans.PlanParser;
@@ -43,6 +46,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 
 /**
  * {@code kupgrade apply}: reads the plan, takes the cluster's lock, builds the adapters (executor, cluster
@@ -62,6 +66,7 @@ public final class ApplyService {
     private static final Duration SLEEP_SLICE = Duration.ofMillis(200);
     private static final int READ_RETRIES = 4;
     private static final Duration READ_RETRY_DELAY = Duration.ofSeconds(2);
+    private static final Duration ENSEMBLE_PROBE_TIMEOUT = Duration.ofSeconds(5);
 
     private final ApplyEnvironment env;
 
@@ -110,11 +115,20 @@ public final class ApplyService {
             // a phase is laid out when it starts, with the controller of that moment (it moves after a roll)
             RollRunner.WaveLayouter layouter = phase -> WavePlanner.expand(plan.waves(), brokers,
                     readPatiently(reader).activeController());
+            // the ZooKeeper ensemble, when the plan has one, rolls before any broker (EnsembleFirst)
+            EnsembleFirst.Result ensemble = EnsembleFirst.before(plan, request.selection(), journal,
+                    () -> new EnsembleRoller(plan, plan.zookeeperEnsemble(), new EnsembleRoller.Ports(executor,
+                            new FourLetterWordProbe(ENSEMBLE_PROBE_TIMEOUT), KafkaHealth.of(reader, brokers.stream()
+                                    .map(BrokerSpec::id).collect(Collectors.toSet())), journal, env.clock(), sleeper,
+                            stop, listener), EnsembleRoller.settings(plan, plan.zookeeperEnsemble())));
+            if (ensemble.stop()) {
+                return ensemble.outcome();
+            }
             RollRunner.Ports ports = new RollRunner.Ports(executor, gates, finalizer, layouter,
                     (text, phase) -> PropertiesEditor.apply(text, phase.set(), phase.unset(), phase.name()),
                     journal, env.clock(), sleeper, stop, listener, confirmer);
-            return new RollRunner(engine, ports, RunSettings.from(plan, request.yes())).pauseWhen(pause)
-                    .run(request.selection());
+            return ensemble.then(new RollRunner(engine, ports, RunSettings.from(plan, request.yes()))
+                    .pauseWhen(pause).run(request.selection()));
         }
     }
 

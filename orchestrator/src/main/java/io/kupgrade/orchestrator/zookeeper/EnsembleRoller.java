@@ -1,0 +1,539 @@
+package io.kupgrade.orchestrator.zookeeper;
+
+import dev.failsafe.Failsafe;
+import dev.failsafe.RetryPolicy;
+import io.kupgrade.orchestrator.config.PropertiesEditor;
+import io.kupgrade.orchestrator.engine.BrokerSummary;
+import io.kupgrade.orchestrator.engine.JournalView;
+import io.kupgrade.orchestrator.engine.Journaling;
+import io.kupgrade.orchestrator.engine.OutcomeKind;
+import io.kupgrade.orchestrator.engine.ProgressEvent;
+import io.kupgrade.orchestrator.engine.RollOutcome;
+import io.kupgrade.orchestrator.engine.RollRunner;
+import io.kupgrade.orchestrator.engine.RunSettings;
+import io.kupgrade.orchestrator.executor.CommandResult;
+import io.kupgrade.orchestrator.executor.HostExecutor;
+import io.kupgrade.orchestrator.executor.HostUnreachableException;
+import io.kupgrade.orchestrator.journal.Journal;
+import io.kupgrade.orchestrator.journal.JournalEntry;
+import io.kupgrade.plans.Plan;
+import io.kupgrade.plans.ServiceSpec;
+import io.kupgrade.plans.ZooKeeperEnsembleSpec;
+import io.kupgrade.plans.ZooKeeperEnsembleSpec.ZooKeeperServerSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Rolls a plan's ZooKeeper ensemble: carries out the steps {@link EnsembleRoll} decides, through ports, journaling
+ * each step's start and outcome (phase {@value ZooKeeperEnsembleSpec#PHASE_NAME}, wave {@code server-<id>}) before
+ * deciding the next one, so that a later run resumes exactly where this one stopped.
+ *
+ * <p>Gates (reference §1d), each held on two consecutive polls: before a server is stopped, and again after it
+ * was started, every server serves as leader or follower, one leads and sees {@code servers - 1} followers synced
+ * ({@link EnsembleHealth}), and the Kafka cluster keeps an active controller and every broker registered
+ * ({@link KafkaHealth}: brokers kept their ZooKeeper sessions). After a start the restarted server must also be
+ * running and, when the plan names a {@code version}, report it.
+ *
+ * <p>Failures are typed as the broker roll types them: a gate that does not pass before a server is stopped halts
+ * the run with the ensemble as it was found; anything between a server's stop and its post-start gates fails the
+ * run (that server may need attention); an interruption ends the run after the current wait.
+ *
+ * <p>One instance per run; not thread-safe, except {@code ports.interrupted()}, which another thread may flip.
+ */
+public final class EnsembleRoller {
+
+    /** Everything the roller acts through. */
+    public record Ports(HostExecutor executor, EnsembleProbe probe, KafkaHealth kafka, Journal journal, Clock clock,
+                        RollRunner.Sleeper sleeper, BooleanSupplier interrupted, ProgressEvent.Listener listener) {
+        public Ports {
+            Objects.requireNonNull(executor, "executor");
+            Objects.requireNonNull(probe, "probe");
+            Objects.requireNonNull(journal, "journal");
+            Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(sleeper, "sleeper");
+            kafka = kafka == null ? KafkaHealth.NONE : kafka;
+            interrupted = interrupted == null ? () -> false : interrupted;
+            listener = listener == null ? ProgressEvent.Listener.NONE : listener;
+        }
+    }
+
+    /** Consecutive healthy polls a gate needs: a follower can show synced for a moment and drop again. */
+    static final int STABLE_POLLS = 2;
+    private static final Duration WAITING_EVENT_EVERY = Duration.ofSeconds(5);
+    private static final DateTimeFormatter BACKUP_STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final String PHASE = ZooKeeperEnsembleSpec.PHASE_NAME;
+
+    private final Plan plan;
+    private final ZooKeeperEnsembleSpec spec;
+    private final EnsembleRoll roll;
+    private final Ports ports;
+    private final RunSettings settings;
+    private final RetryPolicy<Object> hostRetry;
+    private final List<BrokerSummary> summaries = new ArrayList<>();
+    private final Map<Integer, Timing> timings = new HashMap<>();
+    private Instant runStart;
+
+    /**
+     * @param plan the plan (its sha256 keys the journal)
+     * @param spec the plan's {@code zookeeperEnsemble}
+     */
+    public EnsembleRoller(Plan plan, ZooKeeperEnsembleSpec spec, Ports ports, RunSettings settings) {
+        this.plan = plan;
+        this.spec = Objects.requireNonNull(spec, "spec");
+        this.roll = new EnsembleRoll(spec);
+        this.ports = ports;
+        this.settings = settings;
+        var retry = RetryPolicy.builder().handle(HostUnreachableException.class)
+                .withMaxRetries(Math.max(0, settings.hostRetries()));
+        if (settings.retryDelay() != null && !settings.retryDelay().isZero() && !settings.retryDelay().isNegative()) {
+            retry = retry.withDelay(settings.retryDelay());
+        }
+        this.hostRetry = retry.build();
+    }
+
+    /**
+     * The run's budgets: gate timeout and poll interval from the plan's {@code gates}, stop and start timeouts
+     * from the ensemble's {@code service} (10 min and 2 min when absent), the rest as for brokers.
+     */
+    public static RunSettings settings(Plan plan, ZooKeeperEnsembleSpec spec) {
+        RunSettings base = RunSettings.from(plan, true);
+        ServiceSpec s = spec.service();
+        return new RunSettings(base.gateTimeout(), base.pollInterval(),
+                s.stopTimeout() != null ? s.stopTimeout() : Duration.ofMinutes(10),
+                s.startTimeout() != null ? s.startTimeout() : Duration.ofMinutes(2),
+                base.commandTimeout(), base.installTimeout(), base.hostRetries(), base.retryDelay(), true);
+    }
+
+    /**
+     * Rolls every server not done yet, one at a time.
+     *
+     * @param closePlan also journal {@code plan-done} at the end (a plan whose only change is the ensemble)
+     * @return DONE when the ensemble is rolled (or already was); HALTED, FAILED or INTERRUPTED with the reason
+     * @throws io.kupgrade.orchestrator.engine.RunRefusedException when the journal holds another plan's
+     *     unfinished run; nothing is touched then
+     */
+    public RollOutcome run(boolean closePlan) {
+        String sha = plan.sha256();
+        JournalView view = JournalView.of(ports.journal().entries(), sha);
+        runStart = now();
+        if (roll.done(view.entries())) {
+            return new RollOutcome(OutcomeKind.DONE, "nothing to do: the ZooKeeper ensemble is already rolled",
+                    List.of(), Duration.ZERO, null, view.planDone());
+        }
+        ports.journal().append(Journaling.runEntry(now(), sha, Journaling.STARTED, Map.of("selection", "--phase "
+                + PHASE)));
+        emit(ProgressEvent.Type.RUN_STARTED, null, Journaling.RUN, Duration.ZERO, "apply --phase " + PHASE
+                + ": servers " + spec.servers().stream().map(ZooKeeperServerSpec::id).toList()
+                + ", one at a time, followers first, the leader last");
+        while (true) {
+            if (ports.interrupted().getAsBoolean()) {
+                return endRun(OutcomeKind.INTERRUPTED, "interrupted between steps; nothing was left half-done by"
+                        + " this run. Run apply again to continue", false);
+            }
+            EnsembleStep step = roll.next(mine());
+            if (step == EnsembleStep.FINISHED) {
+                return endRun(OutcomeKind.DONE, "ZooKeeper ensemble rolled: servers " + roll.finishedOrder(mine())
+                        + " in this order", false);
+            }
+            RollOutcome stopped = execute(step);
+            if (stopped != null) {
+                return stopped;
+            }
+            if (step.kind() == EnsembleStepKind.ENSEMBLE_DONE && closePlan) {
+                ports.journal().append(new JournalEntry(now(), sha, null, null, null, "plan-done",
+                        Journaling.SUCCEEDED, Map.of("summary", "the plan's only change was the ZooKeeper ensemble")));
+                return endRun(OutcomeKind.DONE, "ZooKeeper ensemble rolled: servers " + roll.finishedOrder(mine())
+                        + " in this order; the plan is done", true);
+            }
+        }
+    }
+
+    private List<JournalEntry> mine() {
+        return JournalView.of(ports.journal().entries(), plan.sha256()).entries();
+    }
+
+    /** Thrown inside a step: how it ended and why. */
+    private static final class StepException extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final OutcomeKind kind;
+
+        StepException(OutcomeKind kind, String message) {
+            super(message, null, false, false);
+            this.kind = kind;
+        }
+    }
+
+    /** Where failures are typed: once a server may be down, a failure needs attention; before, the run halts. */
+    static OutcomeKind failureKind(EnsembleStepKind kind) {
+        return kind.serverDown() ? OutcomeKind.FAILED : OutcomeKind.HALTED;
+    }
+
+    /** Executes one step; null when it succeeded, else the run's outcome. */
+    private RollOutcome execute(EnsembleStep step) {
+        Instant t0 = now();
+        ZooKeeperServerSpec server = step.server();
+        Map<String, String> startDetails = startDetails(step, t0);
+        if (server != null) {
+            ports.journal().append(entry(step.kind(), server, Journaling.STARTED, startDetails));
+        }
+        emit(ProgressEvent.Type.STEP_STARTED, server, step.kind().journalName(), Duration.ZERO,
+                step.describe() + (startDetails.containsKey("command") ? ": " + startDetails.get("command") : ""));
+        try {
+            Map<String, String> details = new LinkedHashMap<>(startDetails);
+            server = perform(step, server, t0, details);
+            ports.journal().append(entry(step.kind(), server, Journaling.SUCCEEDED, details));
+            emit(ProgressEvent.Type.STEP_SUCCEEDED, server, step.kind().journalName(), since(t0),
+                    details.getOrDefault("summary", "done"));
+            return null;
+        } catch (InterruptedException e) {
+            Thread.interrupted(); // the journal's file channel would refuse the writes below
+            return stepEnded(step, server, t0, OutcomeKind.INTERRUPTED, "interrupted at " + step.describe()
+                    + "; run apply again to resume here");
+        } catch (StepException e) {
+            return stepEnded(step, server, t0, e.kind, e.getMessage());
+        } catch (HostUnreachableException e) {
+            return stepEnded(step, server, t0, failureKind(step.kind()), "host " + (server == null ? "?"
+                    : server.host()) + " unreachable after " + settings.hostRetries() + " retries: " + e.getMessage());
+        } catch (RuntimeException e) {
+            return stepEnded(step, server, t0, failureKind(step.kind()), step.describe() + " failed: "
+                    + e.getMessage());
+        }
+    }
+
+    private RollOutcome stepEnded(EnsembleStep step, ZooKeeperServerSpec server, Instant t0, OutcomeKind kind,
+                                  String reason) {
+        String event = switch (kind) {
+            case HALTED -> Journaling.HALTED;
+            case INTERRUPTED -> Journaling.INTERRUPTED;
+            default -> Journaling.FAILED;
+        };
+        ports.journal().append(entry(step.kind(), server, event, Map.of("reason", reason)));
+        ProgressEvent.Type type = switch (kind) {
+            case HALTED -> ProgressEvent.Type.STEP_HALTED;
+            case INTERRUPTED -> ProgressEvent.Type.STEP_INTERRUPTED;
+            default -> ProgressEvent.Type.STEP_FAILED;
+        };
+        emit(type, server, step.kind().journalName(), since(t0), reason);
+        String where = server == null ? "the ZooKeeper ensemble's " + step.kind().journalName()
+                : "ZooKeeper server " + server.id() + "'s " + step.kind().journalName();
+        String message = switch (kind) {
+            case HALTED -> "halted at " + where + ": " + reason + ". The ensemble is as it was found; run apply"
+                    + " again once it is healthy";
+            case FAILED -> "failed at " + where + ": " + reason + ". ZooKeeper server "
+                    + (server == null ? "?" : server.id()) + " may need attention; run apply again to resume it";
+            default -> reason;
+        };
+        return endRun(kind, message, false);
+    }
+
+    private RollOutcome endRun(OutcomeKind kind, String message, boolean planDone) {
+        String event = switch (kind) {
+            case DONE -> Journaling.SUCCEEDED;
+            case HALTED -> Journaling.HALTED;
+            case FAILED -> Journaling.FAILED;
+            case INTERRUPTED -> Journaling.INTERRUPTED;
+            case DECLINED -> Journaling.DECLINED;
+        };
+        ports.journal().append(Journaling.runEntry(now(), plan.sha256(), event, Map.of("message", message)));
+        Duration elapsed = Duration.between(runStart, now());
+        emit(ProgressEvent.Type.RUN_FINISHED, null, Journaling.RUN, elapsed, kind + ": " + message);
+        return new RollOutcome(kind, message, summaries, elapsed, null, planDone);
+    }
+
+    private Map<String, String> startDetails(EnsembleStep step, Instant at) {
+        Map<String, String> d = new LinkedHashMap<>();
+        ZooKeeperServerSpec s = step.server();
+        if (s == null) {
+            return d;
+        }
+        d.put("server", Integer.toString(s.id()));
+        d.put("host", s.host());
+        ServiceSpec service = spec.service();
+        switch (step.kind()) {
+            case STOP -> d.put("command", ZooKeeperEnsembleSpec.render(service.stop(), s));
+            case START -> d.put("command", ZooKeeperEnsembleSpec.render(service.start(), s));
+            case INSTALL -> d.put("command", ZooKeeperEnsembleSpec.render(spec.install(), s));
+            case EDIT_CONFIG -> {
+                String path = ZooKeeperEnsembleSpec.render(service.configFile(), s);
+                d.put("file", path);
+                d.put(Journaling.BACKUP, backupPath(path, at));
+            }
+            default -> {
+            }
+        }
+        return d;
+    }
+
+    /** Where the previous zoo.cfg is kept on the host: {@code <file>.kupgrade-zookeeper-ensemble-<UTC>.bak}. */
+    public static String backupPath(String configFile, Instant at) {
+        return configFile + ".kupgrade-" + PHASE + "-" + BACKUP_STAMP.format(at) + ".bak";
+    }
+
+    /** Performs the step; returns the server it concerned (chosen here for a first pre-stop gate). */
+    private ZooKeeperServerSpec perform(EnsembleStep step, ZooKeeperServerSpec server, Instant t0,
+                                        Map<String, String> d) throws InterruptedException, StepException {
+        switch (step.kind()) {
+            case PRE_STOP_GATES -> {
+                EnsembleHealth.Verdict v = awaitHealthy(server, null, "the ensemble and Kafka to be healthy before"
+                        + " a server stops", OutcomeKind.HALTED, t0);
+                ZooKeeperServerSpec chosen = server != null ? server : roll.choose(mine(), v.leader());
+                boolean leader = v.leader().isPresent() && v.leader().getAsInt() == chosen.id();
+                d.put("server", Integer.toString(chosen.id()));
+                d.put("host", chosen.host());
+                d.put("leader", Integer.toString(v.leader().getAsInt()));
+                d.put("role", leader ? "leader" : "follower");
+                d.put("summary", v.reason() + "; server " + chosen.id() + " (" + (leader ? "the leader, last"
+                        : "a follower") + ") may stop");
+                return chosen;
+            }
+            case STOP -> {
+                timing(server).stopCommand = t0;
+                requireOk(host(() -> ports.executor().run(server.host(), d.get("command"),
+                        settings.commandTimeout())), "stop command");
+            }
+            case AWAIT_EXIT -> awaitExit(server, t0, d);
+            case INSTALL -> requireOk(ports.executor().run(server.host(), d.get("command"), settings.installTimeout()),
+                    "install command");
+            case EDIT_CONFIG -> editConfig(server, d);
+            case START -> {
+                timing(server).startCommand = t0;
+                // a start of a running server does nothing (the service's contract, as for brokers)
+                requireOk(ports.executor().run(server.host(), d.get("command"), settings.startTimeout()),
+                        "start command");
+            }
+            case POST_START_GATES -> postStart(server, t0, d);
+            case SERVER_DONE -> serverDone(step, server, d);
+            case ENSEMBLE_DONE -> d.put("summary", "every ZooKeeper server rolled: " + roll.finishedOrder(mine()));
+        }
+        return server;
+    }
+
+    private void awaitExit(ZooKeeperServerSpec server, Instant t0, Map<String, String> d)
+            throws InterruptedException, StepException {
+        Instant deadline = t0.plus(settings.stopTimeout());
+        Instant lastEvent = t0;
+        // never SIGKILL: a ZooKeeper server killed mid-write recovers from its transaction log, but a clean stop
+        // is what the operator's stop command asked for
+        while (isRunning(server)) {
+            Instant now = now();
+            if (!now.isBefore(deadline)) {
+                throw new StepException(OutcomeKind.FAILED, "ZooKeeper server " + server.id() + " still running "
+                        + settings.stopTimeout().toSeconds() + " s after the stop command; it was not killed");
+            }
+            if (!now.isBefore(lastEvent.plus(WAITING_EVENT_EVERY))) {
+                emit(ProgressEvent.Type.WAITING, server, EnsembleStepKind.AWAIT_EXIT.journalName(),
+                        Duration.between(t0, now), "waiting for ZooKeeper server " + server.id() + " to exit");
+                lastEvent = now;
+            }
+            sleep(settings.pollInterval());
+        }
+        Timing t = timing(server);
+        t.stopped = now();
+        Duration exited = Duration.between(t0, t.stopped);
+        d.put("exitMs", Long.toString(exited.toMillis()));
+        d.put("summary", "process exited after " + seconds(exited));
+    }
+
+    private void editConfig(ZooKeeperServerSpec server, Map<String, String> d) {
+        String path = d.get("file");
+        String current = host(() -> ports.executor().readFile(server.host(), path));
+        // zoo.cfg is read with java.util.Properties (QuorumPeerConfig.parse): the broker's editor fits it
+        String edited = PropertiesEditor.apply(current, spec.set(), spec.unset(), PHASE);
+        if (edited.equals(current)) {
+            d.remove(Journaling.BACKUP);
+            d.put("unchanged", "true");
+            d.put("summary", path + " already as the plan wants it");
+            return;
+        }
+        String backup = d.get(Journaling.BACKUP);
+        host(() -> {
+            ports.executor().writeFile(server.host(), path, edited, backup);
+            return null;
+        });
+        List<String> changed = PropertiesEditor.diff(current, edited).stream().map(PropertiesEditor.Change::key)
+                .toList();
+        d.put("changed", String.join(",", changed));
+        d.put("summary", "edited " + path + " " + changed + " (previous kept at " + backup + ")");
+    }
+
+    private void postStart(ZooKeeperServerSpec server, Instant t0, Map<String, String> d)
+            throws InterruptedException, StepException {
+        Timing t = timing(server);
+        Instant deadline = t0.plus(settings.startTimeout());
+        while (!isRunning(server)) {
+            if (!now().isBefore(deadline)) {
+                throw new StepException(OutcomeKind.FAILED, "ZooKeeper server " + server.id() + "'s process is not"
+                        + " running " + settings.startTimeout().toSeconds() + " s after the start command: check"
+                        + " its log");
+            }
+            sleep(settings.pollInterval());
+        }
+        EnsembleHealth.Verdict v = awaitHealthy(server, server, "ZooKeeper server " + server.id()
+                + " to rejoin the quorum (leader sees every follower synced) with Kafka healthy", OutcomeKind.FAILED, t0);
+        t.synced = now();
+        if (!isRunning(server)) {
+            throw new StepException(OutcomeKind.FAILED, "ZooKeeper server " + server.id() + "'s process exited"
+                    + " after it rejoined: check its log");
+        }
+        Instant startedAt = t.startCommand != null ? t.startCommand : t0;
+        Duration back = Duration.between(startedAt, t.synced);
+        d.put("syncedMs", Long.toString(back.toMillis()));
+        d.put("leader", Integer.toString(v.leader().getAsInt()));
+        d.put("summary", "server " + server.id() + " back in the quorum " + seconds(back) + " after its start ("
+                + v.reason() + ")");
+    }
+
+    private void serverDone(EnsembleStep step, ZooKeeperServerSpec server, Map<String, String> d) {
+        Timing t = timing(server);
+        Duration stop = t.stopCommand != null && t.stopped != null ? Duration.between(t.stopCommand, t.stopped) : null;
+        Duration start = t.startCommand != null && t.synced != null ? Duration.between(t.startCommand, t.synced)
+                : null;
+        if (stop != null) {
+            d.put("stopMs", Long.toString(stop.toMillis()));
+        }
+        if (start != null) {
+            d.put("startMs", Long.toString(start.toMillis()));
+        }
+        summaries.add(new BrokerSummary(PHASE, EnsembleRoll.WAVE_PREFIX + server.id(), server.id(), server.host(),
+                stop, start, null, step.resumed()));
+        d.put("summary", "ZooKeeper server " + server.id() + " done");
+    }
+
+    /**
+     * Polls the ensemble (and Kafka) until healthy on {@link #STABLE_POLLS} consecutive polls.
+     *
+     * @param restarted the server just started (its version is checked), or null
+     * @param forEvents the server events are about, or null
+     */
+    private EnsembleHealth.Verdict awaitHealthy(ZooKeeperServerSpec forEvents, ZooKeeperServerSpec restarted,
+                                                String purpose, OutcomeKind onFailure, Instant t0)
+            throws InterruptedException, StepException {
+        Instant start = now();
+        Instant deadline = start.plus(settings.gateTimeout());
+        Instant lastEvent = null;
+        int stable = 0;
+        String step = restarted == null ? EnsembleStepKind.PRE_STOP_GATES.journalName()
+                : EnsembleStepKind.POST_START_GATES.journalName();
+        while (true) {
+            Map<Integer, ServerState> states = new LinkedHashMap<>();
+            for (ZooKeeperServerSpec s : spec.servers()) {
+                states.put(s.id(), ports.probe().read(s));
+            }
+            EnsembleHealth.Verdict v = EnsembleHealth.of(spec.servers(), states);
+            List<String> problems = new ArrayList<>();
+            if (!v.healthy()) {
+                problems.add(v.reason());
+            }
+            if (restarted != null) {
+                EnsembleHealth.versionProblem(states.get(restarted.id()), spec.version()).ifPresent(problems::add);
+            }
+            ports.kafka().problem().ifPresent(problems::add);
+            if (problems.isEmpty()) {
+                if (++stable >= STABLE_POLLS) {
+                    return v;
+                }
+            } else {
+                stable = 0;
+            }
+            Instant now = now();
+            String why = problems.isEmpty() ? "healthy, confirming" : String.join("; ", problems);
+            if (!now.isBefore(deadline)) {
+                throw new StepException(onFailure, "waited " + seconds(Duration.between(start, now)) + " for "
+                        + purpose + ": " + why);
+            }
+            if (lastEvent == null || !now.isBefore(lastEvent.plus(WAITING_EVENT_EVERY))) {
+                emit(ProgressEvent.Type.WAITING, forEvents, step, Duration.between(t0, now), "waiting for " + purpose
+                        + ": " + why);
+                lastEvent = now;
+            }
+            sleep(settings.pollInterval());
+        }
+    }
+
+    private boolean isRunning(ZooKeeperServerSpec server) throws StepException {
+        String cmd = ZooKeeperEnsembleSpec.render(spec.service().isRunning(), server);
+        CommandResult r = host(() -> ports.executor().run(server.host(), cmd, settings.commandTimeout()));
+        if (r.timedOut()) {
+            throw new StepException(OutcomeKind.FAILED, "could not tell whether ZooKeeper server " + server.id()
+                    + " is running: `" + cmd + "` timed out after " + settings.commandTimeout().toSeconds() + " s");
+        }
+        return r.exitCode() == 0;
+    }
+
+    private <T> T host(Supplier<T> call) {
+        return Failsafe.with(hostRetry).get(call::get);
+    }
+
+    private static void requireOk(CommandResult r, String what) throws StepException {
+        if (!r.ok()) {
+            String why = r.timedOut() ? "timed out" : "exited " + r.exitCode();
+            String err = r.stderr() == null ? "" : r.stderr().strip();
+            if (err.length() > 300) {
+                err = err.substring(err.length() - 300);
+            }
+            throw new StepException(OutcomeKind.FAILED, what + " " + why + (err.isEmpty() ? "" : ": " + err));
+        }
+    }
+
+    private void sleep(Duration d) throws InterruptedException {
+        if (ports.interrupted().getAsBoolean()) {
+            throw new InterruptedException("run interrupted");
+        }
+        ports.sleeper().sleep(d);
+        if (ports.interrupted().getAsBoolean()) {
+            throw new InterruptedException("run interrupted");
+        }
+    }
+
+    private JournalEntry entry(EnsembleStepKind kind, ZooKeeperServerSpec server, String event,
+                               Map<String, String> details) {
+        return new JournalEntry(now(), plan.sha256(), PHASE, server == null ? null
+                : EnsembleRoll.WAVE_PREFIX + server.id(), null, kind.journalName(), event, details);
+    }
+
+    private Timing timing(ZooKeeperServerSpec server) {
+        return timings.computeIfAbsent(server.id(), k -> new Timing());
+    }
+
+    /** When one server's steps happened in this run. */
+    private static final class Timing {
+        Instant stopCommand;
+        Instant stopped;
+        Instant startCommand;
+        Instant synced;
+    }
+
+    private void emit(ProgressEvent.Type type, ZooKeeperServerSpec server, String step, Duration stepElapsed,
+                      String message) {
+        Instant now = now();
+        ports.listener().onEvent(new ProgressEvent(now, type, type == ProgressEvent.Type.RUN_STARTED
+                || type == ProgressEvent.Type.RUN_FINISHED ? null : PHASE,
+                server == null ? null : EnsembleRoll.WAVE_PREFIX + server.id(), null, step, stepElapsed,
+                runStart == null ? Duration.ZERO : Duration.between(runStart, now), message));
+    }
+
+    private Instant now() {
+        return ports.clock().instant();
+    }
+
+    private Duration since(Instant t0) {
+        return Duration.between(t0, now());
+    }
+
+    static String seconds(Duration d) {
+        return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+    }
+}

@@ -1,0 +1,93 @@
+package io.kupgrade.orchestrator.apply;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kupgrade.orchestrator.engine.RunRefusedException;
+import io.kupgrade.orchestrator.engine.Selection;
+import io.kupgrade.orchestrator.journal.InMemoryJournal;
+import io.kupgrade.orchestrator.journal.JournalEntry;
+import io.kupgrade.orchestrator.zookeeper.EnsembleRoller;
+import io.kupgrade.plans.AccessSpec;
+import io.kupgrade.plans.BrokerSpec;
+import io.kupgrade.plans.ClusterSpec;
+import io.kupgrade.plans.GateSettings;
+import io.kupgrade.plans.PhaseSpec;
+import io.kupgrade.plans.Plan;
+import io.kupgrade.plans.ServiceSpec;
+import io.kupgrade.plans.WaveSpec;
+import io.kupgrade.plans.ZooKeeperEnsembleSpec;
+import io.kupgrade.plans.ZooKeeperEnsembleSpec.ZooKeeperServerSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/** What apply does about a plan's ensemble before anything is touched. */
+class EnsembleFirstTest {
+    static final ServiceSpec SERVICE = new ServiceSpec("/c/{server.id}", "stop", "start", "running",
+            Duration.ofMinutes(1), Duration.ofMinutes(1));
+    static final ZooKeeperEnsembleSpec ENSEMBLE = new ZooKeeperEnsembleSpec(List.of(
+            new ZooKeeperServerSpec(1, "zk1", 2181), new ZooKeeperServerSpec(2, "zk2", 2181),
+            new ZooKeeperServerSpec(3, "zk3", 2181)), SERVICE, Map.of(), List.of(), null, null);
+    static final Supplier<EnsembleRoller> NEVER = () -> {
+        throw new AssertionError("the ensemble roller must not run");
+    };
+
+    final InMemoryJournal journal = new InMemoryJournal();
+
+    @Test
+    void shouldLeaveAPlanWithoutEnsembleToTheBrokerPhases() {
+        EnsembleFirst.Result r = EnsembleFirst.before(plan(null), Selection.all(), journal, NEVER);
+
+        assertFalse(r.stop());
+        assertNull(r.outcome());
+    }
+
+    @Test
+    void shouldRefuseABrokerCanaryWhileTheEnsembleIsNotRolled() {
+        RunRefusedException e = assertThrows(RunRefusedException.class, () -> EnsembleFirst.before(plan(ENSEMBLE),
+                new Selection(null, "canary"), journal, NEVER));
+
+        assertTrue(e.getMessage().contains("--phase zookeeper-ensemble"), e.getMessage());
+        assertTrue(journal.entries().isEmpty());
+    }
+
+    @Test
+    void shouldRefuseAWaveOfTheEnsemble() {
+        RunRefusedException e = assertThrows(RunRefusedException.class, () -> EnsembleFirst.before(plan(ENSEMBLE),
+                new Selection("zookeeper-ensemble", "canary"), journal, NEVER));
+
+        assertTrue(e.getMessage().contains("one at a time"), e.getMessage());
+    }
+
+    @Test
+    void shouldRefuseTheEnsemblePhaseForAPlanWithoutEnsemble() {
+        assertThrows(RunRefusedException.class, () -> EnsembleFirst.before(plan(null),
+                new Selection("zookeeper-ensemble", null), journal, NEVER));
+    }
+
+    @Test
+    void shouldLetBrokerSelectionsRunOnceTheEnsembleIsDone() {
+        journal.append(new JournalEntry(Instant.EPOCH, "sha-E", "zookeeper-ensemble", null, null, "phase-done",
+                "succeeded", Map.of()));
+
+        EnsembleFirst.Result r = EnsembleFirst.before(plan(ENSEMBLE), new Selection(null, "canary"), journal, NEVER);
+
+        assertFalse(r.stop());
+    }
+
+    static Plan plan(ZooKeeperEnsembleSpec ensemble) {
+        return new Plan(Path.of("plan.yaml"), "sha-E", "kupgrade/v1", new ClusterSpec("test", "h1:9092", null,
+                Map.of(), "zk1:2181,zk2:2181,zk3:2181"), List.of(new BrokerSpec(1, "h1", null, null)),
+                new AccessSpec("local", null), SERVICE, List.of(new WaveSpec(null, new WaveSpec.WaveSize(1, false),
+                Duration.ZERO)), new GateSettings(Duration.ofSeconds(1), Duration.ofSeconds(60), 1),
+                List.of(new PhaseSpec("restart", null, null, Map.of(), List.of(), false, null)), List.of(), null, null,
+                ensemble);
+    }
+}
