@@ -81,6 +81,11 @@ final class PlanCommand implements Callable<Integer> {
                         + (b.rack() == null ? "" : " [" + b.rack() + "]") + (b.activeController() ? " (controller)" : ""))
                         .collect(Collectors.joining(", "));
                 out.printf("    %-10s %s%s%n", w.name(), brokers, w.soakSeconds() > 0 ? " (soak " + human(w.soakSeconds()) + ")" : "");
+                if (!w.batches().isEmpty()) {
+                    String batches = w.batches().stream().map(b -> b.brokers()
+                            + (b.rack() == null ? "" : " " + b.rack())).collect(Collectors.joining(", "));
+                    out.printf("    %-10s batches: %s  (%s)%n", "", batches, w.batchesNote());
+                }
             }
             if (!ph.configDiffs().isEmpty()) {
                 out.println("  config changes");

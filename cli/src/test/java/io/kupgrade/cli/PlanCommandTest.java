@@ -57,6 +57,24 @@ class PlanCommandTest {
     }
 
     @Test
+    void aParallelPlanShowsItsBatchesByRackOfflineInTextAndJson(@TempDir Path dir) throws IOException {
+        Path plan = dir.resolve("parallel.yaml");
+        Files.writeString(plan, Files.readString(Path.of("../examples/zookeeper-3.8-to-3.9.yaml"))
+                + "rollout: {maxParallel: 3}\n");
+
+        Cli text = Cli.run("plan", "--offline", plan.toString());
+        Cli json = Cli.run("plan", "--offline", "-o", "json", plan.toString());
+
+        assertEquals(0, text.exitCode(), text.err());
+        assertTrue(text.out().contains("batches: "), text.out());
+        assertTrue(text.out().contains("computed from the live assignment at each stop"), text.out());
+        assertTrue(text.out().contains("batch-start"), text.out());
+        JsonNode wave = new ObjectMapper().readTree(json.out()).get("plan").get("phases").get(0).get("waves").get(1);
+        assertTrue(wave.get("batches").size() >= 1, json.out());
+        assertTrue(wave.get("batches").get(0).has("rack"), json.out());
+    }
+
+    @Test
     void secretsAreNeverPrinted(@TempDir Path dir) throws IOException {
         Path plan = dir.resolve("secret.yaml");
         Files.writeString(plan, Files.readString(Path.of("../examples/zookeeper-3.8-to-3.9.yaml"))

@@ -6,6 +6,7 @@ import io.kupgrade.gates.AdminClusterReader;
 import io.kupgrade.gates.ClusterReader;
 import io.kupgrade.gates.ClusterSnapshot;
 import io.kupgrade.gates.ClusterUnreachableException;
+import io.kupgrade.gates.SafeBatches;
 import io.kupgrade.gates.LeaderElections;
 import io.kupgrade.gates.Sleeper;
 import io.kupgrade.orchestrator.config.PropertiesEditor;
@@ -159,7 +160,12 @@ public final class ApplyService {
             return new DryRun(plan.source().toString(), plan.sha256(), target.label(), target.nothingToDo(),
                     List.of(), notes);
         }
-        List<Step> steps = engine.remaining(entries, target, s -> false);
+        ClusterSnapshot read = snapshot;
+        // batches as chosen on the cluster read now; without it, the engine's rack-by-rack estimate
+        List<Step> steps = read == null ? engine.remaining(entries, target, s -> false)
+                : engine.remaining(entries, target, s -> false, s -> SafeBatches.choose(read,
+                        s.candidates().stream().map(BrokerSpec::id).toList(), plan.rollout().maxParallel(),
+                        plan.rollout().rackAware()).brokers());
         List<DryRun.Step> out = new ArrayList<>();
         Map<String, String> files = new HashMap<>();
         try (HostExecutor executor = env.executors().apply(plan)) {

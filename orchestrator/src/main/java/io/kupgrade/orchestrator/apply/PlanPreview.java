@@ -40,9 +40,35 @@ public record PlanPreview(String planFile, String sha256, String cluster, boolea
         }
     }
 
-    /** One wave: its brokers in roll order. */
-    public record WavePreview(String name, long soakSeconds, List<BrokerRef> brokers) {
+    /**
+     * One wave: its brokers in roll order.
+     *
+     * @param batches {@code rollout.maxParallel > 1}: the batches the wave would be rolled in, chosen now from
+     *     the live assignment (the real ones are chosen again at each stop); offline, the brokers grouped by
+     *     rack, as the assignment is unknown. Empty when brokers roll one at a time
+     * @param batchesNote how {@code batches} was obtained, for people; null when there are none
+     */
+    public record WavePreview(String name, long soakSeconds, List<BrokerRef> brokers, List<BatchPreview> batches,
+                              String batchesNote) {
         public WavePreview {
+            brokers = List.copyOf(brokers);
+            batches = batches == null ? List.of() : List.copyOf(batches);
+        }
+
+        /** A wave rolled one broker at a time. */
+        public WavePreview(String name, long soakSeconds, List<BrokerRef> brokers) {
+            this(name, soakSeconds, brokers, List.of(), null);
+        }
+    }
+
+    /**
+     * Brokers stopped together.
+     *
+     * @param rack the rack they are all in; null when they span racks or a rack is unknown
+     * @param reason why these (e.g. "rack r1: all 2 of its candidates may stop together")
+     */
+    public record BatchPreview(List<Integer> brokers, String rack, String reason) {
+        public BatchPreview {
             brokers = List.copyOf(brokers);
         }
     }

@@ -3,6 +3,7 @@ package io.kupgrade.orchestrator.apply;
 import io.kupgrade.gates.AdminClusterReader;
 import io.kupgrade.gates.ClusterSnapshot;
 import io.kupgrade.gates.ClusterUnreachableException;
+import io.kupgrade.gates.SafeBatches;
 import io.kupgrade.orchestrator.config.PropertiesEditor;
 import io.kupgrade.orchestrator.engine.Commands;
 import io.kupgrade.orchestrator.engine.RollEngine;
@@ -80,7 +81,7 @@ public final class PreviewService {
                         }
                     }
                     wavePreviews.add(new PlanPreview.WavePreview(w.name(), w.soak() == null ? 0
-                            : w.soak().toSeconds(), refs));
+                            : w.soak().toSeconds(), refs, batches(plan, w, snapshot), batchesNote(plan, snapshot)));
                 }
                 phases.add(new PlanPreview.PhasePreview(phase.name(), phase.version(), phase.install(),
                         phase.pointOfNoReturn(), phase.finalizeMetadataVersion(), wavePreviews, diffs,
@@ -93,6 +94,40 @@ public final class PreviewService {
         }
         return new PlanPreview(plan.source().toString(), plan.sha256(), plan.cluster().name(), offline,
                 controller.isPresent() ? controller.getAsInt() : null, phases, pnr, notes);
+    }
+
+    /**
+     * rollout.maxParallel &gt; 1: the wave's batches as {@link SafeBatches#preview} chooses them on the cluster as
+     * read now (healthy at every stop assumed); offline (or unreadable), its brokers grouped by rack.
+     */
+    static List<PlanPreview.BatchPreview> batches(Plan plan, Wave wave, ClusterSnapshot snapshot) {
+        if (!plan.rollout().parallel() || wave.brokers().isEmpty()) {
+            return List.of();
+        }
+        List<Integer> ids = wave.brokers().stream().map(BrokerSpec::id).toList();
+        List<PlanPreview.BatchPreview> out = new ArrayList<>();
+        if (snapshot != null) {
+            for (SafeBatches.Batch b : SafeBatches.preview(snapshot, ids, plan.rollout().maxParallel(),
+                    plan.rollout().rackAware())) {
+                out.add(new PlanPreview.BatchPreview(b.brokers(), b.rack(), b.reason()));
+            }
+            return out;
+        }
+        Map<Integer, String> rackOf = new HashMap<>();
+        wave.brokers().forEach(b -> rackOf.put(b.id(), b.rack()));
+        SafeBatches.racks(ids, rackOf).forEach((rack, members) -> out.add(new PlanPreview.BatchPreview(members, rack,
+                (rack == null ? "no rack" : "rack " + rack) + ": batches are computed at each stop")));
+        return out;
+    }
+
+    static String batchesNote(Plan plan, ClusterSnapshot snapshot) {
+        if (!plan.rollout().parallel()) {
+            return null;
+        }
+        String how = "maxParallel " + plan.rollout().maxParallel() + (plan.rollout().rackAware() ? ", rack-aware" : "");
+        return snapshot != null
+                ? "batches (" + how + ") from the live assignment now; chosen again at each stop"
+                : "batches (" + how + ") are computed from the live assignment at each stop; offline, brokers by rack";
     }
 
     private HostExecutor openExecutor(Plan plan, List<String> notes) {
@@ -143,8 +178,17 @@ public final class PreviewService {
             return steps;
         }
         int any = 0;
-        steps.add(step(StepKind.PRE_STOP_GATES, "before stopping: the broker may stop, the cluster is healthy", phase,
-                any));
+        if (plan.rollout().parallel()) {
+            List<String> gates = new ArrayList<>(List.of("canStop({batch})"));
+            RollEngine.clusterGates().forEach(g -> gates.add(g.label()));
+            steps.add(new PlanPreview.StepPreview(StepKind.BATCH_START.journalName(), "the cluster healthy, then at"
+                    + " most " + plan.rollout().maxParallel() + " brokers of the wave that may stop together, chosen"
+                    + " from the live assignment" + (plan.rollout().rackAware() ? " (one rack when safe)" : "")
+                    + "; the active controller alone; each step below then runs for the whole batch", gates));
+        }
+        steps.add(step(StepKind.PRE_STOP_GATES, plan.rollout().parallel()
+                ? "passed by the batch's gates (canStop of the whole batch, cluster healthy)"
+                : "before stopping: the broker may stop, the cluster is healthy", phase, any));
         steps.add(new PlanPreview.StepPreview(StepKind.STOP.journalName(), plan.service().stop(), List.of()));
         if (plan.rollout().drainLeadersBeforeStop()) {
             steps.add(step(StepKind.DRAIN_LEADERS, "until the broker leads no partition: its controlled shutdown"

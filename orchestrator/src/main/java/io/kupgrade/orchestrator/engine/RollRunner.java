@@ -177,8 +177,10 @@ public final class RollRunner {
             }
             Step step = ((Decision.Next) decision).step();
             PhaseSpec phase = step.phase();
-            // only between brokers: a pause never leaves a broker stopped (run-book: pause a run between brokers)
-            if (step.kind() == StepKind.PRE_STOP_GATES || step.kind() == StepKind.PHASE_START) {
+            // only between brokers (or batches): a pause never leaves a broker stopped (run-book: pause a run
+            // between brokers)
+            if (step.kind() == StepKind.PRE_STOP_GATES || step.kind() == StepKind.BATCH_START
+                    || step.kind() == StepKind.PHASE_START) {
                 Optional<String> pause = pauseCheck.pausedBecause();
                 if (pause.isPresent()) {
                     return paused(step, pause.get());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kupgrade.orchestrator.journal.JournalEntry;
 import io.kupgrade.plans.RolloutSpec;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -133,6 +134,21 @@ class BatchRollTest {
                 "3 and 4 already running the new binary: only gated; 5 stopped by the batch is started");
         assertEquals(List.of("binaries:2", "binaries:3", "binaries:4", "binaries:5"), rig.journal.steps("broker-done"));
         assertEquals(List.of("binaries/canary:2", "binaries/wave-2:3,4,5"), batches(rig));
+    }
+
+    @Test
+    void shouldPauseBetweenBatchesNeverInsideOne() {
+        Rig rig = parallel(3);
+        rig.apply("canary");
+        PauseCheck operator = () -> rig.hosts.commands.contains("stop 4") ? Optional.of("paused by alice")
+                : Optional.empty();
+
+        RollOutcome outcome = rig.runner(true).pauseWhen(operator).run(Selection.all());
+
+        assertEquals(OutcomeKind.HALTED, outcome.kind(), outcome.message());
+        assertEquals(List.of("binaries:2", "binaries:3", "binaries:4", "binaries:5"), rig.journal.steps("broker-done"),
+                "the batch [3, 4, 5] was finished; wave-3 never started");
+        assertTrue(rig.hosts.running.values().stream().allMatch(r -> r), "no broker left stopped");
     }
 
     @Test

@@ -1,0 +1,193 @@
+package io.kupgrade.orchestrator.apply;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kupgrade.orchestrator.engine.OutcomeKind;
+import io.kupgrade.orchestrator.engine.RollOutcome;
+import io.kupgrade.orchestrator.engine.RollRunner;
+import io.kupgrade.orchestrator.engine.Selection;
+import io.kupgrade.orchestrator.journal.JournalEntry;
+import io.kupgrade.sandbox.Sandbox;
+import io.kupgrade.sandbox.SandboxCluster;
+import io.kupgrade.sandbox.SandboxSpec;
+import io.kupgrade.sandbox.load.LoadResult;
+import io.kupgrade.sandbox.load.NumberedLoad;
+import io.kupgrade.sandbox.load.Verification;
+import io.kupgrade.sandbox.load.Verifier;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Issue 7 "Done when": on a 6-broker, 3-rack KRaft sandbox (one dedicated controller; RF 3 rack-aware topics,
+ * min.insync.replicas 2) the same rolling restart runs sequentially (maxParallel 1), then in parallel
+ * (maxParallel 3, rack-aware), under acks=all numbered load. The parallel roll takes at most 0.6 x the
+ * sequential wall time, nothing acknowledged is lost, and canStop is never violated: every journaled batch is
+ * checked against the assignment, and a {@link ClusterWatcher} polling the cluster throughout records no
+ * partition under its min ISR and none offline. Prints the benchmark figures (bench/roll-benchmark.sh).
+ *
+ * <p>Dedicated controller: with combined nodes the active controller restarts alone and last, so a 6-broker
+ * cluster needs 4 batches whatever the algorithm; broker-only nodes roll in 3 (one per rack).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ParallelRollIT {
+    static final String VERSION = "4.1.2";
+    static final int MIN_ISR = 2;
+    static SandboxCluster cluster;
+    static Path dir;
+    static NumberedLoad load;
+    static ClusterWatcher watcher;
+    static RollBenchmark.Run sequential;
+    static RollBenchmark.Run parallel;
+
+    @BeforeAll
+    static void start() throws Exception {
+        long t = System.nanoTime();
+        cluster = Sandbox.start(SandboxSpec.builder().kafkaVersion(VERSION).brokers(6).racks(3).controllers(1)
+                .mode(SandboxSpec.Mode.KRAFT).brokerProperty("min.insync.replicas", "" + MIN_ISR)
+                .brokerProperty("default.replication.factor", "3").build());
+        System.out.printf("kraft %s 1 controller + 6 brokers on 3 racks up in %.1f s%n", VERSION,
+                (System.nanoTime() - t) / 1e9);
+        try (Admin admin = Admin.create(cluster.adminConfig())) {
+            admin.createTopics(List.of(new NewTopic("events", 12, (short) 3))).all().get(60, TimeUnit.SECONDS);
+        }
+        dir = Files.createTempDirectory("kupgrade-parallel-it");
+        load = NumberedLoad.start(cluster.bootstrapServers(), "orders", 100);
+        cluster.awaitNoUnderReplicatedPartitions(Duration.ofMinutes(2));
+        watcher = ClusterWatcher.start(cluster.adminConfig(), brokerIds(), cluster::isRunning,
+                Duration.ofMillis(100));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (watcher != null) {
+            watcher.close();
+        }
+        if (load != null) {
+            load.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    static List<Integer> brokerIds() {
+        return cluster.brokers().stream().map(b -> b.id()).toList();
+    }
+
+    static RollBenchmark.Run roll(String name, int maxParallel) throws IOException {
+        Path sandboxPlan = dir.resolve("sandbox.yaml");
+        cluster.writePlan(sandboxPlan);
+        Path plan = dir.resolve(name + ".yaml");
+        Files.writeString(plan, RollBenchmark.restartPlan(Files.readString(sandboxPlan), maxParallel));
+        Path state = dir.resolve("state-" + name);
+        cluster.awaitNoUnderReplicatedPartitions(Duration.ofMinutes(2));
+        long t = System.nanoTime();
+        RollOutcome o = new ApplyService().apply(new ApplyRequest(plan, Selection.all(), true, state),
+                ItSupport.printer(name), RollRunner.Confirmer.NEVER, () -> false);
+        Duration wall = Duration.ofNanos(System.nanoTime() - t);
+        assertEquals(OutcomeKind.DONE, o.kind(), o.message());
+        return new RollBenchmark.Run(name, maxParallel, wall, ItSupport.journal(state, cluster.name()));
+    }
+
+    @Test
+    @Order(1)
+    void sequentialRollRestartsEveryBrokerOnceOneByOne() throws IOException {
+        sequential = roll("sequential", 1);
+
+        assertEquals(6, ItSupport.succeeded(sequential.journal(), "broker-done").size());
+        assertEquals(List.of(), ItSupport.succeeded(sequential.journal(), "batch-start"));
+    }
+
+    @Test
+    @Order(2)
+    void parallelRollRestartsEveryBrokerOnceInRackBatches() throws IOException {
+        parallel = roll("parallel", 3);
+
+        List<Integer> done = ItSupport.succeeded(parallel.journal(), "broker-done").stream()
+                .map(JournalEntry::brokerId).toList();
+        assertEquals(Set.copyOf(brokerIds()), Set.copyOf(done), "every broker once: " + done);
+        assertEquals(6, done.size(), done.toString());
+        List<List<Integer>> batches = parallel.batches();
+        System.out.println("parallel batches: " + batches);
+        for (List<Integer> batch : batches) {
+            Set<String> racks = new HashSet<>();
+            batch.forEach(id -> racks.add(cluster.broker(id).rack()));
+            assertEquals(1, racks.size(), "batch " + batch + " is one rack: " + racks);
+        }
+        assertEquals(3, batches.size(), "one batch per rack: " + batches);
+    }
+
+    @Test
+    @Order(3)
+    void everyJournaledBatchCouldStopTogetherUnderTheAssignment() throws Exception {
+        Map<String, int[]> assignment = new TreeMap<>();
+        try (Admin admin = Admin.create(cluster.adminConfig())) {
+            Set<String> topics = admin.listTopics(new org.apache.kafka.clients.admin.ListTopicsOptions()
+                    .listInternal(true)).names().get(60, TimeUnit.SECONDS);
+            admin.describeTopics(topics).allTopicNames().get(60, TimeUnit.SECONDS).forEach((topic, d) ->
+                    d.partitions().forEach(p -> assignment.put(topic + "-" + p.partition(),
+                            p.replicas().stream().mapToInt(n -> n.id()).toArray())));
+        }
+        List<List<Integer>> stopped = new ArrayList<>(parallel.batches());
+        for (JournalEntry e : ItSupport.succeeded(sequential.journal(), "pre-stop-gates")) {
+            stopped.add(List.of(e.brokerId()));
+        }
+        for (List<Integer> batch : stopped) {
+            for (Map.Entry<String, int[]> p : assignment.entrySet()) {
+                int left = 0;
+                for (int replica : p.getValue()) {
+                    left += batch.contains(replica) ? 0 : 1;
+                }
+                int effectiveMinIsr = Math.min(MIN_ISR, p.getValue().length);
+                assertTrue(left >= Math.max(1, effectiveMinIsr), "batch " + batch + " stops " + p.getKey()
+                        + " down to " + left + " replicas");
+            }
+        }
+        assertTrue(assignment.keySet().stream().anyMatch(k -> k.startsWith("__consumer_offsets")
+                || k.startsWith("events")), assignment.keySet().toString());
+    }
+
+    @Test
+    @Order(4)
+    void theWatcherSawNoPartitionUnderMinIsrOrOffline() {
+        List<String> violations = watcher.violations();
+        System.out.printf("watcher: %d polls, %d violations%n", watcher.polls(), violations.size());
+        assertTrue(watcher.polls() > 100, "the watcher polled throughout: " + watcher.polls());
+        assertEquals(List.of(), violations.subList(0, Math.min(20, violations.size())));
+    }
+
+    @Test
+    @Order(5)
+    void parallelTakesAtMostSixTenthsOfTheSequentialTimeAndLosesNothing() throws IOException {
+        LoadResult produced = load.stop();
+        Verification v = Verifier.verify(cluster.bootstrapServers(), "orders", produced.acked());
+        String report = RollBenchmark.report(sequential, parallel, watcher) + String.format(
+                "load: %d sent, %d acked, %d failed; %s%n", produced.sent(), produced.ackedCount(), produced.failed(), v);
+        System.out.print(report);
+        Files.writeString(Path.of("target", "roll-benchmark.txt"), report);
+
+        assertEquals(0, v.lost(), v.toString());
+        assertTrue(produced.ackedCount() > 1000, "the load ran the whole time: " + produced.ackedCount());
+        double ratio = parallel.wall().toMillis() / (double) sequential.wall().toMillis();
+        assertTrue(ratio <= 0.6, String.format("parallel %.1f s / sequential %.1f s = %.2f > 0.6",
+                parallel.wall().toMillis() / 1e3, sequential.wall().toMillis() / 1e3, ratio));
+    }
+}

@@ -1,0 +1,146 @@
+package io.kupgrade.orchestrator.apply;
+
+import io.kupgrade.orchestrator.engine.Journaling;
+import io.kupgrade.orchestrator.journal.JournalEntry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The figures of {@code bench/roll-benchmark.sh} (run by {@link ParallelRollIT}): a roll's wall time against
+ * the brokers' own time, measured from the side by a {@link ClusterWatcher}.
+ *
+ * <p>A cycle is one broker (sequential) or one batch (parallel). Its inherent time is what the brokers take
+ * whatever orchestrates them: from the first stop command to the last member's process exit, plus from the
+ * first start command to the first watcher poll that finds the cluster healthy again (every ISR full, no
+ * partition offline) with the members running. kupgrade's overhead is the wall time minus the sum of the
+ * cycles' inherent times: pre-stop gates, noticing the exit, the gone gate, edits, noticing health (its
+ * reaction), journaling and deciding. Reaction is the last post-start gate's success minus that healthy poll.
+ */
+final class RollBenchmark {
+    private RollBenchmark() {
+    }
+
+    /** One roll: its plan's maxParallel, wall time and journal. */
+    record Run(String name, int maxParallel, Duration wall, List<JournalEntry> journal) {
+        /** The journaled batches, in order (empty for a sequential roll). */
+        List<List<Integer>> batches() {
+            List<List<Integer>> out = new ArrayList<>();
+            for (JournalEntry e : journal) {
+                if ("batch-start".equals(e.step()) && Journaling.SUCCEEDED.equals(e.event())) {
+                    out.add(Journaling.batchFrom(e.details()));
+                }
+            }
+            return out;
+        }
+
+        /** The cycles: the batches, or each stopped broker alone, in roll order. */
+        List<List<Integer>> cycles() {
+            List<List<Integer>> batches = batches();
+            if (!batches.isEmpty()) {
+                return batches;
+            }
+            List<List<Integer>> out = new ArrayList<>();
+            for (JournalEntry e : journal) {
+                if ("stop".equals(e.step()) && Journaling.STARTED.equals(e.event())) {
+                    out.add(List.of(e.brokerId()));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** A rolling restart of the sandbox's brokers in one wave, gates polled every 250 ms. */
+    static String restartPlan(String sandboxPlan, int maxParallel) {
+        int at = sandboxPlan.indexOf("\nwaves:");
+        if (at < 0) {
+            throw new IllegalArgumentException("not a sandbox plan: no waves line");
+        }
+        return sandboxPlan.substring(0, at + 1)
+                + "waves: [\"100%\"]\n"
+                + "gates: {pollInterval: 250ms, timeout: 3m, stablePolls: 2}\n"
+                + "rollout: {maxParallel: " + maxParallel + ", rackAware: true, leaders: {electPreferred: false}}\n"
+                + "phases:\n"
+                + "  - name: restart\n";
+    }
+
+    /** One cycle's measured times. */
+    record Cycle(List<Integer> brokers, Duration stopToExit, Duration startToHealthy, Duration reaction) {
+        Duration inherent() {
+            return stopToExit.plus(startToHealthy);
+        }
+    }
+
+    static List<Cycle> cycles(Run run, List<ClusterWatcher.Sample> samples) {
+        List<Cycle> out = new ArrayList<>();
+        for (List<Integer> members : run.cycles()) {
+            Instant stopSent = first(run, "stop", Journaling.STARTED, members);
+            Instant startFirst = first(run, "start", Journaling.STARTED, members);
+            Instant startLast = last(run, "start", Journaling.STARTED, members);
+            Instant gated = last(run, "post-start-gates", Journaling.SUCCEEDED, members);
+            Instant exited = null;
+            for (int id : members) {
+                Optional<ClusterWatcher.Sample> gone = samples.stream()
+                        .filter(s -> !s.at().isBefore(stopSent) && !s.running().contains(id)).findFirst();
+                if (gone.isPresent() && (exited == null || gone.get().at().isAfter(exited))) {
+                    exited = gone.get().at();
+                }
+            }
+            Optional<ClusterWatcher.Sample> healthy = samples.stream().filter(s -> !s.at().isBefore(startLast)
+                    && s.healthy() && s.running().containsAll(members)).findFirst();
+            if (exited == null || healthy.isEmpty()) {
+                throw new IllegalStateException("the watcher did not see cycle " + members + " (exit " + exited
+                        + ", healthy " + healthy + ")");
+            }
+            out.add(new Cycle(members, Duration.between(stopSent, exited),
+                    Duration.between(startFirst, healthy.get().at()), Duration.between(healthy.get().at(), gated)));
+        }
+        return out;
+    }
+
+    static String report(Run sequential, Run parallel, ClusterWatcher watcher) {
+        List<ClusterWatcher.Sample> samples = watcher.samples();
+        StringBuilder b = new StringBuilder();
+        for (Run run : List.of(sequential, parallel)) {
+            List<Cycle> cycles = cycles(run, samples);
+            Duration inherent = cycles.stream().map(Cycle::inherent).reduce(Duration.ZERO, Duration::plus);
+            Duration overhead = run.wall().minus(inherent);
+            List<Long> reactions = cycles.stream().map(c -> c.reaction().toMillis()).sorted().toList();
+            b.append(String.format(Locale.ROOT, "bench: %-10s maxParallel %d: wall %.1f s, %d cycles %s; inherent"
+                            + " (stop->exit + start->healthy) %.1f s; kupgrade overhead %.1f s = %.1f%% of wall;"
+                            + " reaction to healthy median %.2f s, max %.2f s%n", run.name(), run.maxParallel(),
+                    secs(run.wall()), cycles.size(), run.cycles(), secs(inherent), secs(overhead),
+                    100.0 * overhead.toMillis() / run.wall().toMillis(), reactions.get(reactions.size() / 2) / 1e3,
+                    reactions.get(reactions.size() - 1) / 1e3));
+            for (Cycle c : cycles) {
+                b.append(String.format(Locale.ROOT, "bench:   cycle %-8s stop->exit %.1f s, start->healthy %.1f s,"
+                        + " reaction %.2f s%n", c.brokers(), secs(c.stopToExit()), secs(c.startToHealthy()),
+                        c.reaction().toMillis() / 1e3));
+            }
+        }
+        b.append(String.format(Locale.ROOT, "bench: parallel / sequential wall time = %.2f%n",
+                parallel.wall().toMillis() / (double) sequential.wall().toMillis()));
+        b.append(String.format(Locale.ROOT, "bench: watcher %d polls (%d failed reads), %d partitions seen under"
+                + " min ISR or offline%n", watcher.polls(), watcher.failedReads(), watcher.violations().size()));
+        return b.toString();
+    }
+
+    private static double secs(Duration d) {
+        return d.toMillis() / 1e3;
+    }
+
+    private static Instant first(Run run, String step, String event, List<Integer> members) {
+        return run.journal().stream().filter(e -> step.equals(e.step()) && event.equals(e.event())
+                && members.contains(e.brokerId())).map(JournalEntry::at).min(Instant::compareTo)
+                .orElseThrow(() -> new IllegalStateException("no " + step + " " + event + " for " + members));
+    }
+
+    private static Instant last(Run run, String step, String event, List<Integer> members) {
+        return run.journal().stream().filter(e -> step.equals(e.step()) && event.equals(e.event())
+                && members.contains(e.brokerId())).map(JournalEntry::at).max(Instant::compareTo)
+                .orElseThrow(() -> new IllegalStateException("no " + step + " " + event + " for " + members));
+    }
+}
