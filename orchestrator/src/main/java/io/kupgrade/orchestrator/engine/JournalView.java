@@ -39,7 +39,8 @@ public final class JournalView {
     public static JournalView of(List<JournalEntry> all, String sha256) {
         if (!all.isEmpty()) {
             JournalEntry last = all.get(all.size() - 1);
-            if (!Objects.equals(last.planSha256(), sha256) && !planDone(all, last.planSha256())) {
+            if (!Objects.equals(last.planSha256(), sha256) && !planDone(all, last.planSha256())
+                    && !Rollbacks.leftNoTrace(all, last.planSha256())) {
                 throw new RunRefusedException("the journal holds an unfinished run of a different plan (sha256 "
                         + abbreviate(last.planSha256()) + ", last step at " + last.at() + "); this plan's sha256 is "
                         + abbreviate(sha256) + ". Resume with the plan that started the run, or move the journal"

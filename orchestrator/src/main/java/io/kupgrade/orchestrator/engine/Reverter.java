@@ -49,8 +49,8 @@ final class Reverter {
         String notes = r.notes().isEmpty() ? "" : " WARNING: " + String.join("; ", r.notes()) + ".";
         if (r.ok()) {
             return "failed at " + step.describe() + ": " + failure + ". Reverted (onFailure: revert): " + r.message()
-                    + "; the cluster is healthy." + notes + " Fix the cause, then apply again: broker " + id
-                    + " will be rolled from the start";
+                    + "; the cluster is healthy." + notes + " Fix the cause, then apply again (a corrected plan too): broker "
+                    + id + " will be rolled from the start";
         }
         return "failed at " + step.describe() + ": " + failure + ". The revert (onFailure: revert) did not finish: "
                 + r.message() + "." + notes + " Broker " + id + " needs attention; once fixed, finish the revert with"

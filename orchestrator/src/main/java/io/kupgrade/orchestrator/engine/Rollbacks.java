@@ -111,6 +111,22 @@ public final class Rollbacks {
     }
 
     /**
+     * True when the plan with {@code sha} changed nothing that is still changed: no broker of it was stopped
+     * (or every one was rolled back or reverted since), none is half-way through a restore, nothing was
+     * finalized. Another plan may then start on the journal, e.g. a fixed plan after a canary was reverted.
+     */
+    public static boolean leftNoTrace(List<JournalEntry> all, String sha) {
+        for (JournalEntry e : withoutUndone(all)) {
+            if (Objects.equals(sha, e.planSha256()) && (StepKind.STOP.journalName().equals(e.step())
+                    || StepKind.FINALIZE.journalName().equals(e.step()) || (e.brokerId() != null
+                    && isRestoreStep(e.step())))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * The brokers of {@code phase} that apply touched (their stop was at least started), not rolled back
      * since, in the order they were first stopped.
      */

@@ -83,6 +83,8 @@ class StatusServiceTest {
     @Test
     void shouldReportAJournalOfAnotherUnfinishedPlanInsteadOfFailing() {
         journal.append(new JournalEntry(at, "another-plan-sha", null, null, null, "run", "started", Map.of()));
+        // a broker of it was stopped: the other plan left a trace (one that touched nothing would not block)
+        journal.append(new JournalEntry(at, "another-plan-sha", "binaries", "canary", 1, "stop", "started", Map.of()));
 
         StatusReport status = new StatusService().status(planFile, dir.resolve("state"));
 

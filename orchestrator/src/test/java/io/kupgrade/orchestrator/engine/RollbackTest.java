@@ -114,6 +114,29 @@ class RollbackTest {
     }
 
     @Test
+    void shouldAcceptACorrectedPlanOnceTheRevertLeftNoBrokerChanged() {
+        Rig rig = new Rig(List.of(BAD), "sha-bad");
+        rig.hosts.fatalConfig.add("num.io.threads=-1");
+        rig.apply("all");
+        PhaseSpec fixed = new PhaseSpec("tuning", null, null, Map.of("num.io.threads", "16"), List.of(), false, null);
+        rig.plan = Rig.plan(List.of(fixed), "sha-fixed");
+
+        RollOutcome outcome = rig.apply("canary");
+
+        assertEquals(OutcomeKind.DONE, outcome.kind(), outcome.message());
+        assertTrue(rig.config(2).contains("num.io.threads=16"));
+    }
+
+    @Test
+    void shouldStillRefuseAnotherPlanWhileABrokerOfTheUnfinishedOneIsChanged() {
+        Rig rig = new Rig();
+        rig.apply("canary");
+        rig.plan = Rig.plan(List.of(BAD), "sha-other");
+
+        assertThrows(RunRefusedException.class, () -> rig.apply("canary"));
+    }
+
+    @Test
     void shouldSayTheBrokerNeedsAttentionWhenTheRevertItselfFails() {
         Rig rig = new Rig(List.of(BAD), "sha-bad");
         rig.hosts.fatalConfig.add("num.io.threads=-1");
