@@ -98,7 +98,7 @@ class LockFaultIT {
 
         assertEquals(ExitCode.LOCKED.code(), second.exitCode(), second.out() + second.err());
         assertTrue(second.err().contains("pid " + first.pid()), "names the holder: " + second.err());
-        assertTrue(second.err().contains("--wave canary"), second.err());
+        assertTrue(second.err().contains("kupgrade apply " + plan), "and what it runs: " + second.err());
         assertTrue(second.noStackTrace(), second.err());
         assertEquals(before, journal(plan), "the refused run journaled nothing");
         assertEquals(pidsBefore, cluster.processIds(), "the refused run restarted nothing");
