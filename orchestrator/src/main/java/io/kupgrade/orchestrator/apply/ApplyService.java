@@ -38,6 +38,7 @@ import io.kupgrade.plans.BrokerSpec;
 import io.kupgrade.plans.Plan;
 import io.kupgrade.plans.PlanParser;
 import io.kupgrade.plans.WavePlanner;
+import io.kupgrade.plans.ZooKeeperEnsembleSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -154,11 +155,21 @@ public final class ApplyService {
         }
         List<BrokerSpec> brokers = Layouts.brokers(plan, snapshot);
         OptionalInt controller = snapshot == null ? OptionalInt.empty() : snapshot.activeController();
+        List<DryRun.Step> out = new ArrayList<>();
+        if (plan.zookeeperEnsemble() != null || ZooKeeperEnsembleSpec.PHASE_NAME.equals(request.selection().phase())) {
+            try (HostExecutor executor = env.executors().apply(plan)) {
+                out.addAll(EnsembleFirst.dryRun(plan, request.selection(), entries, executor, notes));
+            }
+            if (ZooKeeperEnsembleSpec.PHASE_NAME.equals(request.selection().phase())) {
+                return new DryRun(plan.source().toString(), plan.sha256(), request.selection().toString(),
+                        out.isEmpty() ? "the ZooKeeper ensemble is already rolled" : null, out, notes);
+            }
+        }
         RollEngine engine = new RollEngine(plan, brokers, Layouts.proposed(plan, brokers, controller));
         Target target = engine.resolve(JournalView.of(entries, plan.sha256()), request.selection());
         if (target.nothingToDo() != null) {
-            return new DryRun(plan.source().toString(), plan.sha256(), target.label(), target.nothingToDo(),
-                    List.of(), notes);
+            return new DryRun(plan.source().toString(), plan.sha256(), target.label(), out.isEmpty()
+                    ? target.nothingToDo() : null, out, notes);
         }
         ClusterSnapshot read = snapshot;
         // batches as chosen on the cluster read now; without it, the engine's rack-by-rack estimate
@@ -166,7 +177,6 @@ public final class ApplyService {
                 : engine.remaining(entries, target, s -> false, s -> SafeBatches.choose(read,
                         s.candidates().stream().map(BrokerSpec::id).toList(), plan.rollout().maxParallel(),
                         plan.rollout().rackAware()).brokers());
-        List<DryRun.Step> out = new ArrayList<>();
         Map<String, String> files = new HashMap<>();
         try (HostExecutor executor = env.executors().apply(plan)) {
             for (Step s : steps) {

@@ -6,11 +6,16 @@ import io.kupgrade.orchestrator.engine.OutcomeKind;
 import io.kupgrade.orchestrator.engine.RollOutcome;
 import io.kupgrade.orchestrator.engine.RunRefusedException;
 import io.kupgrade.orchestrator.engine.Selection;
+import io.kupgrade.orchestrator.config.PropertiesEditor;
+import io.kupgrade.orchestrator.executor.HostExecutor;
 import io.kupgrade.orchestrator.journal.Journal;
+import io.kupgrade.orchestrator.journal.JournalEntry;
 import io.kupgrade.orchestrator.zookeeper.EnsembleRoll;
 import io.kupgrade.orchestrator.zookeeper.EnsembleRoller;
+import io.kupgrade.orchestrator.zookeeper.EnsembleStepKind;
 import io.kupgrade.plans.Plan;
 import io.kupgrade.plans.ZooKeeperEnsembleSpec;
+import io.kupgrade.plans.ZooKeeperEnsembleSpec.ZooKeeperServerSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -49,6 +54,90 @@ final class EnsembleFirst {
     }
 
     private EnsembleFirst() {
+    }
+
+    /**
+     * The ensemble steps {@code apply} would take now, for {@code --dry-run}: every server not done, in the plan's
+     * order (the real order is decided live: followers first, the leader last), with its commands and zoo.cfg
+     * changes read from the host. Empty when the selection does not roll the ensemble.
+     *
+     * @throws RunRefusedException as {@link #before} would
+     */
+    static List<DryRun.Step> dryRun(Plan plan, Selection selection, List<JournalEntry> entries,
+                                    HostExecutor executor, List<String> notes) {
+        ZooKeeperEnsembleSpec ensemble = plan.zookeeperEnsemble();
+        boolean onlyEnsemble = ZooKeeperEnsembleSpec.PHASE_NAME.equals(selection.phase());
+        if (ensemble == null && !onlyEnsemble) {
+            return List.of();
+        }
+        if (ensemble == null || (onlyEnsemble && !selection.allWaves())) {
+            before(plan, selection, new io.kupgrade.orchestrator.journal.InMemoryJournal(entries), () -> null);
+        }
+        List<JournalEntry> mine = JournalView.of(entries, plan.sha256()).entries();
+        EnsembleRoll roll = new EnsembleRoll(ensemble);
+        if (roll.done(mine)) {
+            return List.of();
+        }
+        if (!onlyEnsemble && (selection.phase() != null || !selection.allWaves())) {
+            before(plan, selection, new io.kupgrade.orchestrator.journal.InMemoryJournal(entries), () -> null);
+        }
+        List<Integer> done = roll.finishedOrder(mine);
+        List<DryRun.Step> out = new ArrayList<>();
+        String phase = ZooKeeperEnsembleSpec.PHASE_NAME;
+        List<String> gates = List.of("every server leader or follower", "leader sees all followers synced",
+                "Kafka controller present, every broker registered");
+        for (ZooKeeperServerSpec s : ensemble.servers()) {
+            if (done.contains(s.id())) {
+                continue;
+            }
+            String wave = EnsembleRoll.WAVE_PREFIX + s.id();
+            for (EnsembleStepKind k : roll.sequence()) {
+                String command = switch (k) {
+                    case STOP -> ZooKeeperEnsembleSpec.render(ensemble.service().stop(), s);
+                    case START -> ZooKeeperEnsembleSpec.render(ensemble.service().start(), s);
+                    case AWAIT_EXIT -> ZooKeeperEnsembleSpec.render(ensemble.service().isRunning(), s);
+                    case INSTALL -> ZooKeeperEnsembleSpec.render(ensemble.install(), s);
+                    default -> null;
+                };
+                List<DryRun.ConfigChange> changes = new ArrayList<>();
+                String note = null;
+                if (k == EnsembleStepKind.EDIT_CONFIG) {
+                    String path = ZooKeeperEnsembleSpec.render(ensemble.service().configFile(), s);
+                    note = path + " (backup: " + EnsembleRoller.backupPath(path, java.time.Instant.now()) + ")";
+                    changes.addAll(zooCfgChanges(ensemble, s, path, executor, notes));
+                }
+                if (k == EnsembleStepKind.PRE_STOP_GATES) {
+                    note = "the order is decided live: followers first (plan order), the leader last";
+                }
+                boolean gated = k == EnsembleStepKind.PRE_STOP_GATES || k == EnsembleStepKind.POST_START_GATES;
+                out.add(new DryRun.Step(phase, wave, null, s.host(), k.journalName(), Masking.command(command, plan),
+                        gated ? gates : List.of(), changes, note));
+            }
+        }
+        out.add(new DryRun.Step(phase, null, null, null, EnsembleStepKind.ENSEMBLE_DONE.journalName(), null,
+                List.of(), List.of(), null));
+        return out;
+    }
+
+    private static List<DryRun.ConfigChange> zooCfgChanges(ZooKeeperEnsembleSpec ensemble, ZooKeeperServerSpec s,
+                                                           String path, HostExecutor executor, List<String> notes) {
+        List<DryRun.ConfigChange> changes = new ArrayList<>();
+        String current;
+        try {
+            current = executor.readFile(s.host(), path);
+        } catch (RuntimeException e) {
+            notes.add("cannot read " + path + " on " + s.host() + " (" + e.getMessage() + "): its diff shows the"
+                    + " plan's changes only");
+            ensemble.set().forEach((k, v) -> changes.add(new DryRun.ConfigChange(k, null, v, false)));
+            ensemble.unset().forEach(k -> changes.add(new DryRun.ConfigChange(k, null, null, false)));
+            return changes;
+        }
+        String edited = PropertiesEditor.apply(current, ensemble.set(), ensemble.unset(),
+                ZooKeeperEnsembleSpec.PHASE_NAME);
+        for (PropertiesEditor.Change c : PropertiesEditor.diff(current, edited)) {
+            changes.add(new DryRun.ConfigChange(c.key(), c.oldValue(), c.newValue(), true));
+        }
+        return changes;
     }
 
     /**

@@ -449,7 +449,8 @@ public final class EnsembleRoller {
                 stable = 0;
             }
             Instant now = now();
-            String why = problems.isEmpty() ? "healthy, confirming" : String.join("; ", problems);
+            String why = problems.isEmpty() ? "healthy on " + stable + " of " + STABLE_POLLS + " polls"
+                    : String.join("; ", problems);
             if (!now.isBefore(deadline)) {
                 throw new StepException(onFailure, "waited " + seconds(Duration.between(start, now)) + " for "
                         + purpose + ": " + why);

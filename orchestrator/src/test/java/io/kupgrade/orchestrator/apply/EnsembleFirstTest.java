@@ -1,5 +1,6 @@
 package io.kupgrade.orchestrator.apply;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -80,6 +81,45 @@ class EnsembleFirstTest {
         EnsembleFirst.Result r = EnsembleFirst.before(plan(ENSEMBLE), new Selection(null, "canary"), journal, NEVER);
 
         assertFalse(r.stop());
+    }
+
+    @Test
+    void shouldShowTheEnsembleStepsWithTheRealZooCfgDiffBeforeTheBrokerPhases() {
+        ZooKeeperEnsembleSpec raise = new ZooKeeperEnsembleSpec(ENSEMBLE.servers(), SERVICE,
+                Map.of("maxClientCnxns", "500"), List.of(), null, null);
+        List<String> notes = new java.util.ArrayList<>();
+
+        List<DryRun.Step> steps = EnsembleFirst.dryRun(plan(raise), Selection.all(), List.of(), new ZooCfgHosts(),
+                notes);
+
+        assertTrue(notes.isEmpty(), notes.toString());
+        assertEquals(3 * 7 + 1, steps.size(), "7 steps per server (no install), then phase-done");
+        DryRun.Step edit = steps.stream().filter(s -> s.step().equals("edit-config")).findFirst().orElseThrow();
+        assertEquals("server-1", edit.wave());
+        assertEquals(List.of(new DryRun.ConfigChange("maxClientCnxns", "60", "500", true)), edit.configChanges());
+        assertEquals("stop", steps.get(1).command());
+    }
+
+    /** Every server's zoo.cfg says maxClientCnxns=60. */
+    static final class ZooCfgHosts implements io.kupgrade.orchestrator.executor.HostExecutor {
+        @Override
+        public io.kupgrade.orchestrator.executor.CommandResult run(String host, String command, Duration timeout) {
+            throw new AssertionError("a dry run runs nothing");
+        }
+
+        @Override
+        public String readFile(String host, String path) {
+            return "dataDir=/d\nmaxClientCnxns=60\n";
+        }
+
+        @Override
+        public void writeFile(String host, String path, String content, String backupPath) {
+            throw new AssertionError("a dry run writes nothing");
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     static Plan plan(ZooKeeperEnsembleSpec ensemble) {
