@@ -39,7 +39,8 @@ final class ApplyCommand implements Callable<Integer> {
             description = "Roll only this wave of the first unfinished phase (default: ${DEFAULT-VALUE}).")
     String wave;
 
-    @Option(names = "--phase", paramLabel = "NAME", description = "Roll only this phase.")
+    @Option(names = "--phase", paramLabel = "NAME", description = "Roll only this phase (zookeeper-ensemble: only the"
+            + " plan's ZooKeeper servers, which otherwise roll before every phase).")
     String phase;
 
     @Option(names = "--dry-run", description = "Print the exact steps that would run; touch nothing.")

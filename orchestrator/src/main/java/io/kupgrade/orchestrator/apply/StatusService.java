@@ -11,11 +11,14 @@ import io.kupgrade.orchestrator.journal.JournalEntry;
 import io.kupgrade.orchestrator.pause.Pause;
 import io.kupgrade.orchestrator.pause.PauseMarker;
 import io.kupgrade.orchestrator.state.StateStores;
+import io.kupgrade.orchestrator.zookeeper.EnsembleRoll;
+import io.kupgrade.orchestrator.zookeeper.EnsembleStep;
 import io.kupgrade.plans.BrokerSpec;
 import io.kupgrade.plans.PhaseSpec;
 import io.kupgrade.plans.Plan;
 import io.kupgrade.plans.PlanParser;
 import io.kupgrade.plans.Wave;
+import io.kupgrade.plans.ZooKeeperEnsembleSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -55,6 +58,25 @@ public final class StatusService {
         List<BrokerSpec> brokers = brokersKnown(plan, view);
         RollEngine engine = new RollEngine(plan, brokers, Layouts.proposed(plan, brokers, OptionalInt.empty()));
         List<StatusReport.PhaseStatus> phases = new ArrayList<>();
+        String ensembleNext = null;
+        if (plan.zookeeperEnsemble() != null) {
+            // the ensemble rolls first, one server at a time: one "wave" of its servers, in the plan's order
+            EnsembleRoll roll = new EnsembleRoll(plan.zookeeperEnsemble());
+            List<Integer> ids = plan.zookeeperEnsemble().servers().stream()
+                    .map(ZooKeeperEnsembleSpec.ZooKeeperServerSpec::id).toList();
+            List<Integer> done = roll.finishedOrder(view.entries());
+            boolean touched = view.entries().stream()
+                    .anyMatch(e -> ZooKeeperEnsembleSpec.PHASE_NAME.equals(e.phase()));
+            StatusReport.State state = roll.done(view.entries()) ? StatusReport.State.DONE
+                    : touched ? StatusReport.State.IN_PROGRESS : StatusReport.State.PENDING;
+            phases.add(new StatusReport.PhaseStatus(ZooKeeperEnsembleSpec.PHASE_NAME, state, List.of(
+                    new StatusReport.WaveStatus("servers", state, ids, done)), null));
+            if (state != StatusReport.State.DONE) {
+                EnsembleStep step = roll.next(view.entries());
+                ensembleNext = step.server() == null ? ZooKeeperEnsembleSpec.PHASE_NAME + ": the next server (followers"
+                        + " first, the leader last)" : step.describe();
+            }
+        }
         for (PhaseSpec phase : plan.phases()) {
             List<StatusReport.WaveStatus> waves = new ArrayList<>();
             for (Wave w : engine.layout(view, phase)) {
@@ -72,8 +94,8 @@ public final class StatusService {
                     : view.succeeded(StepKind.FINALIZE, phase.name(), null, null);
             phases.add(new StatusReport.PhaseStatus(phase.name(), state, waves, finalized));
         }
-        String next = null;
-        if (!view.planDone()) {
+        String next = ensembleNext;
+        if (next == null && !view.planDone()) {
             List<Step> steps = engine.remaining(view.entries(), engine.resolve(view, Selection.all()), s -> false);
             next = steps.isEmpty() ? null : steps.get(0).describe();
         }

@@ -306,6 +306,8 @@ public final class BrokerRestorer {
             } catch (HostUnreachableException e) {
                 return ended(phase, wave, broker, s, t0, s == RestoreStep.PRE_STOP_GATES ? OutcomeKind.HALTED
                         : OutcomeKind.FAILED, "host " + broker.host() + " unreachable: " + e.getMessage(), notes);
+            } catch (io.kupgrade.orchestrator.lock.LockLostException e) {
+                throw e; // nothing more may be journaled or done: the runner ends the run
             } catch (RuntimeException e) {
                 return ended(phase, wave, broker, s, t0, s == RestoreStep.PRE_STOP_GATES ? OutcomeKind.HALTED
                         : OutcomeKind.FAILED, e.getMessage(), notes);

@@ -40,6 +40,18 @@ public final class RollbackRunner {
      * @throws RunRefusedException before anything is touched: unknown phase or wave, the journal of another plan
      */
     public RollbackOutcome run(String phase, String toWave, boolean force) {
+        Instant start = now();
+        try {
+            return runFenced(phase, toWave, force);
+        } catch (io.kupgrade.orchestrator.lock.LockLostException e) {
+            // the journal refused an append: another run may hold the lock; stop at once, journal nothing more
+            return new RollbackOutcome(OutcomeKind.FAILED, "lost the cluster's lock: " + e.getMessage()
+                    + ". This rollback did nothing more; run it again once no other run holds the lock", phase,
+                    List.of(), List.of(), List.of(), Duration.between(start, now()));
+        }
+    }
+
+    private RollbackOutcome runFenced(String phase, String toWave, boolean force) {
         String sha = plan.sha256();
         Instant runStart = now();
         RollbackPlanner.Target target = planner.resolve(JournalView.of(ports.journal().entries(), sha), phase, toWave,

@@ -48,6 +48,30 @@ class StatusServiceTest {
     }
 
     @Test
+    void shouldListTheEnsembleFirstWithItsServersDoneAndTheNextOne() throws IOException {
+        String zk = plan.cluster().zookeeper();
+        Files.writeString(planFile, Files.readString(planFile) + """
+                zookeeperEnsemble:
+                  servers: [{id: 1, host: zk1}, {id: 2, host: zk2}, {id: 3, host: zk3}]
+                  service: {configFile: "/zk/{server.id}/zoo.cfg", stop: s, start: s, isRunning: r}
+                """);
+        plan = PlanParser.parse(planFile);
+        append("zookeeper-ensemble", "server-2", null, "server-done", "succeeded", Map.of());
+        append("zookeeper-ensemble", "server-3", null, "pre-stop-gates", "succeeded", Map.of());
+        append("zookeeper-ensemble", "server-3", null, "stop", "started", Map.of());
+
+        StatusReport status = new StatusService().status(planFile, dir.resolve("state"));
+
+        StatusReport.PhaseStatus ensemble = status.phases().get(0);
+        assertEquals("zookeeper-ensemble", ensemble.name(), zk);
+        assertEquals(StatusReport.State.IN_PROGRESS, ensemble.state());
+        assertEquals(List.of(1, 2, 3), ensemble.waves().get(0).brokers());
+        assertEquals(List.of(2), ensemble.waves().get(0).brokersDone());
+        assertEquals("zookeeper-ensemble server 3: stop", status.next());
+        assertEquals("binaries", status.phases().get(1).name());
+    }
+
+    @Test
     void shouldSayNothingRanAndTheCanaryIsNextForAFreshJournal() {
         StatusReport status = new StatusService().status(planFile, dir.resolve("state"));
 

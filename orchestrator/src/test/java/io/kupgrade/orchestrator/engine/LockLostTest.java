@@ -44,4 +44,22 @@ class LockLostTest {
         assertEquals(List.of("stop 2", "install 2 3.9.2", "write /srv/2/server.properties", "start 2", "stop 3"),
                 rig.hosts.actions().subList(0, 5), "the resumed run started broker 2 without stopping it again");
     }
+
+    @Test
+    void shouldEndARollbackAtOnceWhenTheJournalRefusesBecauseTheLockWasLost() {
+        Rig rig = RollbackTest.binariesDone();
+        rig.hosts.commands.clear();
+        int entries = rig.journal.entries.size();
+        rig.journal.loseLockAt = e -> "rollback-start".equals(e.step()) && "started".equals(e.event());
+
+        RollbackOutcome outcome = RollbackTest.rollback(rig, null, null, false);
+
+        assertEquals(OutcomeKind.FAILED, outcome.kind(), outcome.message());
+        assertTrue(outcome.message().startsWith("lost the cluster's lock"), outcome.message());
+        assertEquals(List.of(), rig.hosts.actions().stream().filter(c -> c.startsWith("start")).toList(),
+                "no start sent after the refused append: " + rig.hosts.actions());
+        assertTrue(rig.journal.entries.size() > entries, "the rollback journaled until the refusal");
+        assertTrue(rig.journal.entries.stream().skip(entries).noneMatch(e -> "failed".equals(e.event())),
+                "and nothing after it");
+    }
 }
