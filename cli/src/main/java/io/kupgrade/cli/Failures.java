@@ -29,6 +29,10 @@ final class Failures {
             err.println("kupgrade: " + rr.getMessage());
             return ExitCode.INVALID_INPUT;
         }
+        if (ex instanceof io.kupgrade.orchestrator.topics.TopicFormatRefusedException tf) {
+            err.println("kupgrade topic-format: " + tf.getMessage());
+            return ExitCode.INVALID_INPUT;
+        }
         if (ex instanceof io.kupgrade.orchestrator.pause.ClusterPausedException cp) {
             err.println("kupgrade: " + cp.getMessage());
             return ExitCode.HALTED;

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             ReportCommand.class,
             PauseCommand.class,
             ResumeCommand.class,
+            TopicFormatCommand.class,
             DemoCommand.class,
             AgentCommand.class,
             SandboxCommand.class,

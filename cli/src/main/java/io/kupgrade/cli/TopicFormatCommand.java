@@ -1,0 +1,112 @@
+package io.kupgrade.cli;
+
+import io.kupgrade.orchestrator.topics.TopicFormatChange;
+import io.kupgrade.orchestrator.topics.TopicFormatRequest;
+import io.kupgrade.orchestrator.topics.TopicFormatResult;
+import io.kupgrade.orchestrator.topics.TopicFormatService;
+import io.kupgrade.plans.ClusterSpec;
+import io.kupgrade.plans.PlanParser;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code kupgrade topic-format}: the per-topic message.format.version override (run-book mitigation). */
+@Command(name = "topic-format", mixinStandardHelpOptions = true,
+        description = {"Set (or --remove) the message.format.version override of topics, so that old consumers",
+            "of those topics are not down-converted. Only for ZooKeeper-mode clusters whose",
+            "inter.broker.protocol.version is below 3.0: refused elsewhere, where Kafka ignores it (KIP-724).",
+            "Prints each topic's format before and after (read back from the cluster)."})
+final class TopicFormatCommand implements Callable<Integer> {
+
+    @Parameters(arity = "0..1", paramLabel = "PLAN", description = "A plan whose cluster to change.")
+    Path planFile;
+
+    @Mixin
+    ClusterOptions cluster;
+
+    @ArgGroup(multiplicity = "1")
+    Topics topics;
+
+    static final class Topics {
+        @Option(names = "--topic", paramLabel = "TOPIC", required = true,
+                description = "A topic to change (repeatable).")
+        List<String> names;
+
+        @Option(names = "--all-topics", required = true, description = "Every topic except internal ones.")
+        boolean all;
+    }
+
+    @ArgGroup(multiplicity = "1")
+    Change change;
+
+    static final class Change {
+        @Option(names = "--message-format-version", paramLabel = "V", required = true,
+                description = "The format to set, e.g. 2.8 or 0.10.2 (at most the cluster's protocol version).")
+        String version;
+
+        @Option(names = "--remove", required = true,
+                description = "Delete the topics' override: they use the broker's log.message.format.version again.")
+        boolean remove;
+    }
+
+    @Option(names = "--dry-run", description = "Show before and after; change nothing.")
+    boolean dryRun;
+
+    @Mixin
+    OutputOptions output;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        ClusterSpec target;
+        if (planFile != null) {
+            target = PlanParser.parse(planFile).cluster();
+            if (cluster.bootstrapServer != null) {
+                target = new ClusterSpec(target.name(), cluster.bootstrapServer, target.commandConfig(),
+                        target.clientProperties(), target.zookeeper());
+            }
+        } else if (cluster.bootstrapServer != null) {
+            target = new ClusterSpec("cluster", cluster.bootstrapServer, cluster.commandConfig, Map.of(), null);
+        } else {
+            throw new UserError(ExitCode.INVALID_INPUT, "topic-format needs a PLAN or --bootstrap-server");
+        }
+        TopicFormatRequest request;
+        try {
+            request = new TopicFormatRequest(topics.all ? List.of() : topics.names, topics.all, change.version,
+                    change.remove, dryRun);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(ExitCode.INVALID_INPUT, e.getMessage());
+        }
+        TopicFormatResult r = new TopicFormatService().run(target, request);
+        PrintWriter out = spec.commandLine().getOut();
+        if (output.json()) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("schemaVersion", Json.SCHEMA_VERSION);
+            doc.put("cluster", target.name());
+            doc.put("topicFormat", r);
+            Json.print(out, doc);
+        } else {
+            out.printf("cluster %s, inter.broker.protocol.version %s: %s message.format.version%s%n", target.name(),
+                    r.interBrokerProtocol(), r.operation(), r.dryRun() ? " (dry run: nothing changed)" : "");
+            out.printf("%-30s %-24s %-24s %s%n", "TOPIC", "BEFORE", "AFTER", "");
+            for (TopicFormatChange c : r.topics()) {
+                out.printf("%-30s %-24s %-24s %s%n", c.topic(), c.before() + " (" + c.beforeSource() + ")",
+                        c.after() + " (" + c.afterSource() + ")", c.changed() ? (r.dryRun() ? "would change" : "changed")
+                                : "unchanged");
+            }
+        }
+        out.flush();
+        return ExitCode.OK.code();
+    }
+}
