@@ -142,8 +142,9 @@ class ZookeeperUpgradeIT {
         DryRun dry = new ApplyService().dryRun(new ApplyRequest(plan, new Selection(null, "canary"), false, state));
 
         List<String> steps = dry.steps().stream().map(DryRun.Step::step).toList();
+        // restore-leaders: rollout.leaders.electPreferred is on by default
         assertEquals(List.of("phase-start", "pre-stop-gates", "stop", "await-exit", "install", "edit-config", "start",
-                "post-start-gates", "broker-done", "wave-done"), steps);
+                "post-start-gates", "restore-leaders", "broker-done", "wave-done"), steps);
         DryRun.Step install = dry.steps().get(4);
         assertTrue(install.command().endsWith("/bin/switch-version 3.9.2"), install.command());
         assertTrue(install.command().contains("broker-" + install.brokerId()), "placeholders replaced");
