@@ -511,12 +511,7 @@ public final class BrokerRestorer {
 
     private static void requireOk(CommandResult r, String what) throws StepFailure {
         if (!r.ok()) {
-            String err = r.stderr() == null ? "" : r.stderr().strip();
-            if (err.length() > 300) {
-                err = err.substring(err.length() - 300);
-            }
-            throw new StepFailure(OutcomeKind.FAILED, what + " " + (r.timedOut() ? "timed out" : "exited "
-                    + r.exitCode()) + (err.isEmpty() ? "" : ": " + err));
+            throw new StepFailure(OutcomeKind.FAILED, r.failure(what));
         }
     }
 

@@ -480,12 +480,7 @@ public final class EnsembleRoller {
 
     private static void requireOk(CommandResult r, String what) throws StepException {
         if (!r.ok()) {
-            String why = r.timedOut() ? "timed out" : "exited " + r.exitCode();
-            String err = r.stderr() == null ? "" : r.stderr().strip();
-            if (err.length() > 300) {
-                err = err.substring(err.length() - 300);
-            }
-            throw new StepException(OutcomeKind.FAILED, what + " " + why + (err.isEmpty() ? "" : ": " + err));
+            throw new StepException(OutcomeKind.FAILED, r.failure(what));
         }
     }
 
