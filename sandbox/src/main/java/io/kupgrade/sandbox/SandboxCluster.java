@@ -462,6 +462,40 @@ public final class SandboxCluster implements AutoCloseable {
     }
 
     /**
+     * Waits until {@code topic} is described with {@code partitions} partitions, each with a leader and its
+     * full replica set in the ISR. A topic just created is not yet known to every broker (a describe answered
+     * by another broker says "does not host this topic-partition"), and {@link #awaitNoUnderReplicatedPartitions}
+     * alone would pass on a listing that does not show it yet.
+     *
+     * @throws SandboxException when it is not so within {@code timeout}
+     */
+    public void awaitTopic(String topic, int partitions, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "not described yet";
+        try (Admin admin = Admin.create(adminConfig())) {
+            while (System.nanoTime() < deadline) {
+                try {
+                    TopicDescription d = admin.describeTopics(Set.of(topic)).allTopicNames()
+                            .get(10, TimeUnit.SECONDS).get(topic);
+                    long ready = d.partitions().stream().filter(p -> p.leader() != null && !p.leader().isEmpty()
+                            && p.isr().size() == p.replicas().size()).count();
+                    if (d.partitions().size() == partitions && ready == partitions) {
+                        return;
+                    }
+                    last = ready + " of " + d.partitions().size() + " partitions led with a full ISR";
+                } catch (ExecutionException | TimeoutException e) {
+                    last = e.getCause() == null ? e.toString() : e.getCause().toString();
+                }
+                sleep(250);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxException("interrupted", e);
+        }
+        throw new SandboxException("topic " + topic + " not ready after " + timeout.toSeconds() + " s: " + last);
+    }
+
+    /**
      * Waits until at least one partition is under-replicated (e.g. after stopping a broker, once the cluster has
      * noticed).
      *

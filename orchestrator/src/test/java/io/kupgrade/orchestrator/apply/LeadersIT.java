@@ -65,6 +65,8 @@ class LeadersIT {
             admin.createTopics(List.of(new NewTopic(TOPIC, 6, (short) 3).configs(Map.of("min.insync.replicas", "2"))))
                     .all().get(60, TimeUnit.SECONDS);
         }
+        // a describe right after the create can reach a broker that does not know the topic yet
+        cluster.awaitTopic(TOPIC, 6, java.time.Duration.ofSeconds(60));
         cluster.awaitNoUnderReplicatedPartitions(java.time.Duration.ofSeconds(60));
     }
 

@@ -68,6 +68,7 @@ class ParallelRollIT {
         try (Admin admin = Admin.create(cluster.adminConfig())) {
             admin.createTopics(List.of(new NewTopic("events", 12, (short) 3))).all().get(60, TimeUnit.SECONDS);
         }
+        cluster.awaitTopic("events", 12, Duration.ofMinutes(1));
         dir = Files.createTempDirectory("kupgrade-parallel-it");
         load = NumberedLoad.start(cluster.bootstrapServers(), "orders", 100);
         cluster.awaitNoUnderReplicatedPartitions(Duration.ofMinutes(2));
