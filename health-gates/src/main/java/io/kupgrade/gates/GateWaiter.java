@@ -19,7 +19,8 @@ import java.util.Objects;
  * crash. Time comes from the injected {@link Clock} and passes through the injected {@link Sleeper}.
  *
  * <p>Defaults: poll interval 1 s, timeout 15 min, 2 stable polls. Thread-safe as long as the reader is: the
- * waiter itself keeps no state between calls.
+ * waiter itself keeps no state between calls (a caller that wants earlier polls counted passes its own
+ * {@link RecentPolls}).
  */
 public final class GateWaiter {
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
@@ -81,43 +82,87 @@ public final class GateWaiter {
      */
     public WaitResult await(String purpose, List<Gate> gates, Duration timeout, Listener listener)
             throws InterruptedException {
+        return await(purpose, gates, timeout, listener, null);
+    }
+
+    /**
+     * As {@link #await(String, List, Duration, Listener)}, counting the {@code recent} polls of the waits before
+     * this one (see {@link RecentPolls} for the rule): when they are younger than the poll interval and the
+     * gates pass on the last {@code stablePolls} of them, the wait passes at once without a read; when only the
+     * last few pass, they count toward {@code stablePolls} and the next read comes one poll interval after the
+     * newest of them. Every read of this wait is added to {@code recent}; a failed read clears it.
+     *
+     * @param recent the run's recent polls; null to poll afresh
+     * @throws InterruptedException when the sleeper is interrupted (the wait is abandoned)
+     */
+    public WaitResult await(String purpose, List<Gate> gates, Duration timeout, Listener listener,
+                            RecentPolls recent) throws InterruptedException {
         List<Gate> toCheck = List.copyOf(gates);
         Instant start = clock.instant();
         Instant deadline = start.plus(positive(timeout, "timeout"));
+        String what = purpose == null ? "" : purpose;
         int polls = 0;
         int consecutive = 0;
+        List<GateResult> results = List.of();
+        Instant previousPoll = null;
+        if (recent != null) {
+            for (RecentPolls.Poll earlier : recent.usable(start, pollInterval)) {
+                results = evaluate(toCheck, earlier.snapshot());
+                consecutive = results.stream().allMatch(GateResult::passed) ? consecutive + 1 : 0;
+                previousPoll = earlier.at();
+            }
+            if (consecutive >= stablePolls) {
+                return new WaitResult(WaitResult.Outcome.PASSED, Duration.ZERO, 0, results);
+            }
+        }
+        // the polls counted so far are spaced one interval apart; so is the next one (a fresh read right after a
+        // passing one could return the same stale metadata). With none counted, read at once.
+        if (consecutive > 0) {
+            pauseUntil(previousPoll.plus(pollInterval), deadline);
+        }
         while (true) {
             Instant pollStart = clock.instant();
-            List<GateResult> results = poll(toCheck);
+            results = poll(toCheck, pollStart, recent);
             polls++;
             consecutive = results.stream().allMatch(GateResult::passed) ? consecutive + 1 : 0;
             Instant now = clock.instant();
             Duration elapsed = Duration.between(start, now);
-            listener.onPoll(new WaitProgress(purpose == null ? "" : purpose, polls, elapsed, consecutive, results));
+            listener.onPoll(new WaitProgress(what, polls, elapsed, consecutive, results));
             if (consecutive >= stablePolls) {
                 return new WaitResult(WaitResult.Outcome.PASSED, elapsed, polls, results);
             }
             if (!now.isBefore(deadline)) {
                 return new WaitResult(WaitResult.Outcome.TIMED_OUT, elapsed, polls, results);
             }
-            Instant next = pollStart.plus(pollInterval);
-            if (next.isAfter(deadline)) {
-                next = deadline;
-            }
-            Duration pause = Duration.between(now, next);
-            if (!pause.isNegative() && !pause.isZero()) {
-                sleeper.sleep(pause);
-            }
+            pauseUntil(pollStart.plus(pollInterval), deadline);
         }
     }
 
-    private List<GateResult> poll(List<Gate> gates) {
+    private void pauseUntil(Instant next, Instant deadline) throws InterruptedException {
+        Instant at = next.isAfter(deadline) ? deadline : next;
+        Duration pause = Duration.between(clock.instant(), at);
+        if (!pause.isNegative() && !pause.isZero()) {
+            sleeper.sleep(pause);
+        }
+    }
+
+    private List<GateResult> poll(List<Gate> gates, Instant pollStart, RecentPolls recent) {
         ClusterSnapshot snapshot;
         try {
             snapshot = reader.read();
         } catch (ClusterUnreachableException e) {
+            if (recent != null) {
+                recent.forget();
+            }
             return List.of(GateResult.inconclusive(CLUSTER_READ, "cluster not readable: " + e.getMessage()));
         }
+        if (recent != null) {
+            recent.add(pollStart, snapshot);
+        }
+        return evaluate(gates, snapshot);
+    }
+
+    private static List<GateResult> evaluate(List<Gate> gates, ClusterSnapshot snapshot) {
         List<GateResult> results = new ArrayList<>(gates.size());
         for (Gate gate : gates) {
             try {

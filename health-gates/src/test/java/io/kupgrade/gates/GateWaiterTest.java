@@ -202,4 +202,86 @@ class GateWaiterTest {
         assertEquals(List.of(Duration.ofSeconds(4), Duration.ofSeconds(4), Duration.ofSeconds(2)), time.sleeps);
         assertEquals(Duration.ofSeconds(10), result.elapsed());
     }
+
+    @Test
+    void shouldPassAtOnceOnTheRecentPollsOfThePreviousWaitWhenTheyAreFreshAndPass() throws InterruptedException {
+        // broker 2's wait ends on two passing polls; broker 3's pre-stop gates follow 50 ms later
+        ScriptedReader reader = new ScriptedReader().then(cluster().build(), 1);
+        RecentPolls recent = new RecentPolls(2);
+        GateWaiter waiter = waiter(reader);
+        waiter.await("broker 2 back", List.of(Gates.brokerBackInAllIsrs(2)), Duration.ofSeconds(30),
+                GateWaiter.Listener.NONE, recent);
+        time.now = time.now.plusMillis(50);
+        int readsBefore = reader.reads;
+
+        WaitResult result = waiter.await("broker 3 may stop", List.of(Gates.canStop(3), Gates.noUnderReplicated()),
+                Duration.ofSeconds(30), progress::add, recent);
+
+        assertTrue(result.passed());
+        assertEquals(0, result.polls(), "no read: the cluster was seen healthy twice, a moment ago");
+        assertEquals(readsBefore, reader.reads);
+    }
+
+    @Test
+    void shouldPollAfreshWhenTheRecentPollsAreOlderThanThePollInterval() throws InterruptedException {
+        ScriptedReader reader = new ScriptedReader().then(cluster().build(), 1);
+        RecentPolls recent = new RecentPolls(2);
+        GateWaiter waiter = waiter(reader);
+        waiter.await("", List.of(Gates.noUnderReplicated()), Duration.ofSeconds(30), GateWaiter.Listener.NONE, recent);
+        time.now = time.now.plusSeconds(1);
+
+        WaitResult result = waiter.await("", List.of(Gates.canStop(3)), Duration.ofSeconds(30),
+                GateWaiter.Listener.NONE, recent);
+
+        assertTrue(result.passed());
+        assertEquals(2, result.polls());
+    }
+
+    @Test
+    void shouldPollAfreshAfterTheClusterWasActedOn() throws InterruptedException {
+        ScriptedReader reader = new ScriptedReader().then(cluster().build(), 2).then(cluster().stopped(3).build(), 1);
+        RecentPolls recent = new RecentPolls(2);
+        GateWaiter waiter = waiter(reader);
+        waiter.await("", List.of(Gates.noUnderReplicated()), Duration.ofSeconds(30), GateWaiter.Listener.NONE, recent);
+
+        recent.forget(); // broker 3 stopped
+        WaitResult result = waiter.await("broker 3 gone", List.of(Gates.brokerGone(3)), Duration.ofSeconds(30),
+                GateWaiter.Listener.NONE, recent);
+
+        assertTrue(result.passed());
+        assertEquals(2, result.polls(), "the healthy polls before the stop do not count");
+    }
+
+    @Test
+    void shouldCountAPassingRecentPollAndReadTheNextOneIntervalAfterIt() throws InterruptedException {
+        // the previous wait saw a failing poll, then a passing one; this wait needs one more
+        ScriptedReader reader = new ScriptedReader().then(cluster().stopped(3).build(), 1).then(cluster().build(), 1);
+        RecentPolls recent = new RecentPolls(2);
+        GateWaiter once = new GateWaiter(reader, time, time, Duration.ofSeconds(1), Duration.ofSeconds(30), 1);
+        once.await("", List.of(Gates.noUnderReplicated()), Duration.ofSeconds(30), GateWaiter.Listener.NONE, recent);
+        time.now = time.now.plusMillis(200);
+
+        WaitResult result = waiter(reader).await("", List.of(Gates.noUnderReplicated()), Duration.ofSeconds(30),
+                progress::add, recent);
+
+        assertTrue(result.passed());
+        assertEquals(1, result.polls(), "the passing recent poll counts as the first of two");
+        assertEquals(List.of(Duration.ofSeconds(1), Duration.ofMillis(800)), time.sleeps,
+                "the fresh read is one interval after the recent one");
+        assertEquals(2, progress.get(0).consecutivePasses());
+    }
+
+    @Test
+    void shouldForgetRecentPollsWhenAReadFails() throws InterruptedException {
+        ScriptedReader reader = new ScriptedReader().then(cluster().build(), 1).thenUnreachable()
+                .then(cluster().build(), 1);
+        RecentPolls recent = new RecentPolls(3);
+
+        WaitResult result = waiter(reader).await("", List.of(Gates.noUnderReplicated()), Duration.ofSeconds(30),
+                GateWaiter.Listener.NONE, recent);
+
+        assertEquals(4, result.polls(), "healthy, unreachable, healthy, healthy");
+        assertEquals(2, recent.usable(time.now, Duration.ofSeconds(1)).size(),
+                "the poll before the failed read no longer counts");
+    }
 }

@@ -9,6 +9,7 @@ import io.kupgrade.gates.GateWaiter;
 import io.kupgrade.gates.Gates;
 import io.kupgrade.gates.LeaderElections;
 import io.kupgrade.gates.LeaderGates;
+import io.kupgrade.gates.RecentPolls;
 import io.kupgrade.gates.SafeBatches;
 import io.kupgrade.gates.Sleeper;
 import io.kupgrade.gates.WaitResult;
@@ -48,6 +49,8 @@ public final class ClusterGatePort implements GatePort {
     private final JmxVersions versions;
     private final Map<Integer, ClusterSnapshot> afterExit = new HashMap<>();
     private final LeaderElections.Elector elector;
+    /** The last polls of this run's waits, counted by the next wait while fresh (see {@link RecentPolls}). */
+    private final RecentPolls recent;
 
     /** A port without preferred leader election ({@link #restorePreferredLeaders} fails with the reason). */
     public ClusterGatePort(ClusterReader reader, GateSettings settings, Clock clock, Sleeper sleeper,
@@ -70,6 +73,7 @@ public final class ClusterGatePort implements GatePort {
         this.brokers = new HashMap<>();
         brokers.forEach(b -> this.brokers.put(b.id(), b));
         this.versions = versions;
+        this.recent = new RecentPolls(this.stablePolls);
     }
 
     @Override
@@ -82,7 +86,7 @@ public final class ClusterGatePort implements GatePort {
                 lastFailing.set(0, p.failing());
                 listener.waiting(p.message(), p.elapsed());
             }
-        });
+        }, recent);
         if (r.passed()) {
             for (GateSpec s : specs) {
                 if (s.kind() == GateSpec.Kind.BROKER_GONE) {
@@ -99,7 +103,15 @@ public final class ClusterGatePort implements GatePort {
         return new GateOutcome(false, r.elapsed(), reasons(r.failing()));
     }
 
+    /** Forgets the recent polls: the runner is about to change the cluster (see {@link RecentPolls}). */
+    @Override
+    public void beforeAction() {
+        recent.forget();
+    }
+
     private void rememberAfterExit(int brokerId) {
+        // a read of its own, not the poll the gone gate passed on: a node with stale metadata may still list
+        // the old registration, and then only a newer broker epoch proves the new process (real-kafka-notes)
         try {
             afterExit.put(brokerId, reader.read());
         } catch (ClusterUnreachableException e) {
@@ -154,6 +166,7 @@ public final class ClusterGatePort implements GatePort {
             return GatePort.super.restorePreferredLeaders(brokerId, timeout, listener);
         }
         Gate gate = LeaderGates.preferredLeadersRestored(brokerId);
+        recent.forget(); // elections change the cluster: no earlier poll counts after them
         Instant start = clock.instant();
         Instant deadline = start.plus(timeout);
         Instant nextElection = start;

@@ -245,6 +245,9 @@ public final class BrokerRestorer {
             emit(ProgressEvent.Type.STEP_STARTED, phase, wave, broker, s, Duration.ZERO, describe(s, broker, start));
             try {
                 Map<String, String> d = new LinkedHashMap<>();
+                if (s.acts()) {
+                    ports.gates().beforeAction();
+                }
                 switch (s) {
                     case PRE_STOP_GATES -> {
                         if (!isRunning(broker)) {

@@ -13,13 +13,23 @@ import java.util.Set;
 public interface GatePort {
 
     /**
-     * Waits until every gate passes (stably) or {@code timeout} passes.
+     * Waits until every gate passes (stably) or {@code timeout} passes. Polls of the previous wait may count
+     * toward this one while they are fresh and nothing was done since ({@link #beforeAction()}).
      *
      * @param purpose what is waited for, for people ("broker 3 to rejoin the ISRs")
      * @throws InterruptedException when the run is interrupted while waiting
      */
     GateOutcome await(String purpose, List<GateSpec> gates, Duration timeout, WaitListener listener)
             throws InterruptedException;
+
+    /**
+     * The runner is about to act on a broker or the cluster (stop, install, config edit, start, finalize):
+     * whatever the port saw before says nothing about the cluster after it. A port that counts the polls of
+     * one wait toward the next (as {@code ClusterGatePort} does while they are fresh) must forget them here.
+     * The default does nothing.
+     */
+    default void beforeAction() {
+    }
 
     /**
      * Requires every gate to keep passing for {@code duration} (a soak): fails as soon as one fails for good.

@@ -35,6 +35,14 @@ public enum RestoreStep {
         return prefix + baseName;
     }
 
+    /**
+     * True for the steps that change the broker (stop, install, config, start): a gate after one of them polls
+     * afresh ({@link GatePort#beforeAction()}).
+     */
+    boolean acts() {
+        return this == STOP || this == INSTALL || this == CONFIG || this == START;
+    }
+
     static RestoreStep fromBaseName(String base) {
         for (RestoreStep s : values()) {
             if (s.baseName.equals(base)) {

@@ -262,6 +262,9 @@ public final class RollRunner {
         emit(ProgressEvent.Type.STEP_STARTED, step, step.kind().journalName(), Duration.ZERO, describeStart(step,
                 startDetails));
         try {
+            if (step.kind().acts()) {
+                ports.gates().beforeAction();
+            }
             Map<String, String> details = perform(step, t0, startDetails);
             ports.journal().append(Journaling.entry(now(), plan.sha256(), step, Journaling.SUCCEEDED, details));
             if (step.kind() == StepKind.BATCH_START) {

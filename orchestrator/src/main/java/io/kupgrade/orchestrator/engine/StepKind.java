@@ -73,6 +73,15 @@ public enum StepKind {
         return action;
     }
 
+    /**
+     * True for the steps that change a broker or the cluster (stop, install, edit-config, start, the leader
+     * restore's elections, finalize): a gate after one of them polls afresh ({@link GatePort#beforeAction()}).
+     */
+    public boolean acts() {
+        return this == STOP || this == INSTALL || this == EDIT_CONFIG || this == START || this == RESTORE_LEADERS
+                || this == FINALIZE;
+    }
+
     /** The kind journaled under {@code name}, or null for run-level and unknown steps. */
     public static StepKind fromJournalName(String name) {
         for (StepKind kind : values()) {

@@ -1,5 +1,6 @@
 package io.kupgrade.orchestrator.apply;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,9 +28,11 @@ class ClusterGatePortTest {
     static final class ScriptedReader implements ClusterReader {
         final Deque<ClusterSnapshot> script = new ArrayDeque<>();
         ClusterSnapshot last;
+        int reads;
 
         @Override
         public ClusterSnapshot read() {
+            reads++;
             if (!script.isEmpty()) {
                 last = script.poll();
             }
@@ -89,6 +92,34 @@ class ClusterGatePortTest {
         assertFalse(stale.passed(), "same broker epoch as after the exit: not the new process");
         assertTrue(stale.reason().contains("old registration"), stale.reason());
         assertTrue(fresh.passed(), fresh.reason());
+    }
+
+    @Test
+    void shouldPassTheNextBrokersPreStopGatesOnThePollsThatJustPassedWithoutReadingAgain()
+            throws InterruptedException {
+        reader.script.add(cluster().build());
+        assertTrue(await(GateSpec.Kind.BACK_IN_ALL_ISRS, 2).passed());
+        int reads = reader.reads;
+
+        GatePort.GateOutcome next = port.await("broker 3 may stop", List.of(GateSpec.broker(GateSpec.Kind.CAN_STOP, 3),
+                GateSpec.cluster(GateSpec.Kind.NO_UNDER_REPLICATED)), Duration.ofSeconds(3), (m, e) -> { });
+
+        assertTrue(next.passed(), next.reason());
+        assertEquals(reads, reader.reads, "the cluster was seen healthy a moment ago, nothing done since");
+    }
+
+    @Test
+    void shouldNotCountPollsMadeBeforeTheRunnerActed() throws InterruptedException {
+        reader.script.add(cluster().build());
+        assertTrue(await(GateSpec.Kind.BACK_IN_ALL_ISRS, 2).passed());
+        reader.script.add(cluster().stopped(3).build());
+
+        port.beforeAction(); // broker 3's stop command
+        GatePort.GateOutcome healthy = port.await("no URP", List.of(GateSpec.cluster(GateSpec.Kind.NO_UNDER_REPLICATED)),
+                Duration.ofSeconds(3), (m, e) -> { });
+
+        assertFalse(healthy.passed(), "the healthy poll from before the stop must not count");
+        assertTrue(healthy.reason().contains("under-replicated"), healthy.reason());
     }
 
     @Test

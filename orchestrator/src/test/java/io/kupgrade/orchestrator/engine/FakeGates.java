@@ -18,6 +18,8 @@ final class FakeGates implements GatePort {
     final List<String> gateLabels = new ArrayList<>();
     /** The batch chooseBatch answers: by default the first maxParallel candidates. */
     BiFunction<List<Integer>, Integer, List<Integer>> batches = (c, max) -> c.subList(0, Math.min(max, c.size()));
+    /** For each {@link #beforeAction()}: how many host commands had run by then. */
+    final List<Integer> forgotAt = new ArrayList<>();
     boolean unhealthy;
     boolean versionSupported = true;
 
@@ -69,6 +71,11 @@ final class FakeGates implements GatePort {
             listener.waiting("waiting for " + purpose + ": " + failing, elapsed);
             clock.advance(Duration.ofSeconds(1));
         }
+    }
+
+    @Override
+    public void beforeAction() {
+        forgotAt.add(hosts.commands.size());
     }
 
     @Override

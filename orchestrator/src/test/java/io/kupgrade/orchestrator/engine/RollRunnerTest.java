@@ -48,6 +48,24 @@ class RollRunnerTest {
     }
 
     @Test
+    void shouldTellTheGatesBeforeEveryActionSoThatNoPollFromBeforeItCounts() {
+        Rig rig = new Rig();
+
+        rig.apply("canary");
+
+        // stop, install, edit-config (the write) and start: each comes right after a beforeAction
+        List<Integer> actionIndexes = new java.util.ArrayList<>();
+        for (int i = 0; i < rig.hosts.commands.size(); i++) {
+            if (!rig.hosts.commands.get(i).startsWith("running")) {
+                actionIndexes.add(i);
+            }
+        }
+        assertEquals(4, actionIndexes.size(), rig.hosts.commands.toString());
+        assertTrue(rig.gates.forgotAt.containsAll(actionIndexes), "forgot at " + rig.gates.forgotAt
+                + ", actions at " + actionIndexes + ": " + rig.hosts.commands);
+    }
+
+    @Test
     void shouldRollExactlyTheCanaryAndContinueWithTheNextWaveOnTheNextApply() {
         Rig rig = new Rig();
 
