@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -337,13 +338,75 @@ public final class RollEngine {
                     notDone));
         }
         Step first = null;
+        int gatesPending = 0;
         for (BrokerSpec b : active) {
             Step s = ((Decision.Next) brokerStep(view, phase, wave, b)).step();
+            gatesPending += s.kind() == StepKind.POST_START_GATES ? 1 : 0;
             if (first == null || s.kind().ordinal() < first.kind().ordinal()) {
                 first = s;
             }
         }
+        if (first.kind() == StepKind.POST_START_GATES && gatesPending > 1) {
+            // while a batch-mate is still coming back the cluster cannot be free of under-replicated partitions:
+            // each member is gated on its own return, the last one also on the whole cluster's (so a member that
+            // dies at startup fails its own step, not a healthy batch-mate's)
+            first = withoutGate(first, GateSpec.Kind.NO_UNDER_REPLICATED);
+        }
         return new Decision.Next(first);
+    }
+
+    /** The step without the gates of {@code kind}. */
+    static Step withoutGate(Step step, GateSpec.Kind kind) {
+        return new Step(step.kind(), step.phase(), step.wave(), step.broker(), step.resumed(),
+                step.gates().stream().filter(g -> g.kind() != kind).toList(), step.expectNewIncarnation(),
+                step.candidates());
+    }
+
+    /**
+     * After a member of a batch failed between its stop and its post-start gates: the next step that brings
+     * one of its batch-mates back, or empty when none is left. A failed broker must not leave healthy brokers of
+     * its batch stopped (the cluster "as safe as it was found"): the mates whose stop started finish their own
+     * cycle (install, edit, start, post-start gates, ...), interleaved as in {@link #batchStep} so that they
+     * start together, and each gated on its own return (registered anew, back in every ISR, nothing offline,
+     * a controller) without the cluster-wide under-replicated count, which the failed broker keeps above 0.
+     * Never a stop: a mate whose stop never started is left running, for the next batch.
+     *
+     * @param failed the step that failed (its broker is never chosen)
+     * @param givenUp mates that failed too while being brought back; not chosen again
+     */
+    public Optional<Step> batchMateStep(JournalView view, Step failed, Set<Integer> givenUp) {
+        if (plan.rollout().maxParallel() <= 1 || failed.broker() == null || failed.wave() == null) {
+            return Optional.empty();
+        }
+        PhaseSpec phase = failed.phase();
+        Wave wave = failed.wave();
+        String ph = phase.name();
+        int at = view.lastIndex(0, StepKind.BATCH_START, ph, wave.name(), null, Journaling.SUCCEEDED);
+        if (at < 0) {
+            return Optional.empty();
+        }
+        List<Integer> batch = Journaling.batchFrom(view.entries().get(at).details());
+        if (!batch.contains(failed.brokerId())) {
+            return Optional.empty();
+        }
+        Step first = null;
+        for (int id : batch) {
+            BrokerSpec b = brokersById.get(id);
+            if (b == null || id == failed.brokerId() || givenUp.contains(id) || view.brokerDone(ph, id)
+                    || !view.startedSince(at, StepKind.STOP, ph, id)) {
+                continue;
+            }
+            Step s = ((Decision.Next) brokerStep(view, phase, wave, b)).step();
+            if (s.kind() == StepKind.PRE_STOP_GATES || s.kind() == StepKind.STOP) {
+                continue;
+            }
+            if (first == null || s.kind().ordinal() < first.kind().ordinal()) {
+                first = s;
+            }
+        }
+        // the failed broker keeps partitions under-replicated: a mate is gated on its own return only
+        return Optional.ofNullable(first).map(s -> s.kind() == StepKind.POST_START_GATES
+                ? withoutGate(s, GateSpec.Kind.NO_UNDER_REPLICATED) : s);
     }
 
     /** After the post-start gates: the leader restore when the plan asks for it, then broker-done. */

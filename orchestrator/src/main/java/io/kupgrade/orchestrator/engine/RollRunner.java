@@ -253,6 +253,20 @@ public final class RollRunner {
 
     /** Executes one step; null when it succeeded, else the run's outcome. */
     private RollOutcome execute(Step step) {
+        StepFailure failure = attempt(step);
+        return failure == null ? null : stepEnded(step, failure);
+    }
+
+    /** How a step ended that did not succeed: its kind (halted, failed, interrupted) and one line why. */
+    private record StepFailure(OutcomeKind kind, String reason) {
+    }
+
+    /**
+     * Executes one step and journals its outcome; null when it succeeded. Does not end the run.
+     *
+     * @throws LockLostException when the journal refused an append: nothing more may be done
+     */
+    private StepFailure attempt(Step step) {
         current = step;
         Instant t0 = now();
         Map<String, String> startDetails = startDetails(step);
@@ -276,25 +290,26 @@ public final class RollRunner {
         } catch (InterruptedException e) {
             // do not restore the flag here: the journal's file channel would refuse the writes below
             Thread.interrupted();
-            return stepEnded(step, t0, OutcomeKind.INTERRUPTED, "interrupted while " + step.describe()
+            return failed(step, t0, OutcomeKind.INTERRUPTED, "interrupted while " + step.describe()
                     + "; run apply again to resume here");
         } catch (StepException e) {
-            return stepEnded(step, t0, e.kind, e.getMessage());
+            return failed(step, t0, e.kind, e.getMessage());
         } catch (HostUnreachableException e) {
             // start and install are never re-sent (their effect is unknown); the next apply probes the broker
             String tried = step.kind() == StepKind.START || step.kind() == StepKind.INSTALL
                     ? " (not re-sent; the next apply checks whether the broker runs)"
                     : " after " + settings.hostRetries() + " retries";
-            return stepEnded(step, t0, failureKind(step.kind()), "host " + hostOf(step) + " unreachable" + tried
+            return failed(step, t0, failureKind(step.kind()), "host " + hostOf(step) + " unreachable" + tried
                     + ": " + e.getMessage());
         } catch (LockLostException e) {
             throw e; // nothing more may be journaled or done: run() ends the run
         } catch (RuntimeException e) {
-            return stepEnded(step, t0, failureKind(step.kind()), step.describe() + " failed: " + e.getMessage());
+            return failed(step, t0, failureKind(step.kind()), step.describe() + " failed: " + e.getMessage());
         }
     }
 
-    private RollOutcome stepEnded(Step step, Instant t0, OutcomeKind kind, String reason) {
+    /** Journals and reports a step that did not succeed. */
+    private StepFailure failed(Step step, Instant t0, OutcomeKind kind, String reason) {
         String event = switch (kind) {
             case HALTED -> Journaling.HALTED;
             case INTERRUPTED -> Journaling.INTERRUPTED;
@@ -307,18 +322,62 @@ public final class RollRunner {
             default -> ProgressEvent.Type.STEP_FAILED;
         };
         emit(type, step, step.kind().journalName(), since(t0), reason);
+        return new StepFailure(kind, reason);
+    }
+
+    /**
+     * Ends the run after a step that did not succeed. A failed broker first has its batch-mates brought back
+     * ({@link #bringBackBatchMates}), then, when its wave says {@code onFailure: revert}, is reverted itself.
+     */
+    private RollOutcome stepEnded(Step step, StepFailure failure) {
         String where = step.describe();
-        String message = switch (kind) {
+        String reason = failure.reason();
+        String message = switch (failure.kind()) {
             case HALTED -> "halted at " + where + ": " + reason + ". The cluster is as it was found;"
                     + " run apply again once it is healthy";
-            case FAILED -> Reverter.wanted(step)
-                    ? Reverter.revert(plan, ports, settings, runStart, step, reason)
-                    : "failed at " + where + ": " + reason + ". Broker "
-                    + (step.brokerId() == null ? "state" : step.brokerId()) + " may need attention;"
-                    + " run apply again to resume it";
+            case FAILED -> {
+                String mates = bringBackBatchMates(step);
+                yield Reverter.wanted(step)
+                        ? Reverter.revert(plan, ports, settings, runStart, step, reason + mates)
+                        : "failed at " + where + ": " + reason + mates + ". Broker "
+                        + (step.brokerId() == null ? "state" : step.brokerId()) + " may need attention;"
+                        + " run apply again to resume it";
+            }
             default -> reason;
         };
-        return endRun(kind, message, step, false);
+        current = step;
+        return endRun(failure.kind(), message, step, false);
+    }
+
+    /**
+     * rollout.maxParallel &gt; 1: a broker of a batch failed between its stop and its post-start gates. Its
+     * batch-mates that were stopped must not be left down: they finish their own cycle first
+     * ({@link RollEngine#batchMateStep}: started together, each gated on its own return). Empty when there is
+     * no such mate; else a sentence for the run's message.
+     */
+    private String bringBackBatchMates(Step failedStep) {
+        Set<Integer> givenUp = new HashSet<>();
+        Map<Integer, String> outcome = new LinkedHashMap<>();
+        while (!ports.interrupted().getAsBoolean()) {
+            JournalView view = JournalView.of(ports.journal().entries(), plan.sha256());
+            Optional<Step> next = engine.batchMateStep(view, failedStep, givenUp);
+            if (next.isEmpty()) {
+                break;
+            }
+            Step step = next.get();
+            StepFailure f = attempt(step);
+            if (f != null) {
+                givenUp.add(step.brokerId());
+                outcome.put(step.brokerId(), "broker " + step.brokerId() + " failed at " + step.kind().journalName()
+                        + " (" + f.reason() + ")");
+            } else if (step.kind() == StepKind.BROKER_DONE) {
+                outcome.put(step.brokerId(), "broker " + step.brokerId() + " is back and done for the phase");
+            }
+        }
+        if (outcome.isEmpty()) {
+            return "";
+        }
+        return ". Its batch-mates were brought back first: " + String.join("; ", outcome.values());
     }
 
     private Map<String, String> startDetails(Step step) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kupgrade.orchestrator.journal.JournalEntry;
+import io.kupgrade.plans.OnFailure;
 import io.kupgrade.plans.RolloutSpec;
 import java.util.List;
 import java.util.Optional;
@@ -163,5 +164,61 @@ class BatchRollTest {
                 + (s.brokerId() == null ? "" : " " + s.brokerId())).toList();
         assertTrue(names.containsAll(List.of("batch-start", "stop 3", "stop 4", "stop 5")), names.toString());
         assertTrue(names.indexOf("stop 5") < names.indexOf("start 3"), names.toString());
+    }
+
+    @Test
+    void shouldBringTheBatchMatesOfAFailedBrokerBackBeforeFailingTheRun() {
+        Rig rig = parallel(3);
+        assertEquals(OutcomeKind.DONE, rig.apply("canary").kind());
+        rig.hosts.failing.add("install 4 3.9.2");
+
+        RollOutcome outcome = rig.apply("wave-2");
+
+        assertEquals(OutcomeKind.FAILED, outcome.kind(), outcome.message());
+        assertTrue(rig.hosts.running.get(3) && rig.hosts.running.get(5), "the healthy batch-mates are not left down");
+        assertEquals("3.9.2", rig.hosts.runningVersion.get(3));
+        assertEquals("3.9.2", rig.hosts.runningVersion.get(5));
+        assertEquals(List.of("binaries:2", "binaries:3", "binaries:5"), rig.journal.steps("broker-done"));
+        assertTrue(!rig.hosts.running.get(4), "the failed broker is left for the operator (wave-2 halts)");
+        assertTrue(outcome.message().contains("install command")
+                && outcome.message().contains("batch-mates were brought back first: broker 3 is back and done for"
+                + " the phase; broker 5 is back"), outcome.message());
+        assertEquals(List.of("start 3", "start 5"), rig.hosts.actions().stream().filter(a -> a.startsWith("start"))
+                .toList().subList(1, 3), "3 and 5 started, 4 never");
+    }
+
+    @Test
+    void shouldBringTheBatchMatesBackThenRevertTheFailedBrokerWhenTheWaveReverts() {
+        Rig rig = parallel(3);
+        rig.wave2OnFailure = OnFailure.REVERT;
+        assertEquals(OutcomeKind.DONE, rig.apply("canary").kind());
+        rig.hosts.fatalConfigOf.put(4, "inter.broker.protocol.version=3.8"); // 4 refuses the phase's config
+
+        RollOutcome outcome = rig.apply("wave-2");
+
+        assertEquals(OutcomeKind.FAILED, outcome.kind(), outcome.message());
+        assertTrue(rig.hosts.running.values().stream().allMatch(r -> r), "no broker left stopped: "
+                + rig.hosts.running + "; " + outcome.message());
+        assertTrue(outcome.message().startsWith("failed at binaries/wave-2 broker 4: post-start-gates"),
+                "the broker that died is the one that failed, not a batch-mate gated before it: " + outcome.message());
+        assertTrue(outcome.message().contains("Reverted (onFailure: revert)"), outcome.message());
+        assertTrue(!rig.config(4).contains("inter.broker.protocol.version=3.8"), "4 has its previous config back: "
+                + rig.config(4));
+        assertTrue(rig.config(3).contains("inter.broker.protocol.version=3.8"), "3 keeps the phase's config");
+        assertEquals(List.of("binaries:2", "binaries:3", "binaries:5"), rig.journal.steps("broker-done"));
+    }
+
+    @Test
+    void shouldNotStopABatchMateWhoseStopNeverStartedWhenAnotherMemberFails() {
+        Rig rig = parallel(3);
+        assertEquals(OutcomeKind.DONE, rig.apply("canary").kind());
+        rig.hosts.failing.add("stop 4");
+
+        RollOutcome outcome = rig.apply("wave-2");
+
+        assertEquals(OutcomeKind.FAILED, outcome.kind(), outcome.message());
+        assertTrue(rig.hosts.actions().stream().noneMatch(a -> a.equals("stop 5")), rig.hosts.actions().toString());
+        assertTrue(rig.hosts.running.get(3) && rig.hosts.running.get(5), "3 brought back, 5 never stopped: "
+                + rig.hosts.running);
     }
 }

@@ -37,6 +37,8 @@ final class FakeHosts implements HostExecutor {
     final Set<String> failing = new HashSet<>();
     /** A broker whose server.properties contains one of these lines dies right after its start (bad config). */
     final Set<String> fatalConfig = new HashSet<>();
+    /** Per broker: it dies right after its start when its server.properties contains this line. */
+    final Map<Integer, String> fatalConfigOf = new HashMap<>();
     String crashBefore;
     String crashAfter;
     int exitAfterPolls = 2;
@@ -90,7 +92,8 @@ final class FakeHosts implements HostExecutor {
             }
             case "start" -> {
                 String config = files.getOrDefault("/srv/" + id + "/server.properties", "");
-                boolean dies = fatalConfig.stream().anyMatch(config::contains);
+                boolean dies = fatalConfig.stream().anyMatch(config::contains)
+                        || (fatalConfigOf.containsKey(id) && config.contains(fatalConfigOf.get(id)));
                 if (!running.get(id) && !dies) {
                     running.put(id, true);
                     runningVersion.put(id, installed.get(id));

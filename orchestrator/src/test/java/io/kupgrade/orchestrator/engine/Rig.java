@@ -4,6 +4,7 @@ import io.kupgrade.plans.AccessSpec;
 import io.kupgrade.plans.BrokerSpec;
 import io.kupgrade.plans.ClusterSpec;
 import io.kupgrade.plans.GateSettings;
+import io.kupgrade.plans.OnFailure;
 import io.kupgrade.plans.PhaseSpec;
 import io.kupgrade.plans.Plan;
 import io.kupgrade.plans.RolloutSpec;
@@ -47,6 +48,8 @@ final class Rig {
     Finalizer finalizer = Finalizer.NONE;
     Plan plan;
     Duration soak = Duration.ZERO;
+    /** wave-2's onFailure; null for the default (halt: it is not the first wave). */
+    OnFailure wave2OnFailure;
 
     Rig() {
         this(List.of(BINARIES, PROTOCOL), "sha-A");
@@ -74,7 +77,8 @@ final class Rig {
     }
 
     List<Wave> waves() {
-        return List.of(new Wave(0, "canary", List.of(B2), soak), new Wave(1, "wave-2", List.of(B3, B4, B5), soak),
+        return List.of(new Wave(0, "canary", List.of(B2), soak), new Wave(1, "wave-2", List.of(B3, B4, B5), soak,
+                wave2OnFailure),
                 new Wave(2, "wave-3", List.of(B1), Duration.ZERO));
     }
 
