@@ -9,4 +9,13 @@ public interface Gate {
     String name();
 
     GateResult evaluate(ClusterSnapshot snapshot);
+
+    /**
+     * True when one passing poll is conclusive: a stale read can only show the condition failing, and once true
+     * it does not turn false by itself (a broker whose process has exited stays unregistered). A wait whose
+     * gates all settle once passes on one poll instead of {@code stablePolls}. Default false.
+     */
+    default boolean settlesOnce() {
+        return false;
+    }
 }

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Polls a {@link ClusterReader} until all given gates pass on {@code stablePolls} consecutive polls, or the
- * timeout passes. One snapshot is read per poll and shared by all gates. Several clean polls are required
+ * Polls a {@link ClusterReader} until all given gates pass on {@code stablePolls} consecutive polls (one, when
+ * every gate {@linkplain Gate#settlesOnce() settles once}), or the timeout passes. One snapshot is read per poll and shared by all gates. Several clean polls are required
  * because ISR changes reach metadata late (reference §2, "ISR freshness in ZooKeeper mode").
  *
  * <p>Polls start every {@code pollInterval} (measured from the start of the previous poll, so a slow read does
@@ -98,6 +98,7 @@ public final class GateWaiter {
     public WaitResult await(String purpose, List<Gate> gates, Duration timeout, Listener listener,
                             RecentPolls recent) throws InterruptedException {
         List<Gate> toCheck = List.copyOf(gates);
+        int needed = !toCheck.isEmpty() && toCheck.stream().allMatch(Gate::settlesOnce) ? 1 : stablePolls;
         Instant start = clock.instant();
         Instant deadline = start.plus(positive(timeout, "timeout"));
         String what = purpose == null ? "" : purpose;
@@ -111,7 +112,7 @@ public final class GateWaiter {
                 consecutive = results.stream().allMatch(GateResult::passed) ? consecutive + 1 : 0;
                 previousPoll = earlier.at();
             }
-            if (consecutive >= stablePolls) {
+            if (consecutive >= needed) {
                 return new WaitResult(WaitResult.Outcome.PASSED, Duration.ZERO, 0, results);
             }
         }
@@ -128,7 +129,7 @@ public final class GateWaiter {
             Instant now = clock.instant();
             Duration elapsed = Duration.between(start, now);
             listener.onPoll(new WaitProgress(what, polls, elapsed, consecutive, results));
-            if (consecutive >= stablePolls) {
+            if (consecutive >= needed) {
                 return new WaitResult(WaitResult.Outcome.PASSED, elapsed, polls, results);
             }
             if (!now.isBefore(deadline)) {

@@ -266,15 +266,19 @@ public final class Gates {
         });
     }
 
-    /** The broker is no longer registered (ZooKeeper: its session ended; KRaft: fenced or unregistered). */
+    /**
+     * The broker is no longer registered (ZooKeeper: its session ended; KRaft: fenced or unregistered). Waited on
+     * once its process has exited, so it {@linkplain Gate#settlesOnce() settles once}: a node with stale metadata
+     * can only still list it, and a dead process does not register again.
+     */
     public static Gate brokerGone(int brokerId) {
         String gateName = "brokerGone(" + brokerId + ")";
-        return gate(gateName, snapshot -> {
+        return new FunctionGate(gateName, snapshot -> {
             Map<String, Object> evidence = Map.of("broker", brokerId, "registered", snapshot.registered(brokerId));
             return snapshot.registered(brokerId)
                     ? GateResult.fail(gateName, "broker " + brokerId + " still registered", evidence)
                     : GateResult.pass(gateName, "broker " + brokerId + " no longer registered", evidence);
-        });
+        }, true);
     }
 
     /**
@@ -432,10 +436,11 @@ public final class Gates {
 
     /** Wraps a function as a named gate; useful for custom gates and tests. */
     public static Gate gate(String name, Function<ClusterSnapshot, GateResult> evaluation) {
-        return new FunctionGate(name, evaluation);
+        return new FunctionGate(name, evaluation, false);
     }
 
-    private record FunctionGate(String name, Function<ClusterSnapshot, GateResult> evaluation) implements Gate {
+    private record FunctionGate(String name, Function<ClusterSnapshot, GateResult> evaluation, boolean settlesOnce)
+            implements Gate {
         @Override
         public GateResult evaluate(ClusterSnapshot snapshot) {
             return evaluation.apply(snapshot);

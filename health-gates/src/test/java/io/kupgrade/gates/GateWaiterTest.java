@@ -239,17 +239,19 @@ class GateWaiterTest {
 
     @Test
     void shouldPollAfreshAfterTheClusterWasActedOn() throws InterruptedException {
-        ScriptedReader reader = new ScriptedReader().then(cluster().build(), 2).then(cluster().stopped(3).build(), 1);
+        ScriptedReader reader = new ScriptedReader().then(cluster().build(), 2).then(cluster().stopped(3).build(), 1)
+                .then(cluster().build(), 1);
         RecentPolls recent = new RecentPolls(2);
         GateWaiter waiter = waiter(reader);
         waiter.await("", List.of(Gates.noUnderReplicated()), Duration.ofSeconds(30), GateWaiter.Listener.NONE, recent);
 
-        recent.forget(); // broker 3 stopped
-        WaitResult result = waiter.await("broker 3 gone", List.of(Gates.brokerGone(3)), Duration.ofSeconds(30),
+        recent.forget(); // broker 3 restarted
+        WaitResult result = waiter.await("", List.of(Gates.noUnderReplicated()), Duration.ofSeconds(30),
                 GateWaiter.Listener.NONE, recent);
 
         assertTrue(result.passed());
-        assertEquals(2, result.polls(), "the healthy polls before the stop do not count");
+        assertEquals(3, result.polls(), "the healthy polls before the restart do not count: under-replicated, then"
+                + " healthy twice");
     }
 
     @Test
@@ -283,5 +285,19 @@ class GateWaiterTest {
         assertEquals(4, result.polls(), "healthy, unreachable, healthy, healthy");
         assertEquals(2, recent.usable(time.now, Duration.ofSeconds(1)).size(),
                 "the poll before the failed read no longer counts");
+    }
+
+    @Test
+    void shouldPassOnOnePollWhenEveryGateSettlesOnce() throws InterruptedException {
+        // the process has exited: one read that no longer lists the broker is conclusive
+        ScriptedReader reader = new ScriptedReader().then(cluster().build(), 1).then(cluster().stopped(3).build(), 1);
+
+        WaitResult gone = waiter(reader).await("broker 3 gone", List.of(Gates.brokerGone(3)), progress::add);
+        WaitResult mixed = waiter(reader).await("", List.of(Gates.brokerGone(3), Gates.controllerPresent()),
+                GateWaiter.Listener.NONE);
+
+        assertTrue(gone.passed());
+        assertEquals(2, gone.polls(), "still listed, then gone: no second gone poll needed");
+        assertEquals(2, mixed.polls(), "with a gate that does not settle once, stablePolls apply");
     }
 }
