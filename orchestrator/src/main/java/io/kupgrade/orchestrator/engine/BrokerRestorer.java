@@ -233,7 +233,7 @@ public final class BrokerRestorer {
         BrokerPlan bp = planFor(view, plan, phase, broker);
         List<String> notes = new ArrayList<>();
         if (bp.binariesNotRestored()) {
-            notes.add("broker " + broker.id() + ": phase " + phase.name() + " installed `" + phase.install()
+            notes.add("broker " + broker.id() + ": phase " + phase.name() + " ran its install `" + phase.install()
                     + "` but gives no rollback.install: config restored, binaries not");
         }
         boolean stoppedHere = false;

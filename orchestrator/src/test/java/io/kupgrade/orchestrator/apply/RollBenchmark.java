@@ -104,11 +104,17 @@ final class RollBenchmark {
     static String report(Run sequential, Run parallel, ClusterWatcher watcher) {
         List<ClusterWatcher.Sample> samples = watcher.samples();
         StringBuilder b = new StringBuilder();
+        double sequentialOverhead = 0;
+        long worstReaction = 0;
         for (Run run : List.of(sequential, parallel)) {
             List<Cycle> cycles = cycles(run, samples);
             Duration inherent = cycles.stream().map(Cycle::inherent).reduce(Duration.ZERO, Duration::plus);
             Duration overhead = run.wall().minus(inherent);
             List<Long> reactions = cycles.stream().map(c -> c.reaction().toMillis()).sorted().toList();
+            if (run == sequential) {
+                sequentialOverhead = 100.0 * overhead.toMillis() / run.wall().toMillis();
+            }
+            worstReaction = Math.max(worstReaction, reactions.get(reactions.size() / 2));
             b.append(String.format(Locale.ROOT, "bench: %-10s maxParallel %d: wall %.1f s, %d cycles %s; inherent"
                             + " (stop->exit + start->healthy) %.1f s; kupgrade overhead %.1f s = %.1f%% of wall;"
                             + " reaction to healthy median %.2f s, max %.2f s%n", run.name(), run.maxParallel(),
@@ -121,11 +127,19 @@ final class RollBenchmark {
                         c.reaction().toMillis() / 1e3));
             }
         }
-        b.append(String.format(Locale.ROOT, "bench: parallel / sequential wall time = %.2f%n",
-                parallel.wall().toMillis() / (double) sequential.wall().toMillis()));
+        double ratio = parallel.wall().toMillis() / (double) sequential.wall().toMillis();
+        b.append(String.format(Locale.ROOT, "bench: parallel / sequential wall time = %.2f%n", ratio));
+        b.append(String.format(Locale.ROOT, "bench: targets (issue 7): parallel/sequential <= 0.60: %.2f %s;"
+                        + " overhead <= 5%% of the sequential roll: %.1f%% %s; reaction to healthy <= 1 s (median,"
+                        + " worse of the two rolls): %.2f s %s%n", ratio, met(ratio <= 0.6), sequentialOverhead,
+                met(sequentialOverhead <= 5.0), worstReaction / 1e3, met(worstReaction <= 1000)));
         b.append(String.format(Locale.ROOT, "bench: watcher %d polls (%d failed reads), %d partitions seen under"
                 + " min ISR or offline%n", watcher.polls(), watcher.failedReads(), watcher.violations().size()));
         return b.toString();
+    }
+
+    private static String met(boolean met) {
+        return met ? "met" : "NOT met";
     }
 
     private static double secs(Duration d) {
