@@ -35,6 +35,26 @@ public enum RestoreStep {
         return prefix + baseName;
     }
 
+    /**
+     * The restore's steps still to do, in order: every step but those in {@code done}, {@link #INSTALL} only when
+     * binaries were installed, {@link #CONFIG} only when there is a backup to write back.
+     */
+    public static java.util.List<RestoreStep> toDo(boolean install, boolean config,
+                                                    java.util.Collection<RestoreStep> done) {
+        java.util.List<RestoreStep> steps = new java.util.ArrayList<>();
+        for (RestoreStep s : values()) {
+            boolean wanted = switch (s) {
+                case INSTALL -> install;
+                case CONFIG -> config;
+                default -> true;
+            };
+            if (wanted && !done.contains(s)) {
+                steps.add(s);
+            }
+        }
+        return steps;
+    }
+
     static RestoreStep fromBaseName(String base) {
         for (RestoreStep s : values()) {
             if (s.baseName.equals(base)) {

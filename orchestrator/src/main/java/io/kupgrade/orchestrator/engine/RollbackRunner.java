@@ -117,13 +117,7 @@ public final class RollbackRunner {
 
     private RollbackOutcome end(OutcomeKind kind, String message, RollbackPlanner.Target target, List<Integer> restored,
                                 List<String> notes, Instant runStart) {
-        String event = switch (kind) {
-            case DONE -> Journaling.SUCCEEDED;
-            case HALTED -> Journaling.HALTED;
-            case INTERRUPTED -> Journaling.INTERRUPTED;
-            case DECLINED -> Journaling.DECLINED;
-            default -> Journaling.FAILED;
-        };
+        String event = Journaling.event(kind);
         String full = notes.isEmpty() ? message : message + ". WARNING: " + String.join("; ", notes);
         ports.journal().append(runEntry(event, Map.of("message", full)));
         emit(ProgressEvent.Type.RUN_FINISHED, runStart, target.phase().name(), kind + ": " + full);

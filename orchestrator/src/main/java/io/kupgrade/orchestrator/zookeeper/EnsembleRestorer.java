@@ -433,11 +433,7 @@ public final class EnsembleRestorer {
 
     private Restored ended(ZooKeeperServerSpec server, RestoreStep s, Instant t0, OutcomeKind kind, String reason,
                            String note) {
-        String event = switch (kind) {
-            case HALTED -> Journaling.HALTED;
-            case INTERRUPTED -> Journaling.INTERRUPTED;
-            default -> Journaling.FAILED;
-        };
+        String event = Journaling.event(kind);
         if (server != null) {
             journal(server, s, event, Map.of("reason", reason == null ? "?" : reason));
         }
@@ -451,13 +447,7 @@ public final class EnsembleRestorer {
 
     private RollbackOutcome end(OutcomeKind kind, String message, List<Integer> restored, List<String> notes,
                                 List<String> forcedOver) {
-        String event = switch (kind) {
-            case DONE -> Journaling.SUCCEEDED;
-            case HALTED -> Journaling.HALTED;
-            case INTERRUPTED -> Journaling.INTERRUPTED;
-            case DECLINED -> Journaling.DECLINED;
-            default -> Journaling.FAILED;
-        };
+        String event = Journaling.event(kind);
         String full = notes.isEmpty() ? message : message + ". WARNING: " + String.join("; ", notes);
         ports.journal().append(Rollbacks.runEntry(run.now(), plan.sha256(), event, Map.of("message", full)));
         emit(ProgressEvent.Type.RUN_FINISHED, null, Rollbacks.ROLLBACK_RUN, Duration.ZERO, kind + ": " + full);

@@ -233,18 +233,7 @@ public final class EnsembleRollback {
         boolean hasInstall = installed && spec.install() != null && !spec.install().isBlank();
         String rollbackInstall = spec.rollbackInstall();
         boolean notRestored = hasInstall && (rollbackInstall == null || rollbackInstall.isBlank());
-        List<RestoreStep> steps = new ArrayList<>();
-        for (RestoreStep s : RestoreStep.values()) {
-            boolean wanted = switch (s) {
-                case INSTALL -> hasInstall;
-                case CONFIG -> backup != null;
-                default -> true;
-            };
-            if (wanted && !done.contains(s)) {
-                steps.add(s);
-            }
-        }
-        return new ServerPlan(steps, ZooKeeperEnsembleSpec.render(spec.service().configFile(), server), backup,
+        return new ServerPlan(RestoreStep.toDo(hasInstall, backup != null, done), ZooKeeperEnsembleSpec.render(spec.service().configFile(), server), backup,
                 certain, hasInstall && !notRestored ? ZooKeeperEnsembleSpec.render(rollbackInstall, server) : null,
                 notRestored, rolled);
     }

@@ -203,12 +203,7 @@ public final class EnsembleRoller {
 
     private RollOutcome stepEnded(EnsembleStep step, ZooKeeperServerSpec server, Instant t0, OutcomeKind kind,
                                   String reason) {
-        String event = switch (kind) {
-            case HALTED -> Journaling.HALTED;
-            case INTERRUPTED -> Journaling.INTERRUPTED;
-            default -> Journaling.FAILED;
-        };
-        ports.journal().append(entry(step.kind(), server, event, Map.of("reason", reason)));
+        ports.journal().append(entry(step.kind(), server, Journaling.event(kind), Map.of("reason", reason)));
         ProgressEvent.Type type = switch (kind) {
             case HALTED -> ProgressEvent.Type.STEP_HALTED;
             case INTERRUPTED -> ProgressEvent.Type.STEP_INTERRUPTED;
@@ -228,13 +223,7 @@ public final class EnsembleRoller {
     }
 
     private RollOutcome endRun(OutcomeKind kind, String message, boolean planDone) {
-        String event = switch (kind) {
-            case DONE -> Journaling.SUCCEEDED;
-            case HALTED -> Journaling.HALTED;
-            case FAILED -> Journaling.FAILED;
-            case INTERRUPTED -> Journaling.INTERRUPTED;
-            case DECLINED -> Journaling.DECLINED;
-        };
+        String event = Journaling.event(kind);
         ports.journal().append(Journaling.runEntry(now(), plan.sha256(), event, Map.of("message", message)));
         Duration elapsed = Duration.between(runStart, now());
         emit(ProgressEvent.Type.RUN_FINISHED, null, Journaling.RUN, elapsed, kind + ": " + message);

@@ -12,7 +12,6 @@ import io.kupgrade.orchestrator.engine.RollRunner;
 import io.kupgrade.orchestrator.engine.RollbackOutcome;
 import io.kupgrade.orchestrator.engine.Rollbacks;
 import io.kupgrade.orchestrator.engine.RunSettings;
-import io.kupgrade.orchestrator.executor.CommandResult;
 import io.kupgrade.orchestrator.executor.HostExecutor;
 import io.kupgrade.orchestrator.journal.InMemoryJournal;
 import io.kupgrade.orchestrator.journal.JournalEntry;
@@ -176,7 +175,7 @@ class EnsembleRestorerTest {
     @Test
     void shouldResumeAnInterruptedRollbackWithTheServerWhereItStopped() {
         roll(SPEC);
-        executor = new Interrupting(ensemble, "stop 1");
+        executor = new InterruptingExecutor(ensemble, "stop 1", interrupted);
         RollbackOutcome first = rollback();
         assertEquals(OutcomeKind.INTERRUPTED, first.kind(), first.message());
         interrupted.set(false);
@@ -322,39 +321,5 @@ class EnsembleRestorerTest {
     private static Plan plan() {
         return EnsembleRollerTest.plan(List.of(new PhaseSpec("restart", null, null, Map.of(), List.of(), false,
                 null)));
-    }
-
-    /** Flips the interrupted flag right after one command ran (Ctrl-C at that moment). */
-    private final class Interrupting implements HostExecutor {
-        private final HostExecutor inner;
-        private final String command;
-
-        Interrupting(HostExecutor inner, String command) {
-            this.inner = inner;
-            this.command = command;
-        }
-
-        @Override
-        public CommandResult run(String host, String cmd, Duration timeout) {
-            CommandResult r = inner.run(host, cmd, timeout);
-            if (cmd.equals(command)) {
-                interrupted.set(true);
-            }
-            return r;
-        }
-
-        @Override
-        public String readFile(String host, String path) {
-            return inner.readFile(host, path);
-        }
-
-        @Override
-        public void writeFile(String host, String path, String content, String backupPath) {
-            inner.writeFile(host, path, content, backupPath);
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }
