@@ -43,7 +43,9 @@ import java.util.stream.Collectors;
 /**
  * {@code kupgrade rollback}: reads the plan and the journal, takes the cluster's lock (as {@code apply} does),
  * builds the same adapters as {@link ApplyService} and runs the {@link RollbackRunner}; or, for
- * {@code --dry-run}, lists the steps and the config each broker gets back, touching nothing. Thread-safe:
+ * {@code --dry-run}, lists the steps and the config each broker gets back, touching nothing. A rollback of the
+ * plan's ZooKeeper ensemble ({@code --phase zookeeper-ensemble}, or the default once no broker phase is left to roll
+ * back; {@link EnsembleRollback}) goes to the {@link EnsembleRestorer} instead, with the same lock. Thread-safe:
  * every call builds its own adapters.
  *
  * <p>Thrown before anything is touched: {@link io.kupgrade.plans.PlanException},

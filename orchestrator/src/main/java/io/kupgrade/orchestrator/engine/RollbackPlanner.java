@@ -30,6 +30,9 @@ import java.util.Set;
  *       restore comes first. Each is restored by {@link BrokerRestorer}; its {@code rolled-back} marker takes
  *       it out of the "touched" set, so a resumed rollback goes on with the next broker.</li>
  * </ol>
+ *
+ * <p>The plan's ZooKeeper ensemble rolls before every phase; its rollback (decided by
+ * {@code zookeeper.EnsembleRollback}) is refused here, by {@link #ensembleRefusals}, as an earlier phase is.
  */
 public final class RollbackPlanner {
     private final RollEngine engine;
