@@ -26,14 +26,17 @@ import picocli.CommandLine.Spec;
             "rollback install -> previous server.properties (from the backup apply kept) -> start ->",
             "registered, back in every ISR, cluster healthy. Refused across a point of no return",
             "(protocol bumped, metadata.version finalized) unless --force. Journaled and resumable;",
-            "apply rolls the rolled-back brokers again."})
+            "apply rolls the rolled-back brokers again. --phase zookeeper-ensemble (the default once no",
+            "broker phase is left to roll back) restores each ZooKeeper server's zoo.cfg (and binaries with",
+            "zookeeperEnsemble.rollback.install), followers first, the leader last, gated on the quorum."})
 final class RollbackCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "PLAN", description = "The plan file (YAML) that was applied.")
     Path planFile;
 
     @Option(names = "--phase", paramLabel = "NAME",
-            description = "The phase to roll back (default: the last phase that touched a broker).")
+            description = "The phase to roll back (default: the last phase that touched a broker; then"
+                    + " zookeeper-ensemble, the ZooKeeper servers the plan rolled).")
     String phase;
 
     @Option(names = "--to-wave", paramLabel = "NAME",

@@ -59,4 +59,50 @@ class RollbackCommandTest {
         assertTrue(cli.err().contains("--phase nope: the plan has no such phase (phases: binaries, protocol)"),
                 cli.err());
     }
+
+    @Test
+    void theEnsembleRollbackIsRefusedWhileABrokerPhaseAppliedAfterItTouchedABroker(@TempDir Path dir)
+            throws Exception {
+        Path plan = dir.resolve("plan.yaml");
+        Files.writeString(plan, Files.readString(PLAN) + """
+                zookeeperEnsemble:
+                  servers:
+                    - {id: 1, host: zk-1.eu1.example}
+                    - {id: 2, host: zk-2.eu1.example}
+                    - {id: 3, host: zk-3.eu1.example}
+                  service: {configFile: /etc/zookeeper/zoo.cfg, stop: s, start: s, isRunning: r}
+                  set: {maxClientCnxns: 500}
+                """);
+        Plan parsed = PlanParser.parse(plan);
+        Path state = dir.resolve("state");
+        FileJournal journal = FileJournal.forCluster(state, parsed.cluster().name());
+        Instant at = Instant.parse("2026-11-25T08:00:00Z");
+        journal.append(new JournalEntry(at, parsed.sha256(), "zookeeper-ensemble", "server-2", null, "stop",
+                "started", Map.of()));
+        journal.append(new JournalEntry(at, parsed.sha256(), "binaries", "canary", 3, "stop", "started", Map.of()));
+
+        Cli cli = Cli.run("rollback", "--yes", "--phase", "zookeeper-ensemble", "--state-dir", state.toString(),
+                plan.toString());
+        Cli wave = Cli.run("rollback", "--yes", "--phase", "zookeeper-ensemble", "--to-wave", "canary",
+                "--state-dir", state.toString(), plan.toString());
+
+        assertEquals(ExitCode.REFUSED.code(), cli.exitCode(), cli.err());
+        assertEquals(1, cli.err().strip().lines().count(), cli.err());
+        assertTrue(cli.err().startsWith("kupgrade: rollback of the ZooKeeper ensemble refused, nothing was touched:"
+                + " the later phase binaries already touched broker(s) [3]: roll it back first (kupgrade rollback"
+                + " PLAN --phase binaries)"), cli.err());
+        assertTrue(cli.noStackTrace(), cli.err());
+        assertEquals(ExitCode.INVALID_INPUT.code(), wave.exitCode(), wave.err());
+        assertTrue(wave.err().contains("the ZooKeeper ensemble has no waves"), wave.err());
+    }
+
+    @Test
+    void theEnsemblePhaseOfAPlanWithoutEnsembleIsInvalidInput(@TempDir Path state) {
+        Cli cli = Cli.run("rollback", "--yes", "--phase", "zookeeper-ensemble", "--state-dir", state.toString(),
+                PLAN.toString());
+
+        assertEquals(ExitCode.INVALID_INPUT.code(), cli.exitCode(), cli.err());
+        assertTrue(cli.err().contains("--phase zookeeper-ensemble: the plan has no zookeeperEnsemble section"),
+                cli.err());
+    }
 }

@@ -47,7 +47,8 @@ final class PlanBinder {
     static final List<String> LEADERS_KEYS = List.of("electPreferred", "drainBeforeStop");
     static final List<String> STATE_KEYS = List.of("store", "zookeeper");
     static final List<String> STORES = List.of("file", "zookeeper");
-    static final List<String> ENSEMBLE_KEYS = List.of("servers", "service", "set", "unset", "install", "version");
+    static final List<String> ENSEMBLE_KEYS =
+            List.of("servers", "service", "set", "unset", "install", "version", "rollback");
     static final List<String> ENSEMBLE_SERVER_KEYS = List.of("id", "host", "clientPort");
     static final int DEFAULT_ZOOKEEPER_CLIENT_PORT = 2181;
     /** The chroot under the cluster's own ZooKeeper when {@code state.zookeeper} is not given. */
@@ -684,6 +685,18 @@ final class PlanBinder {
         String install = string(m, "install", p, false);
         checkEnsemblePlaceholders(m, "install", p, install);
         String version = versionString(m, "version", p);
+        String rollbackInstall = null;
+        MapNode rollback = section(m, "rollback", p, false);
+        if (rollback != null) {
+            String rp = join(p, "rollback");
+            checkKeys(rollback, rp, ROLLBACK_KEYS);
+            rollbackInstall = string(rollback, "install", rp, true);
+            checkEnsemblePlaceholders(rollback, "install", rp, rollbackInstall);
+            if (rollbackInstall != null && install == null && m.get("install") == null) {
+                problems.warn(rollback.get("install"), join(rp, "install"), "zookeeperEnsemble has no install,"
+                        + " so rollback.install never runs (it restores binaries that install replaced)");
+            }
+        }
         if (cluster != null && cluster.zookeeperMode()) {
             String hosts = cluster.zookeeper().contains("/")
                     ? cluster.zookeeper().substring(0, cluster.zookeeper().indexOf('/')) : cluster.zookeeper();
@@ -698,7 +711,7 @@ final class PlanBinder {
         if (problems.hasErrors() || service == null || servers.size() < 3) {
             return null;
         }
-        return new ZooKeeperEnsembleSpec(servers, service, set, unset, install, version);
+        return new ZooKeeperEnsembleSpec(servers, service, set, unset, install, version, rollbackInstall);
     }
 
     private ServiceSpec ensembleService(MapNode m, String p) {
@@ -950,6 +963,7 @@ final class PlanBinder {
         m.put("state", STATE_KEYS);
         m.put("zookeeperEnsemble", ENSEMBLE_KEYS);
         m.put("zookeeperEnsemble.servers[]", ENSEMBLE_SERVER_KEYS);
+        m.put("zookeeperEnsemble.rollback", ROLLBACK_KEYS);
         return m;
     }
 

@@ -23,6 +23,9 @@ import java.util.Set;
  * @param unset {@code zoo.cfg} properties to remove
  * @param install command run on the host while the server is stopped (e.g. switch binaries); nullable
  * @param version the ZooKeeper version the servers must report after the roll ({@code srvr}); nullable
+ * @param rollbackInstall command that restores the previous binaries on a stopped server, run by
+ *     {@code kupgrade rollback --phase zookeeper-ensemble} for a server whose {@code install} ran ({@code rollback:
+ *     install:} in the plan); nullable (then the rollback restores zoo.cfg, not the binaries, and says so)
  */
 public record ZooKeeperEnsembleSpec(
         List<ZooKeeperServerSpec> servers,
@@ -30,7 +33,8 @@ public record ZooKeeperEnsembleSpec(
         Map<String, String> set,
         List<String> unset,
         String install,
-        String version) {
+        String version,
+        String rollbackInstall) {
 
     /** The name under which the ensemble roll is selected ({@code --phase}) and journaled. */
     public static final String PHASE_NAME = "zookeeper-ensemble";
@@ -54,6 +58,12 @@ public record ZooKeeperEnsembleSpec(
                 throw new IllegalArgumentException("ZooKeeper server id " + s.id() + " appears twice");
             }
         }
+    }
+
+    /** The shape before {@code rollbackInstall} was added: no rollback command. */
+    public ZooKeeperEnsembleSpec(List<ZooKeeperServerSpec> servers, ServiceSpec service, Map<String, String> set,
+                                 List<String> unset, String install, String version) {
+        this(servers, service, set, unset, install, version, null);
     }
 
     /** The server with this id; null when there is none. */

@@ -150,4 +150,44 @@ class ZooKeeperEnsembleSectionTest {
         assertTrue(plan.warnings().stream().anyMatch(w -> w.toString().contains("server 3 (zk-9:2181) is not in"
                 + " cluster.zookeeper")), plan.warnings().toString());
     }
+
+    @Test
+    void theEnsembleSaysHowToRestoreItsBinaries() {
+        Plan plan = parse(HEAD + PHASES + ENSEMBLE + """
+                  rollback:
+                    install: sudo /opt/zookeeper/switch-version 3.6.4 {server.id}
+                """);
+
+        ZooKeeperEnsembleSpec e = plan.zookeeperEnsemble();
+        assertEquals("sudo /opt/zookeeper/switch-version 3.6.4 3",
+                ZooKeeperEnsembleSpec.render(e.rollbackInstall(), e.server(3)));
+        assertNull(parse(HEAD + PHASES + ENSEMBLE).zookeeperEnsemble().rollbackInstall(), "none by default");
+    }
+
+    @Test
+    void aBadRollbackSectionIsRefusedWithItsLine() {
+        List<String> problems = problems(HEAD + PHASES + ENSEMBLE + """
+                  rollback:
+                    instal: switch-version 3.6.4
+                """);
+
+        assertEquals(List.of("plan.yaml:31:5: zookeeperEnsemble.rollback.instal: unknown field 'instal' — did you"
+                + " mean 'install'?", "plan.yaml:31:5: zookeeperEnsemble.rollback.install: missing required field"
+                + " 'install'"), problems);
+        assertTrue(problems(HEAD + PHASES + ENSEMBLE + """
+                  rollback: {install: "switch-version {broker.id}"}
+                """).stream().anyMatch(p -> p.contains("zookeeperEnsemble.rollback.install: unknown placeholder"
+                + " {broker.id}")));
+    }
+
+    @Test
+    void aRollbackInstallWithoutAnInstallIsWarnedAbout() {
+        Plan plan = parse(HEAD + PHASES + ENSEMBLE.replace("  install: sudo /opt/zookeeper/switch-version 3.8.4"
+                + " {server.id}\n", "") + """
+                  rollback: {install: switch-version 3.6.4}
+                """);
+
+        assertTrue(plan.warnings().stream().anyMatch(w -> w.toString().contains("zookeeperEnsemble.rollback.install:"
+                + " zookeeperEnsemble has no install, so rollback.install never runs")), plan.warnings().toString());
+    }
 }

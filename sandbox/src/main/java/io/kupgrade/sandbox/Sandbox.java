@@ -264,7 +264,13 @@ public final class Sandbox {
     private static void layOutZooKeeper(SandboxSpec spec, Path base, SandboxZooKeeper zk,
                                         List<SandboxZooKeeper> all, Map<String, Path> versions) throws IOException {
         Path zkDir = zk.dir();
-        Map<String, Path> zkVersion = Map.of(spec.kafkaVersion(), versions.get(spec.kafkaVersion()));
+        // every installed version that bundles ZooKeeper (not 4.x), so bin/switch-version can change its binaries
+        Map<String, Path> zkVersion = new LinkedHashMap<>();
+        for (Map.Entry<String, Path> v : versions.entrySet()) {
+            if (v.getKey().equals(spec.kafkaVersion()) || bundlesZooKeeper(v.getValue())) {
+                zkVersion.put(v.getKey(), v.getValue());
+            }
+        }
         HostLayout.write(zkDir, "org.apache.zookeeper.server.quorum.QuorumPeerMain", "zoo.cfg",
                 List.of("-Xms128m", "-Xmx128m", "-XX:+UseG1GC", "-XX:TieredStopAtLevel=1",
                         "-Djava.awt.headless=true",
@@ -294,6 +300,15 @@ public final class Sandbox {
         cfg.add("");
         Files.writeString(zk.configFile(), String.join("\n", cfg));
         writeLogConfigs(zkDir, "zookeeper.log");
+    }
+
+    /** True when the lib dir holds a {@code zookeeper-<version>.jar}. */
+    private static boolean bundlesZooKeeper(Path libDir) {
+        try (java.util.stream.Stream<Path> jars = Files.list(libDir)) {
+            return jars.anyMatch(j -> j.getFileName().toString().matches("zookeeper-\\d.*\\.jar"));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static String serverProperties(SandboxSpec spec, SandboxBroker b, String zkConnect, String quorum) {

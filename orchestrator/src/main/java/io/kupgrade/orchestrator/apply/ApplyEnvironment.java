@@ -6,7 +6,10 @@ import io.kupgrade.orchestrator.executor.HostExecutor;
 import io.kupgrade.orchestrator.executor.HostExecutors;
 import io.kupgrade.plans.ClusterSpec;
 import io.kupgrade.plans.Plan;
+import io.kupgrade.orchestrator.zookeeper.EnsembleProbe;
+import io.kupgrade.orchestrator.zookeeper.FourLetterWordProbe;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.function.Function;
 
 /**
@@ -19,11 +22,17 @@ import java.util.function.Function;
 public record ApplyEnvironment(Function<Plan, HostExecutor> executors,
                               Function<ClusterSpec, AdminClusterReader> readers,
                               Clock clock, RollRunner.Sleeper sleeper) {
+    private static final Duration ENSEMBLE_PROBE_TIMEOUT = Duration.ofSeconds(5);
 
     /** Real hosts (local or SSH, as the plan says), a real Admin client, the system clock. */
     public static ApplyEnvironment standard() {
         return new ApplyEnvironment(HostExecutors::forPlan, AdminClusterReader::create, Clock.systemUTC(),
                 d -> Thread.sleep(d.toMillis()));
+    }
+
+    /** How a ZooKeeper server's state is read: its four-letter words, 5 s per exchange. */
+    public EnsembleProbe ensembleProbe() {
+        return new FourLetterWordProbe(ENSEMBLE_PROBE_TIMEOUT);
     }
 
 }

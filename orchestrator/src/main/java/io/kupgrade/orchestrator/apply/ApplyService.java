@@ -32,7 +32,6 @@ import io.kupgrade.orchestrator.pause.ClusterPausedException;
 import io.kupgrade.orchestrator.pause.PauseMarker;
 import io.kupgrade.orchestrator.state.StateStores;
 import io.kupgrade.orchestrator.zookeeper.EnsembleRoller;
-import io.kupgrade.orchestrator.zookeeper.FourLetterWordProbe;
 import io.kupgrade.orchestrator.zookeeper.KafkaHealth;
 import io.kupgrade.plans.BrokerSpec;
 import io.kupgrade.plans.Plan;
@@ -68,7 +67,6 @@ public final class ApplyService {
     private static final Duration SLEEP_SLICE = Duration.ofMillis(200);
     private static final int READ_RETRIES = 4;
     private static final Duration READ_RETRY_DELAY = Duration.ofSeconds(2);
-    private static final Duration ENSEMBLE_PROBE_TIMEOUT = Duration.ofSeconds(5);
 
     private final ApplyEnvironment env;
 
@@ -120,7 +118,7 @@ public final class ApplyService {
             // the ZooKeeper ensemble, when the plan has one, rolls before any broker (EnsembleFirst)
             EnsembleFirst.Result ensemble = EnsembleFirst.before(plan, request.selection(), journal,
                     () -> new EnsembleRoller(plan, plan.zookeeperEnsemble(), new EnsembleRoller.Ports(executor,
-                            new FourLetterWordProbe(ENSEMBLE_PROBE_TIMEOUT), KafkaHealth.of(reader, brokers.stream()
+                            env.ensembleProbe(), KafkaHealth.of(reader, brokers.stream()
                                     .map(BrokerSpec::id).collect(Collectors.toSet())), journal, env.clock(), sleeper,
                             stop, listener), EnsembleRoller.settings(plan, plan.zookeeperEnsemble())));
             if (ensemble.stop()) {

@@ -4,6 +4,7 @@ import io.kupgrade.orchestrator.engine.BrokerSummary;
 import io.kupgrade.orchestrator.engine.JournalView;
 import io.kupgrade.orchestrator.engine.OutcomeKind;
 import io.kupgrade.orchestrator.engine.RollOutcome;
+import io.kupgrade.orchestrator.engine.Rollbacks;
 import io.kupgrade.orchestrator.engine.RunRefusedException;
 import io.kupgrade.orchestrator.engine.Selection;
 import io.kupgrade.orchestrator.config.PropertiesEditor;
@@ -29,6 +30,9 @@ import java.util.function.Supplier;
  *   <li>{@code apply PLAN --phase zookeeper-ensemble} rolls only the ensemble.</li>
  *   <li>{@code --phase P} or {@code --wave W} for the broker phases is refused while the ensemble is not done:
  *       a canary of the brokers must not run on a half-rolled ensemble.</li>
+ *   <li>Everything is refused while a ZooKeeper server (or a broker) is half-way through a rollback
+ *       ({@link Rollbacks#applyBlocked}): run {@code kupgrade rollback} again to finish it. A server rolled back
+ *       is rolled again.</li>
  * </ul>
  * Stateless.
  */
@@ -73,6 +77,9 @@ final class EnsembleFirst {
         if (ensemble == null || (onlyEnsemble && !selection.allWaves())) {
             before(plan, selection, new io.kupgrade.orchestrator.journal.InMemoryJournal(entries), () -> null);
         }
+        Rollbacks.applyBlocked(JournalView.of(entries, plan.sha256())).ifPresent(why -> {
+            throw new RunRefusedException(why);
+        });
         List<JournalEntry> mine = JournalView.of(entries, plan.sha256()).entries();
         EnsembleRoll roll = new EnsembleRoll(ensemble);
         if (roll.done(mine)) {
@@ -157,6 +164,10 @@ final class EnsembleFirst {
             }
             return Result.NOTHING;
         }
+        // a server half-way through a rollback would be taken for rolled: finish the rollback first
+        Rollbacks.applyBlocked(JournalView.of(journal.entries(), plan.sha256())).ifPresent(why -> {
+            throw new RunRefusedException(why);
+        });
         if (onlyEnsemble) {
             if (!selection.allWaves()) {
                 throw new RunRefusedException("--wave " + selection.wave() + ": the ZooKeeper ensemble has no waves;"

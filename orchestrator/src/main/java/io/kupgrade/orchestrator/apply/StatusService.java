@@ -3,6 +3,7 @@ package io.kupgrade.orchestrator.apply;
 import io.kupgrade.orchestrator.engine.JournalView;
 import io.kupgrade.orchestrator.engine.Journaling;
 import io.kupgrade.orchestrator.engine.RollEngine;
+import io.kupgrade.orchestrator.engine.Rollbacks;
 import io.kupgrade.orchestrator.engine.RunRefusedException;
 import io.kupgrade.orchestrator.engine.Selection;
 import io.kupgrade.orchestrator.engine.Step;
@@ -12,6 +13,7 @@ import io.kupgrade.orchestrator.pause.Pause;
 import io.kupgrade.orchestrator.pause.PauseMarker;
 import io.kupgrade.orchestrator.state.StateStores;
 import io.kupgrade.orchestrator.zookeeper.EnsembleRoll;
+import io.kupgrade.orchestrator.zookeeper.EnsembleRollback;
 import io.kupgrade.orchestrator.zookeeper.EnsembleStep;
 import io.kupgrade.plans.BrokerSpec;
 import io.kupgrade.plans.PhaseSpec;
@@ -65,13 +67,18 @@ public final class StatusService {
             List<Integer> ids = plan.zookeeperEnsemble().servers().stream()
                     .map(ZooKeeperEnsembleSpec.ZooKeeperServerSpec::id).toList();
             List<Integer> done = roll.finishedOrder(view.entries());
-            boolean touched = view.entries().stream()
-                    .anyMatch(e -> ZooKeeperEnsembleSpec.PHASE_NAME.equals(e.phase()));
-            StatusReport.State state = roll.done(view.entries()) ? StatusReport.State.DONE
+            // a server rolled back counts as not rolled (its marker undid its entries), one half-restored as begun
+            boolean halfRestored = !Rollbacks.unfinishedServers(view).isEmpty();
+            boolean touched = halfRestored || !new EnsembleRollback(plan.zookeeperEnsemble()).touched(view).isEmpty();
+            StatusReport.State state = roll.done(view.entries()) && !halfRestored ? StatusReport.State.DONE
                     : touched ? StatusReport.State.IN_PROGRESS : StatusReport.State.PENDING;
             phases.add(new StatusReport.PhaseStatus(ZooKeeperEnsembleSpec.PHASE_NAME, state, List.of(
                     new StatusReport.WaveStatus("servers", state, ids, done)), null));
-            if (state != StatusReport.State.DONE) {
+            if (halfRestored) {
+                ensembleNext = ZooKeeperEnsembleSpec.PHASE_NAME + ": finish the rollback of server(s) "
+                        + Rollbacks.unfinishedServers(view) + " (kupgrade rollback PLAN --phase "
+                        + ZooKeeperEnsembleSpec.PHASE_NAME + ")";
+            } else if (state != StatusReport.State.DONE) {
                 EnsembleStep step = roll.next(view.entries());
                 ensembleNext = step.server() == null ? ZooKeeperEnsembleSpec.PHASE_NAME + ": the next server (followers"
                         + " first, the leader last)" : step.describe();

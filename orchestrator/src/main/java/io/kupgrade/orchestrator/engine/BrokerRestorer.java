@@ -162,17 +162,7 @@ public final class BrokerRestorer {
         String rollbackInstall = rollbackInstall(phase);
         boolean hasInstall = installed && phase.install() != null && !phase.install().isBlank();
         boolean binariesNotRestored = hasInstall && (rollbackInstall == null || rollbackInstall.isBlank());
-        List<RestoreStep> steps = new ArrayList<>();
-        for (RestoreStep s : RestoreStep.values()) {
-            boolean wanted = switch (s) {
-                case INSTALL -> hasInstall;
-                case CONFIG -> backup != null;
-                default -> true;
-            };
-            if (wanted && !done.contains(s)) {
-                steps.add(s);
-            }
-        }
+        List<RestoreStep> steps = RestoreStep.toDo(hasInstall, backup != null, done);
         String expect = hasInstall && !binariesNotRestored ? previousVersion(plan, phase) : null;
         return new BrokerPlan(steps, Commands.render(plan.service().configFile(), broker), backup, certain,
                 hasInstall && !binariesNotRestored ? Commands.render(rollbackInstall, broker) : null,

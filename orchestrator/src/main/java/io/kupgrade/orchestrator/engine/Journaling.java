@@ -50,6 +50,17 @@ public final class Journaling {
                 step.kind().journalName(), event, details);
     }
 
+    /** The journal event a run or step that ended as {@code kind} is recorded with. */
+    public static String event(OutcomeKind kind) {
+        return switch (kind) {
+            case DONE -> SUCCEEDED;
+            case HALTED -> HALTED;
+            case INTERRUPTED -> INTERRUPTED;
+            case DECLINED -> DECLINED;
+            case FAILED -> FAILED;
+        };
+    }
+
     public static JournalEntry runEntry(Instant at, String sha, String event, Map<String, String> details) {
         return new JournalEntry(at, sha, null, null, null, RUN, event, details);
     }

@@ -1,5 +1,9 @@
 package io.kupgrade.orchestrator.engine;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
 /**
  * The steps that give a broker back its pre-phase state, in order. Journaled as {@code rollback-<base>} or
  * {@code revert-<base>} (see {@link Rollbacks}); the base names are part of the journal format.
@@ -41,6 +45,26 @@ public enum RestoreStep {
      */
     boolean acts() {
         return this == STOP || this == INSTALL || this == CONFIG || this == START;
+    }
+
+    /**
+     * The restore's steps still to do, in order: every step but those in {@code done}, {@link #INSTALL} only when
+     * binaries were installed, {@link #CONFIG} only when there is a backup to write back.
+     */
+    public static List<RestoreStep> toDo(boolean install, boolean config,
+                                                    Collection<RestoreStep> done) {
+        List<RestoreStep> steps = new ArrayList<>();
+        for (RestoreStep s : values()) {
+            boolean wanted = switch (s) {
+                case INSTALL -> install;
+                case CONFIG -> config;
+                default -> true;
+            };
+            if (wanted && !done.contains(s)) {
+                steps.add(s);
+            }
+        }
+        return steps;
     }
 
     static RestoreStep fromBaseName(String base) {

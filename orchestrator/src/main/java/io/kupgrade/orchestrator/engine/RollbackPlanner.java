@@ -30,6 +30,9 @@ import java.util.Set;
  *       restore comes first. Each is restored by {@link BrokerRestorer}; its {@code rolled-back} marker takes
  *       it out of the "touched" set, so a resumed rollback goes on with the next broker.</li>
  * </ol>
+ *
+ * <p>The plan's ZooKeeper ensemble rolls before every phase; its rollback (decided by
+ * {@code zookeeper.EnsembleRollback}) is refused here, by {@link #ensembleRefusals}, as an earlier phase is.
  */
 public final class RollbackPlanner {
     private final RollEngine engine;
@@ -146,22 +149,55 @@ public final class RollbackPlanner {
             out.add("phase " + phase.name() + " is a point of no return (" + String.join("; ",
                     phase.pointOfNoReturnReasons()) + ") and " + touchedText(view, phase));
         }
+        List<PhaseSpec> later = new ArrayList<>();
         boolean after = false;
-        for (PhaseSpec later : plan.phases()) {
-            if (later == phase || later.name().equals(phase.name())) {
+        for (PhaseSpec p : plan.phases()) {
+            if (p == phase || p.name().equals(phase.name())) {
                 after = true;
+            } else if (after) {
+                later.add(p);
+            }
+        }
+        out.addAll(laterRefusals(view, later, "phase " + phase.name()));
+        return out;
+    }
+
+    /**
+     * Why rolling back the plan's ZooKeeper ensemble now is refused: it rolls before every phase, so a phase that
+     * touched a broker (and was not rolled back since) must be rolled back first, and one that is a point of no
+     * return cannot be rolled back beneath (the same rules as for a phase). Empty when it is allowed.
+     */
+    public List<String> ensembleRefusals(JournalView view) {
+        return laterRefusals(view, plan.phases(), "the ZooKeeper ensemble");
+    }
+
+    /**
+     * Refuses the ensemble's rollback as {@link #check} refuses a phase's.
+     *
+     * @throws RollbackRefusedException when {@link #ensembleRefusals} is not empty and {@code force} is false
+     */
+    public void checkEnsemble(JournalView view, boolean force) {
+        List<String> refusals = ensembleRefusals(view);
+        if (!refusals.isEmpty() && !force) {
+            throw new RollbackRefusedException("rollback of the ZooKeeper ensemble refused, nothing was touched: "
+                    + String.join("; ", refusals) + ". Still possible: " + stillPossible(view, null)
+                    + ". --force overrides this refusal (loudly, journaled)", refusals);
+        }
+    }
+
+    private List<String> laterRefusals(JournalView view, List<PhaseSpec> later, String beneath) {
+        List<String> out = new ArrayList<>();
+        for (PhaseSpec p : later) {
+            if (!Rollbacks.phaseTouched(view, p.name())) {
                 continue;
             }
-            if (!after || !Rollbacks.phaseTouched(view, later.name())) {
-                continue;
-            }
-            if (later.pointOfNoReturn()) {
-                out.add("the later phase " + later.name() + " is a point of no return (" + String.join("; ",
-                        later.pointOfNoReturnReasons()) + ") and " + touchedText(view, later)
-                        + ": phase " + phase.name() + " cannot be rolled back beneath it");
+            if (p.pointOfNoReturn()) {
+                out.add("the later phase " + p.name() + " is a point of no return (" + String.join("; ",
+                        p.pointOfNoReturnReasons()) + ") and " + touchedText(view, p)
+                        + ": " + beneath + " cannot be rolled back beneath it");
             } else {
-                out.add("the later phase " + later.name() + " " + touchedText(view, later) + ": roll it back first"
-                        + " (kupgrade rollback PLAN --phase " + later.name() + ")");
+                out.add("the later phase " + p.name() + " " + touchedText(view, p) + ": roll it back first"
+                        + " (kupgrade rollback PLAN --phase " + p.name() + ")");
             }
         }
         return out;
@@ -179,7 +215,7 @@ public final class RollbackPlanner {
         // the latest phase that may still be rolled back without force: touched, and no refusal of its own
         for (int i = phases.size() - 1; i >= 0; i--) {
             PhaseSpec p = phases.get(i);
-            if (!p.name().equals(phase.name()) && Rollbacks.phaseTouched(view, p.name())
+            if ((phase == null || !p.name().equals(phase.name())) && Rollbacks.phaseTouched(view, p.name())
                     && refusals(view, p).isEmpty()) {
                 ways.add("roll back phase " + p.name() + " (kupgrade rollback PLAN --phase " + p.name() + ")");
                 break;

@@ -78,13 +78,7 @@ public final class RollbackRunner {
         ports.journal().append(runEntry(Journaling.STARTED, d));
         emit(ProgressEvent.Type.RUN_STARTED, runStart, name, target.label() + ": broker(s) " + order);
         if (!target.forcedOver().isEmpty()) {
-            Map<String, String> f = new LinkedHashMap<>();
-            for (int i = 0; i < target.forcedOver().size(); i++) {
-                f.put("overrode." + i, target.forcedOver().get(i));
-            }
-            f.put("user", System.getProperty("user.name", "?"));
-            ports.journal().append(new JournalEntry(now(), sha, name, null, null, Rollbacks.FORCED,
-                    Journaling.SUCCEEDED, f));
+            ports.journal().append(Rollbacks.forcedEntry(now(), sha, name, target.forcedOver()));
             emit(ProgressEvent.Type.INFO, runStart, name, "WARNING: --force: rolling back across a point of no"
                     + " return, which Kafka does not support: " + String.join("; ", target.forcedOver()));
         }
@@ -123,13 +117,7 @@ public final class RollbackRunner {
 
     private RollbackOutcome end(OutcomeKind kind, String message, RollbackPlanner.Target target, List<Integer> restored,
                                 List<String> notes, Instant runStart) {
-        String event = switch (kind) {
-            case DONE -> Journaling.SUCCEEDED;
-            case HALTED -> Journaling.HALTED;
-            case INTERRUPTED -> Journaling.INTERRUPTED;
-            case DECLINED -> Journaling.DECLINED;
-            default -> Journaling.FAILED;
-        };
+        String event = Journaling.event(kind);
         String full = notes.isEmpty() ? message : message + ". WARNING: " + String.join("; ", notes);
         ports.journal().append(runEntry(event, Map.of("message", full)));
         emit(ProgressEvent.Type.RUN_FINISHED, runStart, target.phase().name(), kind + ": " + full);
@@ -138,7 +126,7 @@ public final class RollbackRunner {
     }
 
     private JournalEntry runEntry(String event, Map<String, String> details) {
-        return new JournalEntry(now(), plan.sha256(), null, null, null, Rollbacks.ROLLBACK_RUN, event, details);
+        return Rollbacks.runEntry(now(), plan.sha256(), event, details);
     }
 
     private void emit(ProgressEvent.Type type, Instant runStart, String phase, String message) {

@@ -1,6 +1,8 @@
 package io.kupgrade.orchestrator.engine;
 
 import io.kupgrade.orchestrator.journal.JournalEntry;
+import io.kupgrade.plans.ZooKeeperEnsembleSpec;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -22,6 +24,11 @@ import java.util.Set;
  * and {@code soak} of its wave, the earlier {@code phase-done} of its phase and any earlier {@code plan-done}.
  * So after a rollback {@code apply} rolls those brokers again from the start, and a broker is either
  * "done for the phase", "rolled back", or visibly half-way through one of the two (never silently skipped).
+ *
+ * <p>A ZooKeeper server of the plan's ensemble is restored the same way, its entries told apart as the ensemble
+ * roll's are: phase {@value ZooKeeperEnsembleSpec#PHASE_NAME}, wave {@code server-<id>}, no broker id. Its
+ * {@value #ROLLED_BACK} marker undoes the server's earlier entries (those of its wave) and the ensemble's
+ * {@code phase-done}, so {@code apply} rolls that server again.
  * Stateless.
  */
 public final class Rollbacks {
@@ -37,6 +44,8 @@ public final class Rollbacks {
     public static final String REVERT_PREFIX = "revert-";
     /** {@value #ROLLED_BACK} detail: {@code rollback} or {@code revert}. */
     public static final String BY = "by";
+    /** The journal wave of a ZooKeeper server's entries is this prefix and its id (as the ensemble roll writes). */
+    private static final String SERVER_WAVE_PREFIX = "server-";
 
     private Rollbacks() {
     }
@@ -99,6 +108,11 @@ public final class Rollbacks {
         if (!Objects.equals(marker.phase(), e.phase())) {
             return false;
         }
+        if (isServerEntry(marker)) {
+            // a ZooKeeper server: its own entries (its wave), and the ensemble's phase-done
+            return e.brokerId() == null && (Objects.equals(marker.wave(), e.wave())
+                    || StepKind.PHASE_DONE.journalName().equals(e.step()));
+        }
         if (e.brokerId() != null) {
             return e.brokerId().equals(marker.brokerId());
         }
@@ -118,8 +132,8 @@ public final class Rollbacks {
     public static boolean leftNoTrace(List<JournalEntry> all, String sha) {
         for (JournalEntry e : withoutUndone(all)) {
             if (Objects.equals(sha, e.planSha256()) && (StepKind.STOP.journalName().equals(e.step())
-                    || StepKind.FINALIZE.journalName().equals(e.step()) || (e.brokerId() != null
-                    && isRestoreStep(e.step())))) {
+                    || StepKind.FINALIZE.journalName().equals(e.step()) || ((e.brokerId() != null
+                    || isServerEntry(e)) && isRestoreStep(e.step())))) {
                 return false;
             }
         }
@@ -161,10 +175,58 @@ public final class Rollbacks {
     }
 
     /**
-     * Why {@code apply} cannot run now: a broker is half-way through a restore, and rolling it forward would
-     * take its half-restored state for "done". Empty when none is.
+     * True for an entry of a ZooKeeper server of the plan's ensemble: phase
+     * {@value ZooKeeperEnsembleSpec#PHASE_NAME}, wave {@code server-<id>}, no broker.
+     */
+    public static boolean isServerEntry(JournalEntry e) {
+        return ZooKeeperEnsembleSpec.PHASE_NAME.equals(e.phase()) && e.brokerId() == null && e.wave() != null
+                && e.wave().startsWith(SERVER_WAVE_PREFIX);
+    }
+
+    /**
+     * ZooKeeper servers half-way through a rollback: restore steps journaled for the server with no
+     * {@value #ROLLED_BACK} marker after them, in journal order.
+     */
+    public static Set<Integer> unfinishedServers(JournalView view) {
+        Set<Integer> out = new LinkedHashSet<>();
+        for (JournalEntry e : view.entries()) {
+            if (isServerEntry(e) && isRestoreStep(e.step())) {
+                try {
+                    out.add(Integer.parseInt(e.wave().substring(SERVER_WAVE_PREFIX.length())));
+                } catch (NumberFormatException ignored) {
+                    // not a server's wave
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The {@code rollback} run-level entry: {@code started}, then the run's outcome. */
+    public static JournalEntry runEntry(Instant at, String sha, String event, Map<String, String> details) {
+        return new JournalEntry(at, sha, null, null, null, ROLLBACK_RUN, event, details);
+    }
+
+    /** The {@value #FORCED} entry: which refusals {@code --force} overrode, and who forced them. */
+    public static JournalEntry forcedEntry(Instant at, String sha, String phase, List<String> forcedOver) {
+        Map<String, String> f = new LinkedHashMap<>();
+        for (int i = 0; i < forcedOver.size(); i++) {
+            f.put("overrode." + i, forcedOver.get(i));
+        }
+        f.put("user", System.getProperty("user.name", "?"));
+        return new JournalEntry(at, sha, phase, null, null, FORCED, Journaling.SUCCEEDED, f);
+    }
+
+    /**
+     * Why {@code apply} cannot run now: a broker or a ZooKeeper server is half-way through a restore, and rolling
+     * it forward would take its half-restored state for "done". Empty when none is.
      */
     public static Optional<String> applyBlocked(JournalView view) {
+        Set<Integer> servers = unfinishedServers(view);
+        if (!servers.isEmpty()) {
+            return Optional.of("ZooKeeper server(s) " + servers + " are half-way through a rollback; finish it first"
+                    + " with `kupgrade rollback PLAN --phase " + ZooKeeperEnsembleSpec.PHASE_NAME + "`, then apply"
+                    + " again");
+        }
         Map<String, Set<Integer>> open = unfinished(view);
         if (open.isEmpty()) {
             return Optional.empty();

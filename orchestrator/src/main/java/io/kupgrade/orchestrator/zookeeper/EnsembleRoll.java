@@ -1,6 +1,7 @@
 package io.kupgrade.orchestrator.zookeeper;
 
 import io.kupgrade.orchestrator.engine.Journaling;
+import io.kupgrade.orchestrator.engine.Rollbacks;
 import io.kupgrade.orchestrator.journal.JournalEntry;
 import io.kupgrade.plans.ZooKeeperEnsembleSpec;
 import io.kupgrade.plans.ZooKeeperEnsembleSpec.ZooKeeperServerSpec;
@@ -52,6 +53,7 @@ public final class EnsembleRoll {
     public EnsembleStep next(List<JournalEntry> mine) {
         List<JournalEntry> entries = ensembleEntries(mine);
         List<JournalEntry> thisRun = ensembleEntries(mine.subList(currentRunStart(mine), mine.size()));
+        // a server rolled back has only its rollback's entries left (Rollbacks.withoutUndone): it is rolled anew
         if (succeeded(entries, null, EnsembleStepKind.ENSEMBLE_DONE)) {
             return EnsembleStep.FINISHED;
         }
@@ -157,8 +159,11 @@ public final class EnsembleRoll {
         return 0;
     }
 
+    /** The roll's entries of the ensemble: not a rollback's steps, markers or forced entry. */
     private static List<JournalEntry> ensembleEntries(List<JournalEntry> mine) {
-        return mine.stream().filter(e -> ZooKeeperEnsembleSpec.PHASE_NAME.equals(e.phase())).toList();
+        return mine.stream().filter(e -> ZooKeeperEnsembleSpec.PHASE_NAME.equals(e.phase())
+                && !Rollbacks.isRestoreStep(e.step()) && !Rollbacks.ROLLED_BACK.equals(e.step())
+                && !Rollbacks.FORCED.equals(e.step())).toList();
     }
 
     private static boolean touched(List<JournalEntry> entries, ZooKeeperServerSpec s) {

@@ -1,7 +1,5 @@
 package io.kupgrade.orchestrator.zookeeper;
 
-import dev.failsafe.Failsafe;
-import dev.failsafe.RetryPolicy;
 import io.kupgrade.orchestrator.config.PropertiesEditor;
 import io.kupgrade.orchestrator.engine.BrokerSummary;
 import io.kupgrade.orchestrator.engine.JournalView;
@@ -11,7 +9,8 @@ import io.kupgrade.orchestrator.engine.ProgressEvent;
 import io.kupgrade.orchestrator.engine.RollOutcome;
 import io.kupgrade.orchestrator.engine.RollRunner;
 import io.kupgrade.orchestrator.engine.RunSettings;
-import io.kupgrade.orchestrator.executor.CommandResult;
+import io.kupgrade.orchestrator.engine.RunSupport;
+import io.kupgrade.orchestrator.engine.StepFailedException;
 import io.kupgrade.orchestrator.executor.HostExecutor;
 import io.kupgrade.orchestrator.executor.HostUnreachableException;
 import io.kupgrade.orchestrator.journal.Journal;
@@ -29,11 +28,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
 /**
  * Rolls a plan's ZooKeeper ensemble: carries out the steps {@link EnsembleRoll} decides, through ports, journaling
@@ -70,8 +67,7 @@ public final class EnsembleRoller {
     }
 
     /** Consecutive healthy polls a gate needs: a follower can show synced for a moment and drop again. */
-    static final int STABLE_POLLS = 2;
-    private static final Duration WAITING_EVENT_EVERY = Duration.ofSeconds(5);
+    static final int STABLE_POLLS = EnsembleGate.STABLE_POLLS;
     private static final DateTimeFormatter BACKUP_STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final String PHASE = ZooKeeperEnsembleSpec.PHASE_NAME;
@@ -81,7 +77,8 @@ public final class EnsembleRoller {
     private final EnsembleRoll roll;
     private final Ports ports;
     private final RunSettings settings;
-    private final RetryPolicy<Object> hostRetry;
+    private final RunSupport run;
+    private final EnsembleGate gate;
     private final List<BrokerSummary> summaries = new ArrayList<>();
     private final Map<Integer, Timing> timings = new HashMap<>();
     private Instant runStart;
@@ -96,12 +93,9 @@ public final class EnsembleRoller {
         this.roll = new EnsembleRoll(spec);
         this.ports = ports;
         this.settings = settings;
-        var retry = RetryPolicy.builder().handle(HostUnreachableException.class)
-                .withMaxRetries(Math.max(0, settings.hostRetries()));
-        if (settings.retryDelay() != null && !settings.retryDelay().isZero() && !settings.retryDelay().isNegative()) {
-            retry = retry.withDelay(settings.retryDelay());
-        }
-        this.hostRetry = retry.build();
+        this.run = new RunSupport(ports.executor(), settings, ports.clock(), ports.sleeper(), ports.interrupted(),
+                ports.listener());
+        this.gate = new EnsembleGate(spec.servers(), ports.probe(), ports.kafka(), run);
     }
 
     /**
@@ -109,12 +103,17 @@ public final class EnsembleRoller {
      * from the ensemble's {@code service} (10 min and 2 min when absent), the rest as for brokers.
      */
     public static RunSettings settings(Plan plan, ZooKeeperEnsembleSpec spec) {
-        RunSettings base = RunSettings.from(plan, true);
+        return settings(plan, spec, true);
+    }
+
+    /** As {@link #settings(Plan, ZooKeeperEnsembleSpec)}, with {@code assumeYes} (the rollback asks first). */
+    public static RunSettings settings(Plan plan, ZooKeeperEnsembleSpec spec, boolean assumeYes) {
+        RunSettings base = RunSettings.from(plan, assumeYes);
         ServiceSpec s = spec.service();
         return new RunSettings(base.gateTimeout(), base.pollInterval(),
                 s.stopTimeout() != null ? s.stopTimeout() : Duration.ofMinutes(10),
                 s.startTimeout() != null ? s.startTimeout() : Duration.ofMinutes(2),
-                base.commandTimeout(), base.installTimeout(), base.hostRetries(), base.retryDelay(), true);
+                base.commandTimeout(), base.installTimeout(), base.hostRetries(), base.retryDelay(), assumeYes);
     }
 
     /**
@@ -165,17 +164,6 @@ public final class EnsembleRoller {
         return JournalView.of(ports.journal().entries(), plan.sha256()).entries();
     }
 
-    /** Thrown inside a step: how it ended and why. */
-    private static final class StepException extends Exception {
-        private static final long serialVersionUID = 1L;
-        private final OutcomeKind kind;
-
-        StepException(OutcomeKind kind, String message) {
-            super(message, null, false, false);
-            this.kind = kind;
-        }
-    }
-
     /** Where failures are typed: once a server may be down, a failure needs attention; before, the run halts. */
     static OutcomeKind failureKind(EnsembleStepKind kind) {
         return kind.serverDown() ? OutcomeKind.FAILED : OutcomeKind.HALTED;
@@ -202,8 +190,8 @@ public final class EnsembleRoller {
             Thread.interrupted(); // the journal's file channel would refuse the writes below
             return stepEnded(step, server, t0, OutcomeKind.INTERRUPTED, "interrupted at " + step.describe()
                     + "; run apply again to resume here");
-        } catch (StepException e) {
-            return stepEnded(step, server, t0, e.kind, e.getMessage());
+        } catch (StepFailedException e) {
+            return stepEnded(step, server, t0, e.kind(), e.getMessage());
         } catch (HostUnreachableException e) {
             return stepEnded(step, server, t0, failureKind(step.kind()), "host " + (server == null ? "?"
                     : server.host()) + " unreachable after " + settings.hostRetries() + " retries: " + e.getMessage());
@@ -215,12 +203,7 @@ public final class EnsembleRoller {
 
     private RollOutcome stepEnded(EnsembleStep step, ZooKeeperServerSpec server, Instant t0, OutcomeKind kind,
                                   String reason) {
-        String event = switch (kind) {
-            case HALTED -> Journaling.HALTED;
-            case INTERRUPTED -> Journaling.INTERRUPTED;
-            default -> Journaling.FAILED;
-        };
-        ports.journal().append(entry(step.kind(), server, event, Map.of("reason", reason)));
+        ports.journal().append(entry(step.kind(), server, Journaling.event(kind), Map.of("reason", reason)));
         ProgressEvent.Type type = switch (kind) {
             case HALTED -> ProgressEvent.Type.STEP_HALTED;
             case INTERRUPTED -> ProgressEvent.Type.STEP_INTERRUPTED;
@@ -240,13 +223,7 @@ public final class EnsembleRoller {
     }
 
     private RollOutcome endRun(OutcomeKind kind, String message, boolean planDone) {
-        String event = switch (kind) {
-            case DONE -> Journaling.SUCCEEDED;
-            case HALTED -> Journaling.HALTED;
-            case FAILED -> Journaling.FAILED;
-            case INTERRUPTED -> Journaling.INTERRUPTED;
-            case DECLINED -> Journaling.DECLINED;
-        };
+        String event = Journaling.event(kind);
         ports.journal().append(Journaling.runEntry(now(), plan.sha256(), event, Map.of("message", message)));
         Duration elapsed = Duration.between(runStart, now());
         emit(ProgressEvent.Type.RUN_FINISHED, null, Journaling.RUN, elapsed, kind + ": " + message);
@@ -284,7 +261,7 @@ public final class EnsembleRoller {
 
     /** Performs the step; returns the server it concerned (chosen here for a first pre-stop gate). */
     private ZooKeeperServerSpec perform(EnsembleStep step, ZooKeeperServerSpec server, Instant t0,
-                                        Map<String, String> d) throws InterruptedException, StepException {
+                                        Map<String, String> d) throws InterruptedException, StepFailedException {
         switch (step.kind()) {
             case PRE_STOP_GATES -> {
                 EnsembleHealth.Verdict v = awaitHealthy(server, null, "the ensemble and Kafka to be healthy before"
@@ -301,18 +278,18 @@ public final class EnsembleRoller {
             }
             case STOP -> {
                 timing(server).stopCommand = t0;
-                requireOk(host(() -> ports.executor().run(server.host(), d.get("command"),
+                RunSupport.requireOk(run.retried(() -> ports.executor().run(server.host(), d.get("command"),
                         settings.commandTimeout())), "stop command");
             }
             case AWAIT_EXIT -> awaitExit(server, t0, d);
-            case INSTALL -> requireOk(ports.executor().run(server.host(), d.get("command"), settings.installTimeout()),
-                    "install command");
+            case INSTALL -> RunSupport.requireOk(ports.executor().run(server.host(), d.get("command"),
+                    settings.installTimeout()), "install command");
             case EDIT_CONFIG -> editConfig(server, d);
             case START -> {
                 timing(server).startCommand = t0;
                 // a start of a running server does nothing (the service's contract, as for brokers)
-                requireOk(ports.executor().run(server.host(), d.get("command"), settings.startTimeout()),
-                        "start command");
+                RunSupport.requireOk(ports.executor().run(server.host(), d.get("command"),
+                        settings.startTimeout()), "start command");
             }
             case POST_START_GATES -> postStart(server, t0, d);
             case SERVER_DONE -> serverDone(step, server, d);
@@ -322,24 +299,12 @@ public final class EnsembleRoller {
     }
 
     private void awaitExit(ZooKeeperServerSpec server, Instant t0, Map<String, String> d)
-            throws InterruptedException, StepException {
-        Instant deadline = t0.plus(settings.stopTimeout());
-        Instant lastEvent = t0;
+            throws InterruptedException, StepFailedException {
         // never SIGKILL: a ZooKeeper server killed mid-write recovers from its transaction log, but a clean stop
         // is what the operator's stop command asked for
-        while (isRunning(server)) {
-            Instant now = now();
-            if (!now.isBefore(deadline)) {
-                throw new StepException(OutcomeKind.FAILED, "ZooKeeper server " + server.id() + " still running "
-                        + settings.stopTimeout().toSeconds() + " s after the stop command; it was not killed");
-            }
-            if (!now.isBefore(lastEvent.plus(WAITING_EVENT_EVERY))) {
-                emit(ProgressEvent.Type.WAITING, server, EnsembleStepKind.AWAIT_EXIT.journalName(),
-                        Duration.between(t0, now), "waiting for ZooKeeper server " + server.id() + " to exit");
-                lastEvent = now;
-            }
-            sleep(settings.pollInterval());
-        }
+        run.awaitExit(server.host(), isRunningCommand(server), who(server), t0, waited -> emit(
+                ProgressEvent.Type.WAITING, server, EnsembleStepKind.AWAIT_EXIT.journalName(), waited,
+                "waiting for ZooKeeper server " + server.id() + " to exit"));
         Timing t = timing(server);
         t.stopped = now();
         Duration exited = Duration.between(t0, t.stopped);
@@ -349,7 +314,7 @@ public final class EnsembleRoller {
 
     private void editConfig(ZooKeeperServerSpec server, Map<String, String> d) {
         String path = d.get("file");
-        String current = host(() -> ports.executor().readFile(server.host(), path));
+        String current = run.retried(() -> ports.executor().readFile(server.host(), path));
         // zoo.cfg is read with java.util.Properties (QuorumPeerConfig.parse): the broker's editor fits it
         String edited = PropertiesEditor.apply(current, spec.set(), spec.unset(), PHASE);
         if (edited.equals(current)) {
@@ -359,7 +324,7 @@ public final class EnsembleRoller {
             return;
         }
         String backup = d.get(Journaling.BACKUP);
-        host(() -> {
+        run.retried(() -> {
             ports.executor().writeFile(server.host(), path, edited, backup);
             return null;
         });
@@ -370,22 +335,14 @@ public final class EnsembleRoller {
     }
 
     private void postStart(ZooKeeperServerSpec server, Instant t0, Map<String, String> d)
-            throws InterruptedException, StepException {
+            throws InterruptedException, StepFailedException {
         Timing t = timing(server);
-        Instant deadline = t0.plus(settings.startTimeout());
-        while (!isRunning(server)) {
-            if (!now().isBefore(deadline)) {
-                throw new StepException(OutcomeKind.FAILED, "ZooKeeper server " + server.id() + "'s process is not"
-                        + " running " + settings.startTimeout().toSeconds() + " s after the start command: check"
-                        + " its log");
-            }
-            sleep(settings.pollInterval());
-        }
+        run.awaitRunning(server.host(), isRunningCommand(server), who(server), t0);
         EnsembleHealth.Verdict v = awaitHealthy(server, server, "ZooKeeper server " + server.id()
                 + " to rejoin the quorum (leader sees every follower synced) with Kafka healthy", OutcomeKind.FAILED, t0);
         t.synced = now();
-        if (!isRunning(server)) {
-            throw new StepException(OutcomeKind.FAILED, "ZooKeeper server " + server.id() + "'s process exited"
+        if (!run.isRunning(server.host(), isRunningCommand(server), who(server))) {
+            throw new StepFailedException(OutcomeKind.FAILED, "ZooKeeper server " + server.id() + "'s process exited"
                     + " after it rejoined: check its log");
         }
         Instant startedAt = t.startCommand != null ? t.startCommand : t0;
@@ -420,78 +377,26 @@ public final class EnsembleRoller {
      */
     private EnsembleHealth.Verdict awaitHealthy(ZooKeeperServerSpec forEvents, ZooKeeperServerSpec restarted,
                                                 String purpose, OutcomeKind onFailure, Instant t0)
-            throws InterruptedException, StepException {
-        Instant start = now();
-        Instant deadline = start.plus(settings.gateTimeout());
-        Instant lastEvent = null;
-        int stable = 0;
+            throws InterruptedException, StepFailedException {
         String step = restarted == null ? EnsembleStepKind.PRE_STOP_GATES.journalName()
                 : EnsembleStepKind.POST_START_GATES.journalName();
-        while (true) {
-            Map<Integer, ServerState> states = new LinkedHashMap<>();
-            for (ZooKeeperServerSpec s : spec.servers()) {
-                states.put(s.id(), ports.probe().read(s));
-            }
+        return gate.await(states -> {
             EnsembleHealth.Verdict v = EnsembleHealth.of(spec.servers(), states);
-            List<String> problems = new ArrayList<>();
-            if (!v.healthy()) {
-                problems.add(v.reason());
-            }
+            List<String> problems = new ArrayList<>(EnsembleGate.problems(v));
             if (restarted != null) {
                 EnsembleHealth.versionProblem(states.get(restarted.id()), spec.version()).ifPresent(problems::add);
             }
-            ports.kafka().problem().ifPresent(problems::add);
-            if (problems.isEmpty()) {
-                if (++stable >= STABLE_POLLS) {
-                    return v;
-                }
-            } else {
-                stable = 0;
-            }
-            Instant now = now();
-            String why = problems.isEmpty() ? "healthy on " + stable + " of " + STABLE_POLLS + " polls"
-                    : String.join("; ", problems);
-            if (!now.isBefore(deadline)) {
-                throw new StepException(onFailure, "waited " + seconds(Duration.between(start, now)) + " for "
-                        + purpose + ": " + why);
-            }
-            if (lastEvent == null || !now.isBefore(lastEvent.plus(WAITING_EVENT_EVERY))) {
-                emit(ProgressEvent.Type.WAITING, forEvents, step, Duration.between(t0, now), "waiting for " + purpose
-                        + ": " + why);
-                lastEvent = now;
-            }
-            sleep(settings.pollInterval());
-        }
+            return new EnsembleGate.Poll<>(v, v.leader(), problems);
+        }, purpose, onFailure, t0, (waited, message) -> emit(ProgressEvent.Type.WAITING, forEvents, step, waited,
+                message));
     }
 
-    private boolean isRunning(ZooKeeperServerSpec server) throws StepException {
-        String cmd = ZooKeeperEnsembleSpec.render(spec.service().isRunning(), server);
-        CommandResult r = host(() -> ports.executor().run(server.host(), cmd, settings.commandTimeout()));
-        if (r.timedOut()) {
-            throw new StepException(OutcomeKind.FAILED, "could not tell whether ZooKeeper server " + server.id()
-                    + " is running: `" + cmd + "` timed out after " + settings.commandTimeout().toSeconds() + " s");
-        }
-        return r.exitCode() == 0;
+    private String isRunningCommand(ZooKeeperServerSpec server) {
+        return ZooKeeperEnsembleSpec.render(spec.service().isRunning(), server);
     }
 
-    private <T> T host(Supplier<T> call) {
-        return Failsafe.with(hostRetry).get(call::get);
-    }
-
-    private static void requireOk(CommandResult r, String what) throws StepException {
-        if (!r.ok()) {
-            throw new StepException(OutcomeKind.FAILED, r.failure(what));
-        }
-    }
-
-    private void sleep(Duration d) throws InterruptedException {
-        if (ports.interrupted().getAsBoolean()) {
-            throw new InterruptedException("run interrupted");
-        }
-        ports.sleeper().sleep(d);
-        if (ports.interrupted().getAsBoolean()) {
-            throw new InterruptedException("run interrupted");
-        }
+    private static String who(ZooKeeperServerSpec server) {
+        return "ZooKeeper server " + server.id();
     }
 
     private JournalEntry entry(EnsembleStepKind kind, ZooKeeperServerSpec server, String event,
@@ -514,22 +419,20 @@ public final class EnsembleRoller {
 
     private void emit(ProgressEvent.Type type, ZooKeeperServerSpec server, String step, Duration stepElapsed,
                       String message) {
-        Instant now = now();
-        ports.listener().onEvent(new ProgressEvent(now, type, type == ProgressEvent.Type.RUN_STARTED
-                || type == ProgressEvent.Type.RUN_FINISHED ? null : PHASE,
-                server == null ? null : EnsembleRoll.WAVE_PREFIX + server.id(), null, step, stepElapsed,
-                runStart == null ? Duration.ZERO : Duration.between(runStart, now), message));
+        run.emit(type, type == ProgressEvent.Type.RUN_STARTED || type == ProgressEvent.Type.RUN_FINISHED ? null
+                : PHASE, server == null ? null : EnsembleRoll.WAVE_PREFIX + server.id(), null, step, stepElapsed,
+                runStart, message);
     }
 
     private Instant now() {
-        return ports.clock().instant();
+        return run.now();
     }
 
     private Duration since(Instant t0) {
-        return Duration.between(t0, now());
+        return run.since(t0);
     }
 
     static String seconds(Duration d) {
-        return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+        return RunSupport.seconds(d);
     }
 }

@@ -84,6 +84,18 @@ class EnsembleFirstTest {
     }
 
     @Test
+    void shouldRefuseApplyWhileAServerIsHalfWayThroughARollback() {
+        journal.append(new JournalEntry(Instant.EPOCH, "sha-E", "zookeeper-ensemble", "server-3", null, "rollback-stop",
+                "succeeded", Map.of()));
+
+        RunRefusedException e = assertThrows(RunRefusedException.class, () -> EnsembleFirst.before(plan(ENSEMBLE),
+                Selection.all(), journal, NEVER));
+
+        assertTrue(e.getMessage().startsWith("ZooKeeper server(s) [3] are half-way through a rollback; finish it first"
+                + " with `kupgrade rollback PLAN --phase zookeeper-ensemble`"), e.getMessage());
+    }
+
+    @Test
     void shouldShowTheEnsembleStepsWithTheRealZooCfgDiffBeforeTheBrokerPhases() {
         ZooKeeperEnsembleSpec raise = new ZooKeeperEnsembleSpec(ENSEMBLE.servers(), SERVICE,
                 Map.of("maxClientCnxns", "500"), List.of(), null, null);

@@ -3,6 +3,8 @@ package io.kupgrade.orchestrator.apply;
 import io.kupgrade.orchestrator.engine.ProgressEvent;
 import io.kupgrade.orchestrator.journal.FileJournal;
 import io.kupgrade.orchestrator.journal.JournalEntry;
+import io.kupgrade.sandbox.SandboxCluster;
+import io.kupgrade.sandbox.SandboxZooKeeper;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +26,27 @@ final class ItSupport {
                                 : "b" + e.brokerId(), e.step(), e.message());
             }
         };
+    }
+
+    /**
+     * A {@code zookeeperEnsemble} section for a sandbox's ensemble: its servers, their {@code bin/} scripts and
+     * {@code config/zoo.cfg}, 2 min stop and start timeouts, then {@code rest} (set, install, ...: YAML indented by
+     * two spaces).
+     */
+    static String ensembleSection(SandboxCluster cluster, String rest) {
+        String dir = cluster.baseDir().resolve("zookeeper-{server.id}").toString();
+        StringBuilder y = new StringBuilder("zookeeperEnsemble:\n  servers:\n");
+        for (SandboxZooKeeper z : cluster.zookeepers()) {
+            y.append("    - {id: ").append(z.id()).append(", host: \"").append(z.host()).append("\", clientPort: ")
+                    .append(z.clientPort()).append("}\n");
+        }
+        y.append("  service:\n");
+        y.append("    configFile: \"").append(dir).append("/config/zoo.cfg\"\n");
+        y.append("    stop: \"").append(dir).append("/bin/stop\"\n");
+        y.append("    start: \"").append(dir).append("/bin/start\"\n");
+        y.append("    isRunning: \"").append(dir).append("/bin/is-running\"\n");
+        y.append("    stopTimeout: 2m\n    startTimeout: 2m\n");
+        return y + rest.replace("{dir}", dir);
     }
 
     static List<JournalEntry> journal(Path stateDir, String cluster) {

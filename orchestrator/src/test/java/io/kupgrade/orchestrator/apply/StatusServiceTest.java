@@ -72,6 +72,37 @@ class StatusServiceTest {
     }
 
     @Test
+    void shouldShowARolledBackEnsembleAsPendingAndAHalfRestoredServerAsTheNextThingToFinish() throws IOException {
+        Files.writeString(planFile, Files.readString(planFile) + """
+                zookeeperEnsemble:
+                  servers: [{id: 1, host: zk1}, {id: 2, host: zk2}, {id: 3, host: zk3}]
+                  service: {configFile: "/zk/{server.id}/zoo.cfg", stop: s, start: s, isRunning: r}
+                """);
+        plan = PlanParser.parse(planFile);
+        for (int id = 1; id <= 3; id++) {
+            append("zookeeper-ensemble", "server-" + id, null, "stop", "started", Map.of());
+            append("zookeeper-ensemble", "server-" + id, null, "server-done", "succeeded", Map.of());
+        }
+        append("zookeeper-ensemble", null, null, "phase-done", "succeeded", Map.of());
+        for (int id = 1; id <= 3; id++) {
+            append("zookeeper-ensemble", "server-" + id, null, "rollback-stop", "succeeded", Map.of());
+            append("zookeeper-ensemble", "server-" + id, null, "rolled-back", "succeeded", Map.of());
+        }
+
+        StatusReport.PhaseStatus rolledBack = new StatusService().status(planFile, dir.resolve("state")).phases()
+                .get(0);
+        append("zookeeper-ensemble", "server-2", null, "stop", "started", Map.of());
+        append("zookeeper-ensemble", "server-2", null, "rollback-stop", "succeeded", Map.of());
+        StatusReport halfRestored = new StatusService().status(planFile, dir.resolve("state"));
+
+        assertEquals(StatusReport.State.PENDING, rolledBack.state());
+        assertEquals(List.of(), rolledBack.waves().get(0).brokersDone());
+        assertEquals(StatusReport.State.IN_PROGRESS, halfRestored.phases().get(0).state());
+        assertEquals("zookeeper-ensemble: finish the rollback of server(s) [2] (kupgrade rollback PLAN --phase"
+                + " zookeeper-ensemble)", halfRestored.next());
+    }
+
+    @Test
     void shouldSayNothingRanAndTheCanaryIsNextForAFreshJournal() {
         StatusReport status = new StatusService().status(planFile, dir.resolve("state"));
 

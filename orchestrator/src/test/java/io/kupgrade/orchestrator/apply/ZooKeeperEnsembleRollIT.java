@@ -95,20 +95,7 @@ class ZooKeeperEnsembleRollIT {
     }
 
     static String ensembleSection() {
-        String dir = cluster.baseDir().resolve("zookeeper-{server.id}").toString();
-        StringBuilder y = new StringBuilder("zookeeperEnsemble:\n  servers:\n");
-        for (SandboxZooKeeper z : cluster.zookeepers()) {
-            y.append("    - {id: ").append(z.id()).append(", host: \"").append(z.host()).append("\", clientPort: ")
-                    .append(z.clientPort()).append("}\n");
-        }
-        y.append("  service:\n");
-        y.append("    configFile: \"").append(dir).append("/config/zoo.cfg\"\n");
-        y.append("    stop: \"").append(dir).append("/bin/stop\"\n");
-        y.append("    start: \"").append(dir).append("/bin/start\"\n");
-        y.append("    isRunning: \"").append(dir).append("/bin/is-running\"\n");
-        y.append("    stopTimeout: 2m\n    startTimeout: 2m\n");
-        y.append("  set:\n    maxClientCnxns: 500\n");
-        return y.toString();
+        return ItSupport.ensembleSection(cluster, "  set:\n    maxClientCnxns: 500\n");
     }
 
     static RollOutcome apply(Selection selection) {

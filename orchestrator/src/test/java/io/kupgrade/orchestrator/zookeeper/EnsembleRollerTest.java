@@ -8,7 +8,6 @@ import io.kupgrade.orchestrator.engine.OutcomeKind;
 import io.kupgrade.orchestrator.engine.ProgressEvent;
 import io.kupgrade.orchestrator.engine.RollOutcome;
 import io.kupgrade.orchestrator.engine.RunSettings;
-import io.kupgrade.orchestrator.executor.CommandResult;
 import io.kupgrade.orchestrator.executor.HostExecutor;
 import io.kupgrade.orchestrator.journal.InMemoryJournal;
 import io.kupgrade.orchestrator.journal.JournalEntry;
@@ -140,7 +139,7 @@ class EnsembleRollerTest {
 
     @Test
     void shouldResumeAnInterruptedServerWhereItStoppedAndNeverRedoAFinishedOne() {
-        executor = new Interrupting(ensemble, "stop 3");
+        executor = new InterruptingExecutor(ensemble, "stop 3", interrupted);
         RollOutcome first = run(SPEC);
         assertEquals(OutcomeKind.INTERRUPTED, first.kind());
         interrupted.set(false);
@@ -213,40 +212,6 @@ class EnsembleRollerTest {
                 new AccessSpec("local", null), brokers,
                 List.of(new WaveSpec(null, new WaveSpec.WaveSize(1, false), Duration.ZERO)),
                 new GateSettings(Duration.ofSeconds(1), Duration.ofSeconds(60), 1), phases, List.of());
-    }
-
-    /** Flips the interrupted flag right after one command ran (Ctrl-C at that moment). */
-    private final class Interrupting implements HostExecutor {
-        private final HostExecutor inner;
-        private final String command;
-
-        Interrupting(HostExecutor inner, String command) {
-            this.inner = inner;
-            this.command = command;
-        }
-
-        @Override
-        public CommandResult run(String host, String cmd, Duration timeout) {
-            CommandResult r = inner.run(host, cmd, timeout);
-            if (cmd.equals(command)) {
-                interrupted.set(true);
-            }
-            return r;
-        }
-
-        @Override
-        public String readFile(String host, String path) {
-            return inner.readFile(host, path);
-        }
-
-        @Override
-        public void writeFile(String host, String path, String content, String backupPath) {
-            inner.writeFile(host, path, content, backupPath);
-        }
-
-        @Override
-        public void close() {
-        }
     }
 
     /** A clock the roller's sleeper advances. */

@@ -13,8 +13,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * A scripted ZooKeeper ensemble: commands {@code stop N}, {@code start N}, {@code running N}, {@code install N};
- * {@code zoo.cfg} files in memory; four-letter-word answers as a real quorum gives them. A stopped leader is
+ * A scripted ZooKeeper ensemble: commands {@code stop N}, {@code start N}, {@code running N}, {@code install N}
+ * (binaries "new"), {@code uninstall N} (binaries "old" again); {@code zoo.cfg} files (and their backups) in memory; four-letter-word answers as a real quorum gives them. A stopped leader is
  * replaced by the lowest running follower; a started server follows, and is synced after {@link #syncAfterReads}
  * probe reads of the leader.
  */
@@ -26,6 +26,7 @@ final class FakeEnsemble implements HostExecutor, EnsembleProbe {
     final List<String> commands = new ArrayList<>();
     final Set<Integer> neverStarts = new HashSet<>();
     final Map<Integer, Integer> incarnation = new HashMap<>();
+    final Map<Integer, String> binaries = new HashMap<>();
     int leader;
     int syncAfterReads = 2;
     boolean mntrWhitelisted = true;
@@ -35,6 +36,7 @@ final class FakeEnsemble implements HostExecutor, EnsembleProbe {
         for (int id = 1; id <= servers; id++) {
             running.add(id);
             incarnation.put(id, 1);
+            binaries.put(id, "old");
             files.put("/zk/" + id + "/zoo.cfg", "dataDir=/data\nclientPort=2181\nmaxClientCnxns=60\n");
         }
         this.leader = leader;
@@ -68,8 +70,8 @@ final class FakeEnsemble implements HostExecutor, EnsembleProbe {
                     unsyncedReads.put(id, syncAfterReads);
                 }
             }
-            case "install" -> {
-            }
+            case "install" -> binaries.put(id, "new");
+            case "uninstall" -> binaries.put(id, "old");
             default -> throw new IllegalArgumentException(command);
         }
         return ok;
@@ -111,6 +113,7 @@ final class FakeEnsemble implements HostExecutor, EnsembleProbe {
     @Override
     public void writeFile(String host, String path, String content, String backupPath) {
         backups.put(backupPath, files.get(path));
+        files.put(backupPath, files.get(path));
         files.put(path, content);
         commands.add("write " + path);
     }

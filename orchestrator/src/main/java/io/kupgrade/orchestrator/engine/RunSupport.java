@@ -1,0 +1,183 @@
+package io.kupgrade.orchestrator.engine;
+
+import dev.failsafe.Failsafe;
+import dev.failsafe.RetryPolicy;
+import io.kupgrade.orchestrator.executor.CommandResult;
+import io.kupgrade.orchestrator.executor.HostExecutor;
+import io.kupgrade.orchestrator.executor.HostUnreachableException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * What a runner that acts on hosts does the same way every time, in one place: host calls retried when the host
+ * could not be reached (idempotent calls only: a command whose effect is unknown is never re-sent), a command that
+ * must succeed, "is the process running?", waiting for a process to exit or to run (never SIGKILL), sleeps that
+ * end at once when the run is interrupted, and progress events. Used by the ZooKeeper ensemble roll and its
+ * rollback; {@link RollRunner} and {@link BrokerRestorer} still carry their own copies of these helpers.
+ *
+ * <p>One instance per run; not thread-safe, except the {@code interrupted} flag, which another thread may flip.
+ */
+public final class RunSupport {
+    /** At most one "waiting for ..." event per this much time of one wait. */
+    public static final Duration WAITING_EVENT_EVERY = Duration.ofSeconds(5);
+
+    private final HostExecutor executor;
+    private final RunSettings settings;
+    private final Clock clock;
+    private final RollRunner.Sleeper sleeper;
+    private final BooleanSupplier interrupted;
+    private final ProgressEvent.Listener listener;
+    private final RetryPolicy<Object> hostRetry;
+
+    /**
+     * @param interrupted null = never
+     * @param listener null = no events
+     */
+    public RunSupport(HostExecutor executor, RunSettings settings, Clock clock, RollRunner.Sleeper sleeper,
+                      BooleanSupplier interrupted, ProgressEvent.Listener listener) {
+        this.executor = Objects.requireNonNull(executor, "executor");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        this.interrupted = interrupted == null ? () -> false : interrupted;
+        this.listener = listener == null ? ProgressEvent.Listener.NONE : listener;
+        this.hostRetry = hostRetry(settings);
+    }
+
+    /** Retries {@link HostUnreachableException} {@code hostRetries} times, {@code retryDelay} apart. */
+    public static RetryPolicy<Object> hostRetry(RunSettings settings) {
+        var retry = RetryPolicy.builder().handle(HostUnreachableException.class)
+                .withMaxRetries(Math.max(0, settings.hostRetries()));
+        if (settings.retryDelay() != null && !settings.retryDelay().isZero() && !settings.retryDelay().isNegative()) {
+            retry = retry.withDelay(settings.retryDelay());
+        }
+        return retry.build();
+    }
+
+    public HostExecutor executor() {
+        return executor;
+    }
+
+    public RunSettings settings() {
+        return settings;
+    }
+
+    /**
+     * {@code call}, retried while the host cannot be reached. Only for calls that are safe to repeat (reading a
+     * file, an idempotent stop, is-running, an atomic file write).
+     *
+     * @throws HostUnreachableException when every attempt failed to reach the host
+     */
+    public <T> T retried(Supplier<T> call) {
+        return Failsafe.with(hostRetry).get(call::get);
+    }
+
+    /**
+     * Whether the process is running: {@code isRunningCommand} exits 0 (retried while the host is unreachable).
+     *
+     * @param who for messages, e.g. "ZooKeeper server 2"
+     * @throws StepFailedException FAILED when the command timed out: nobody can tell
+     */
+    public boolean isRunning(String host, String isRunningCommand, String who) throws StepFailedException {
+        CommandResult r = retried(() -> executor.run(host, isRunningCommand, settings.commandTimeout()));
+        if (r.timedOut()) {
+            throw new StepFailedException(OutcomeKind.FAILED, "could not tell whether " + who + " is running: `"
+                    + isRunningCommand + "` timed out after " + settings.commandTimeout().toSeconds() + " s");
+        }
+        return r.exitCode() == 0;
+    }
+
+    /** @throws StepFailedException FAILED, with the command's exit code and output, when it did not succeed */
+    public static void requireOk(CommandResult r, String what) throws StepFailedException {
+        if (!r.ok()) {
+            throw new StepFailedException(OutcomeKind.FAILED, r.failure(what));
+        }
+    }
+
+    /**
+     * Waits until {@code isRunningCommand} fails, at most {@code stopTimeout} from {@code t0}; never kills.
+     *
+     * @param waiting told the time waited so far, at most every {@link #WAITING_EVENT_EVERY}
+     * @throws StepFailedException FAILED when the process still runs at the deadline
+     */
+    public void awaitExit(String host, String isRunningCommand, String who, Instant t0, Consumer<Duration> waiting)
+            throws InterruptedException, StepFailedException {
+        Instant deadline = t0.plus(settings.stopTimeout());
+        Instant lastEvent = t0;
+        while (isRunning(host, isRunningCommand, who)) {
+            Instant now = now();
+            if (!now.isBefore(deadline)) {
+                throw new StepFailedException(OutcomeKind.FAILED, who + " still running "
+                        + settings.stopTimeout().toSeconds() + " s after the stop command; it was not killed");
+            }
+            if (!now.isBefore(lastEvent.plus(WAITING_EVENT_EVERY))) {
+                waiting.accept(Duration.between(t0, now));
+                lastEvent = now;
+            }
+            sleep(settings.pollInterval());
+        }
+    }
+
+    /**
+     * Waits until {@code isRunningCommand} succeeds, at most {@code startTimeout} from {@code t0}.
+     *
+     * @throws StepFailedException FAILED when the process does not run by then
+     */
+    public void awaitRunning(String host, String isRunningCommand, String who, Instant t0)
+            throws InterruptedException, StepFailedException {
+        Instant deadline = t0.plus(settings.startTimeout());
+        while (!isRunning(host, isRunningCommand, who)) {
+            if (!now().isBefore(deadline)) {
+                throw new StepFailedException(OutcomeKind.FAILED, who + "'s process is not running "
+                        + settings.startTimeout().toSeconds() + " s after the start command: check its log");
+            }
+            sleep(settings.pollInterval());
+        }
+    }
+
+    /** Sleeps through the run's sleeper; throws at once, before or after, when the run was interrupted. */
+    public void sleep(Duration d) throws InterruptedException {
+        if (interrupted.getAsBoolean()) {
+            throw new InterruptedException("run interrupted");
+        }
+        sleeper.sleep(d);
+        if (interrupted.getAsBoolean()) {
+            throw new InterruptedException("run interrupted");
+        }
+    }
+
+    public boolean interrupted() {
+        return interrupted.getAsBoolean();
+    }
+
+    /**
+     * Sends one progress event.
+     *
+     * @param runStart when the run started (its elapsed time is reported); null = unknown
+     */
+    public void emit(ProgressEvent.Type type, String phase, String wave, Integer broker, String step,
+                     Duration stepElapsed, Instant runStart, String message) {
+        Instant now = now();
+        listener.onEvent(new ProgressEvent(now, type, phase, wave, broker, step, stepElapsed,
+                runStart == null ? Duration.ZERO : Duration.between(runStart, now), message));
+    }
+
+    public Instant now() {
+        return clock.instant();
+    }
+
+    public Duration since(Instant t0) {
+        return Duration.between(t0, now());
+    }
+
+    /** "12.3 s"; "-" for null. */
+    public static String seconds(Duration d) {
+        return d == null ? "-" : String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+    }
+}
