@@ -9,7 +9,7 @@ import io.kupgrade.orchestrator.engine.Step;
 import io.kupgrade.orchestrator.engine.StepKind;
 import io.kupgrade.orchestrator.journal.JournalEntry;
 import io.kupgrade.orchestrator.pause.Pause;
-import io.kupgrade.orchestrator.pause.PauseMarker;
+import io.kupgrade.orchestrator.pause.PauseService;
 import io.kupgrade.orchestrator.state.StateStores;
 import io.kupgrade.orchestrator.zookeeper.EnsembleRoll;
 import io.kupgrade.orchestrator.zookeeper.EnsembleStep;
@@ -39,7 +39,7 @@ public final class StatusService {
      */
     public StatusReport status(Path planFile, Path stateDir) {
         Plan plan = PlanParser.parse(planFile);
-        Pause pause = PauseMarker.forCluster(ApplyService.stateDir(stateDir), plan.cluster().name()).read().orElse(null);
+        Pause pause = PauseService.current(plan, ApplyService.stateDir(stateDir)).orElse(null);
         return status(plan, stateDir).withPause(pause);
     }
 
