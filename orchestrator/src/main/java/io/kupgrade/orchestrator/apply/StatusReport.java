@@ -1,5 +1,6 @@
 package io.kupgrade.orchestrator.apply;
 
+import io.kupgrade.orchestrator.lock.LockHolder;
 import io.kupgrade.orchestrator.pause.Pause;
 import java.time.Instant;
 import java.util.List;
@@ -14,26 +15,37 @@ import java.util.List;
  * @param next what the next {@code apply} does first, for people; null when the plan is done
  * @param problem when not null, why the journal cannot be resumed with this plan (another plan's unfinished run)
  * @param pause the pause in effect ({@code kupgrade pause}); null when runs are not paused
+ * @param lock who holds the cluster's lock (a run in progress, or one killed without releasing it); null when
+ *     nobody does
  */
 public record StatusReport(String planFile, String planSha256, String cluster, String journal, boolean planDone,
                            List<PhaseStatus> phases, BrokerInProgress inProgress, LastRun lastRun, String next,
-                           String problem, Pause pause) {
+                           String problem, Pause pause, Lock lock) {
 
     public StatusReport {
         phases = List.copyOf(phases);
     }
 
-    /** The shape before pauses: not paused. */
+    /** What the journal alone says: no pause, no lock holder known. */
     public StatusReport(String planFile, String planSha256, String cluster, String journal, boolean planDone,
                         List<PhaseStatus> phases, BrokerInProgress inProgress, LastRun lastRun, String next,
                         String problem) {
-        this(planFile, planSha256, cluster, journal, planDone, phases, inProgress, lastRun, next, problem, null);
+        this(planFile, planSha256, cluster, journal, planDone, phases, inProgress, lastRun, next, problem, null, null);
     }
 
-    /** The same report with {@code pause} set. */
-    public StatusReport withPause(Pause p) {
+    /** The same report with the pause and the lock as they are now (each null when there is none). */
+    public StatusReport withLiveState(Pause p, Lock l) {
         return new StatusReport(planFile, planSha256, cluster, journal, planDone, phases, inProgress, lastRun, next,
-                problem, p);
+                problem, p, l);
+    }
+
+    /**
+     * The holder of the cluster's lock.
+     *
+     * @param holderGone the holder's process is no longer running on this host (killed): the next run takes the
+     *     lock over. False when it runs, and for a holder on another host, which cannot be checked from here
+     */
+    public record Lock(LockHolder holder, boolean holderGone) {
     }
 
     /** Done, started, or not started. */

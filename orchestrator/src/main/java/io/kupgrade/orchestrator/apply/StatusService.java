@@ -28,8 +28,9 @@ import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
- * {@code kupgrade status FILE}: done, in progress and next, from the journal alone (no cluster, no host, no
- * lock). Stateless and thread-safe.
+ * {@code kupgrade status FILE}: done, in progress and next, from the journal; the pause and the lock holder as
+ * they are now; all read where the plan's state lives, without taking the lock (no cluster, no host). Stateless
+ * and thread-safe.
  */
 public final class StatusService {
 
@@ -39,8 +40,11 @@ public final class StatusService {
      */
     public StatusReport status(Path planFile, Path stateDir) {
         Plan plan = PlanParser.parse(planFile);
-        Pause pause = PauseService.current(plan, ApplyService.stateDir(stateDir)).orElse(null);
-        return status(plan, stateDir).withPause(pause);
+        Path dir = ApplyService.stateDir(stateDir);
+        Pause pause = PauseService.current(plan, dir).orElse(null);
+        StatusReport.Lock lock = StateStores.holder(plan, dir)
+                .map(h -> new StatusReport.Lock(h, h.deadOnThisHost())).orElse(null);
+        return status(plan, dir).withLiveState(pause, lock);
     }
 
     private StatusReport status(Plan plan, Path stateDir) {

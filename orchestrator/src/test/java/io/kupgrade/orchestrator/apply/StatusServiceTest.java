@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kupgrade.orchestrator.engine.Journaling;
 import io.kupgrade.orchestrator.journal.FileJournal;
 import io.kupgrade.orchestrator.journal.JournalEntry;
+import io.kupgrade.orchestrator.lock.FileClusterLock;
 import io.kupgrade.plans.BrokerSpec;
 import io.kupgrade.plans.Plan;
 import io.kupgrade.plans.PlanParser;
@@ -80,6 +81,20 @@ class StatusServiceTest {
         assertNull(status.inProgress());
         assertEquals(StatusReport.State.PENDING, status.phases().get(0).state());
         assertEquals("binaries: phase-start", status.next());
+    }
+
+    @Test
+    void shouldNameTheHolderOfTheLockWhileARunHoldsItAndNobodyOnceReleased() {
+        StatusReport.Lock held;
+        try (FileClusterLock lock = FileClusterLock.acquire(dir.resolve("state"), "sb", "kupgrade apply plan.yaml")) {
+            held = new StatusService().status(planFile, dir.resolve("state")).lock();
+        }
+        StatusReport released = new StatusService().status(planFile, dir.resolve("state"));
+
+        assertEquals(ProcessHandle.current().pid(), held.holder().pid());
+        assertEquals("kupgrade apply plan.yaml", held.holder().command());
+        assertFalse(held.holderGone());
+        assertNull(released.lock());
     }
 
     @Test
