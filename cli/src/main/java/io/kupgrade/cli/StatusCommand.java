@@ -2,6 +2,7 @@ package io.kupgrade.cli;
 
 import io.kupgrade.orchestrator.apply.StatusReport;
 import io.kupgrade.orchestrator.apply.StatusService;
+import io.kupgrade.orchestrator.topics.TopicFormatJournal;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -76,6 +77,9 @@ final class StatusCommand implements Callable<Integer> {
             StatusReport.LastRun l = r.lastRun();
             out.printf("last run: %s, started %s, %s%s%n", l.selection(), l.startedAt(), l.outcome(),
                     l.message() == null ? "" : ": " + l.message());
+        }
+        for (TopicFormatJournal.Recorded t : r.topicFormats()) {
+            out.println("topic-format " + t.describe());
         }
         if (r.problem() != null) {
             out.println("problem: " + r.problem());

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kupgrade.orchestrator.apply.StatusReport;
 import io.kupgrade.orchestrator.lock.LockHolder;
+import io.kupgrade.orchestrator.topics.TopicFormatJournal;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -69,9 +70,20 @@ class StatusCommandTest {
         assertTrue(text.contains("(that process is gone from this host: the next apply takes the lock over)"), text);
     }
 
+    @Test
+    void shouldListRecentTopicFormatChanges() {
+        StatusReport r = new StatusReport("prod.yaml", "0123456789abcdef", "prod", "/state/prod/journal.jsonl", false,
+                List.of(), null, null, "binaries: phase-start", null, List.of(new TopicFormatJournal.Recorded(
+                        Instant.parse("2026-11-25T10:00:00Z"), "succeeded", "set 2.8", List.of("audit", "orders"), 2,
+                        "alice@ops-1", null)), null, null);
+
+        assertTrue(text(r).contains("\ntopic-format 2026-11-25T10:00:00Z set 2.8 on 2 topics (audit, orders) by"
+                + " alice@ops-1\n"), text(r));
+    }
+
     static StatusReport report(StatusReport.Lock lock) {
         return new StatusReport("prod.yaml", "0123456789abcdef", "prod", "/state/prod/journal.jsonl", false, List.of(),
-                null, null, "binaries: phase-start", null).withLiveState(null, lock);
+                null, null, "binaries: phase-start", null, List.of(), null, lock);
     }
 
     static String text(StatusReport r) {

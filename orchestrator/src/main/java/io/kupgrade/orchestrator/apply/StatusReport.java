@@ -2,6 +2,7 @@ package io.kupgrade.orchestrator.apply;
 
 import io.kupgrade.orchestrator.lock.LockHolder;
 import io.kupgrade.orchestrator.pause.Pause;
+import io.kupgrade.orchestrator.topics.TopicFormatJournal;
 import java.time.Instant;
 import java.util.List;
 
@@ -14,29 +15,19 @@ import java.util.List;
  * @param lastRun the latest run; null when the plan never ran
  * @param next what the next {@code apply} does first, for people; null when the plan is done
  * @param problem when not null, why the journal cannot be resumed with this plan (another plan's unfinished run)
+ * @param topicFormats the latest {@code kupgrade topic-format} changes journaled for the cluster (by any plan),
+ *     oldest first, at most 5
  * @param pause the pause in effect ({@code kupgrade pause}); null when runs are not paused
  * @param lock who holds the cluster's lock (a run in progress, or one killed without releasing it); null when
  *     nobody does
  */
 public record StatusReport(String planFile, String planSha256, String cluster, String journal, boolean planDone,
                            List<PhaseStatus> phases, BrokerInProgress inProgress, LastRun lastRun, String next,
-                           String problem, Pause pause, Lock lock) {
+                           String problem, List<TopicFormatJournal.Recorded> topicFormats, Pause pause, Lock lock) {
 
     public StatusReport {
         phases = List.copyOf(phases);
-    }
-
-    /** What the journal alone says: no pause, no lock holder known. */
-    public StatusReport(String planFile, String planSha256, String cluster, String journal, boolean planDone,
-                        List<PhaseStatus> phases, BrokerInProgress inProgress, LastRun lastRun, String next,
-                        String problem) {
-        this(planFile, planSha256, cluster, journal, planDone, phases, inProgress, lastRun, next, problem, null, null);
-    }
-
-    /** The same report with the pause and the lock as they are now (each null when there is none). */
-    public StatusReport withLiveState(Pause p, Lock l) {
-        return new StatusReport(planFile, planSha256, cluster, journal, planDone, phases, inProgress, lastRun, next,
-                problem, p, l);
+        topicFormats = List.copyOf(topicFormats);
     }
 
     /**

@@ -120,6 +120,25 @@ class StatusServiceTest {
     }
 
     @Test
+    void shouldListATopicFormatChangeWithoutTakingItForTheRunsLastStep() {
+        BrokerSpec canary = waves.get(0).brokers().get(0);
+        journal.append(Journaling.runEntry(at, plan.sha256(), "started", Map.of("selection", "--wave canary")));
+        append("binaries", null, null, "phase-start", "succeeded", Journaling.layoutDetails(waves));
+        append("binaries", "canary", canary.id(), "stop", "started", Map.of());
+        journal.append(new JournalEntry(at.plusSeconds(5), "another-plan-sha", null, null, null, "topic-format",
+                "succeeded", Map.of("operation", "set 2.8", "topics", "orders", "topicCount", "1", "by", "bob@ops-2")));
+
+        StatusReport status = new StatusService().status(planFile, dir.resolve("state"));
+
+        assertNull(status.problem(), "not an unfinished run of another plan");
+        assertEquals("unfinished", status.lastRun().outcome());
+        assertEquals("stop", status.inProgress().lastStep());
+        assertEquals(1, status.topicFormats().size());
+        assertEquals("set 2.8", status.topicFormats().get(0).operation());
+        assertEquals("bob@ops-2", status.topicFormats().get(0).by());
+    }
+
+    @Test
     void shouldReportAJournalOfAnotherUnfinishedPlanInsteadOfFailing() {
         journal.append(new JournalEntry(at, "another-plan-sha", null, null, null, "run", "started", Map.of()));
         // a broker of it was stopped: the other plan left a trace (one that touched nothing would not block)
