@@ -6,9 +6,7 @@ import io.kupgrade.orchestrator.topics.TopicFormatResult;
 import io.kupgrade.orchestrator.topics.TopicFormatService;
 import io.kupgrade.plans.ClusterSpec;
 import io.kupgrade.plans.Plan;
-import io.kupgrade.plans.PlanParser;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,20 +15,17 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code kupgrade topic-format}: the per-topic message.format.version override (run-book mitigation). */
 @Command(name = "topic-format", mixinStandardHelpOptions = true,
+        resourceBundle = "io.kupgrade.cli.SharedOptions",
         description = {"Set (or --remove) the message.format.version override of topics, so that old consumers",
             "of those topics are not down-converted. Only for ZooKeeper-mode clusters whose",
             "inter.broker.protocol.version is below 3.0: refused elsewhere, where Kafka ignores it (KIP-724).",
             "Prints each topic's format before and after (read back from the cluster). Given a PLAN, a change",
             "is journaled in the cluster's journal under its lock (refused while a run holds it: pause the run)."})
 final class TopicFormatCommand implements Callable<Integer> {
-
-    @Parameters(arity = "0..1", paramLabel = "PLAN", description = "A plan whose cluster to change.")
-    Path planFile;
 
     @Mixin
     ClusterOptions cluster;
@@ -74,20 +69,9 @@ final class TopicFormatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ClusterSpec target;
-        Plan plan = null;
-        if (planFile != null) {
-            plan = PlanParser.parse(planFile);
-            target = plan.cluster();
-            if (cluster.bootstrapServer != null) {
-                target = new ClusterSpec(target.name(), cluster.bootstrapServer, target.commandConfig(),
-                        target.clientProperties(), target.zookeeper());
-            }
-        } else if (cluster.bootstrapServer != null) {
-            target = new ClusterSpec("cluster", cluster.bootstrapServer, cluster.commandConfig, Map.of(), null);
-        } else {
-            throw new UserError(ExitCode.INVALID_INPUT, "topic-format needs a PLAN or --bootstrap-server");
-        }
+        ClusterOptions.Target named = cluster.target();
+        Plan plan = named.plan();
+        ClusterSpec target = named.cluster();
         TopicFormatRequest request;
         try {
             request = new TopicFormatRequest(topics.all ? List.of() : topics.names, topics.all, change.version,
