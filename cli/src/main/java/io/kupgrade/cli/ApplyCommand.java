@@ -3,18 +3,9 @@ package io.kupgrade.cli;
 import io.kupgrade.orchestrator.apply.ApplyRequest;
 import io.kupgrade.orchestrator.apply.ApplyService;
 import io.kupgrade.orchestrator.apply.DemoRunner;
-import io.kupgrade.orchestrator.apply.DryRun;
 import io.kupgrade.orchestrator.engine.OutcomeKind;
 import io.kupgrade.orchestrator.engine.RollOutcome;
-import io.kupgrade.orchestrator.engine.RollRunner;
 import io.kupgrade.orchestrator.engine.Selection;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -22,18 +13,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code kupgrade apply FILE}: roll the plan, wave by wave, every step gated and journaled. */
 @Command(name = "apply", mixinStandardHelpOptions = true,
+        resourceBundle = "io.kupgrade.cli.SharedOptions",
         description = {"Roll the plan across the cluster: per broker canStop -> stop -> wait for exit ->",
             "install -> edit config (backup kept) -> start -> registered, back in every ISR, cluster healthy.",
             "Stops at the first failed gate. Journaled: run it again to resume where it stopped."})
 final class ApplyCommand implements Callable<Integer> {
-
-    @Parameters(paramLabel = "PLAN", description = "The plan file (YAML).")
-    Path planFile;
 
     @Option(names = "--wave", paramLabel = "canary|NAME|all", defaultValue = "all",
             description = "Roll only this wave of the first unfinished phase (default: ${DEFAULT-VALUE}).")
@@ -43,63 +30,31 @@ final class ApplyCommand implements Callable<Integer> {
             + " plan's ZooKeeper servers, which otherwise roll before every phase).")
     String phase;
 
-    @Option(names = "--dry-run", description = "Print the exact steps that would run; touch nothing.")
-    boolean dryRun;
-
-    @Option(names = "--yes", description = "Do not ask before a point-of-no-return phase.")
-    boolean yes;
-
     @Mixin
-    StateOptions state;
-
-    @Mixin
-    OutputOptions output;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    RunOptions run;
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        ApplyRequest request = new ApplyRequest(planFile, new Selection(phase, wave), yes, state.stateDir);
+        ApplyRequest request = new ApplyRequest(run.planFile, new Selection(phase, wave), run.yes, run.stateDir());
         ApplyService service = new ApplyService();
-        if (dryRun) {
-            DryRun plan = service.dryRun(request);
-            if (output.json()) {
-                Json.print(out, Map.of("schemaVersion", Json.SCHEMA_VERSION, "dryRun", plan));
-            } else {
-                renderDryRun(out, plan);
-            }
+        if (run.dryRun) {
+            run.printDryRun(service.dryRun(request));
             return ExitCode.OK.code();
         }
         // the outcome is rendered inside the interruptible section: on Ctrl-C the JVM waits for it, so the
         // operator always sees why the run stopped
         OutcomeKind kind = runInterruptibly(stop -> {
-            RollOutcome outcome = service.apply(request, new ProgressPrinter(output.json() ? out : err,
-                    output.json()), confirmer(err), stop::get);
-            render(outcome, out, err);
+            RollOutcome outcome = service.apply(request, run.progress(),
+                    run.confirmer("(not a terminal: pass --yes to confirm a point-of-no-return phase)"), stop::get);
+            run.printOutcome(outcome, out -> {
+                if (!outcome.brokers().isEmpty()) {
+                    out.print(DemoRunner.summaryTable(outcome.brokers()));
+                }
+                out.printf("%s: %s%n", outcome.kind(), outcome.message());
+            });
             return outcome.kind();
         });
         return exitCode(kind).code();
-    }
-
-    private void render(RollOutcome outcome, PrintWriter out, PrintWriter err) {
-        if (output.json()) {
-            Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("event", "OUTCOME");
-            doc.put("schemaVersion", Json.SCHEMA_VERSION);
-            doc.put("outcome", outcome);
-            out.println(Json.line(doc));
-            out.flush();
-        } else {
-            err.println();
-            if (!outcome.brokers().isEmpty()) {
-                out.print(DemoRunner.summaryTable(outcome.brokers()));
-            }
-            out.printf("%s: %s%n", outcome.kind(), outcome.message());
-            out.flush();
-        }
     }
 
     static ExitCode exitCode(OutcomeKind kind) {
@@ -137,64 +92,5 @@ final class ApplyCommand implements Callable<Integer> {
                 // the JVM is exiting because of the signal; the hook sees `finished` and lets it go
             }
         }
-    }
-
-    private static RollRunner.Confirmer confirmer(PrintWriter err) {
-        return (phase, question) -> {
-            if (System.console() == null) {
-                err.println(question);
-                err.println("(not a terminal: pass --yes to confirm a point-of-no-return phase)");
-                err.flush();
-                return false;
-            }
-            err.println(question);
-            err.print("Type the phase name '" + phase.name() + "' to go on: ");
-            err.flush();
-            try {
-                String answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-                return phase.name().equals(answer == null ? null : answer.trim());
-            } catch (java.io.IOException e) {
-                return false;
-            }
-        };
-    }
-
-    static void renderDryRun(PrintWriter out, DryRun d) {
-        out.printf("dry run of %s (sha256 %s), %s%n", d.planFile(), d.planSha256(), d.selection());
-        if (d.nothingToDo() != null) {
-            out.println("nothing to do: " + d.nothingToDo());
-        }
-        for (DryRun.Step s : d.steps()) {
-            StringBuilder b = new StringBuilder("  ");
-            b.append(s.phase() == null ? "" : s.phase());
-            if (s.wave() != null) {
-                b.append('/').append(s.wave());
-            }
-            if (s.brokerId() != null) {
-                b.append(" broker ").append(s.brokerId());
-                if (s.host() != null) {
-                    b.append(" (").append(s.host()).append(')');
-                }
-            }
-            b.append("  ").append(s.step());
-            if (s.command() != null) {
-                b.append(": ").append(s.command());
-            }
-            if (!s.gates().isEmpty()) {
-                b.append("  [gates: ").append(String.join(", ", s.gates())).append(']');
-            }
-            if (s.note() != null) {
-                b.append("  (").append(s.note()).append(')');
-            }
-            out.println(b);
-            for (DryRun.ConfigChange c : s.configChanges()) {
-                out.printf("      %s: %s -> %s%n", c.key(), !c.oldKnown() ? "?" : c.oldValue() == null ? "(absent)"
-                        : c.oldValue(), c.newValue() == null ? "(removed)" : c.newValue());
-            }
-        }
-        for (String note : d.notes()) {
-            out.println("note: " + note);
-        }
-        out.flush();
     }
 }

@@ -7,9 +7,7 @@ import io.kupgrade.gates.LintFinding;
 import io.kupgrade.plans.BrokerSpec;
 import io.kupgrade.plans.ClusterSpec;
 import io.kupgrade.plans.Plan;
-import io.kupgrade.plans.PlanParser;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,17 +17,14 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code kupgrade check}: one health table and the preflight lint; non-zero when the cluster is not healthy. */
 @Command(name = "check", mixinStandardHelpOptions = true,
+        resourceBundle = "io.kupgrade.cli.SharedOptions",
         description = {"Read the cluster once and print every health gate (pass/fail with evidence) and the",
             "preflight lint. Exits 0 when healthy, 5 when not (usable in CI and cron)."})
 final class CheckCommand implements Callable<Integer> {
-
-    @Parameters(arity = "0..1", paramLabel = "PLAN", description = "A plan whose cluster to check.")
-    Path planFile;
 
     @Mixin
     ClusterOptions cluster;
@@ -42,26 +37,13 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ClusterSpec target;
-        List<BrokerSpec> brokers = List.of();
-        Set<Integer> expected = Set.of();
-        boolean bump = false;
-        if (planFile != null) {
-            Plan plan = PlanParser.parse(planFile);
-            target = plan.cluster();
-            brokers = plan.brokers();
-            expected = plan.brokers().stream().map(BrokerSpec::id).collect(Collectors.toSet());
-            bump = plan.phases().stream().anyMatch(p -> p.pointOfNoReturn()
-                    || p.set().containsKey("log.message.format.version"));
-            if (cluster.bootstrapServer != null) {
-                target = new ClusterSpec(target.name(), cluster.bootstrapServer, target.commandConfig(),
-                        target.clientProperties(), target.zookeeper());
-            }
-        } else if (cluster.bootstrapServer != null) {
-            target = new ClusterSpec("cluster", cluster.bootstrapServer, cluster.commandConfig, Map.of(), null);
-        } else {
-            throw new UserError(ExitCode.INVALID_INPUT, "check needs a PLAN or --bootstrap-server");
-        }
+        ClusterOptions.Target named = cluster.target();
+        ClusterSpec target = named.cluster();
+        Plan plan = named.plan();
+        List<BrokerSpec> brokers = plan == null ? List.of() : plan.brokers();
+        Set<Integer> expected = brokers.stream().map(BrokerSpec::id).collect(Collectors.toSet());
+        boolean bump = plan != null && plan.phases().stream().anyMatch(p -> p.pointOfNoReturn()
+                || p.set().containsKey("log.message.format.version"));
         HealthReport report;
         // with the plan's brokers the check also reads JMX (where a jmxPort is given) and the ZooKeeper ensemble
         try (HealthCheck check = HealthCheck.create(target, brokers)) {

@@ -33,6 +33,7 @@ final class PauseCommand implements Callable<Integer> {
         PauseService.Result r = new PauseService().pause(planFile, state.stateDir, reason);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("cluster %s %s%n", r.cluster(), r.now().orElseThrow().describe());
+        out.println("pause marker: " + r.marker());
         r.previous().ifPresent(p -> out.println("(replaces: " + p.describe() + ")"));
         out.println("a running apply stops before its next broker; `kupgrade resume " + planFile + "` lifts the pause");
         out.flush();

@@ -2,6 +2,7 @@ package io.kupgrade.cli;
 
 import io.kupgrade.orchestrator.apply.StatusReport;
 import io.kupgrade.orchestrator.apply.StatusService;
+import io.kupgrade.orchestrator.topics.TopicFormatJournal;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -34,15 +35,26 @@ final class StatusCommand implements Callable<Integer> {
         StatusReport r = new StatusService().status(planFile, state.stateDir);
         PrintWriter out = spec.commandLine().getOut();
         if (output.json()) {
-            Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("schemaVersion", Json.SCHEMA_VERSION);
-            doc.put("status", r);
-            Json.print(out, doc);
-            return ExitCode.OK.code();
+            Json.print(out, toJson(r));
+        } else {
+            render(out, r);
         }
+        return ExitCode.OK.code();
+    }
+
+    /** The {@code -o json} document: the report as is; {@code status.lock} is null when nobody holds the lock. */
+    static Map<String, Object> toJson(StatusReport r) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("schemaVersion", Json.SCHEMA_VERSION);
+        doc.put("status", r);
+        return doc;
+    }
+
+    static void render(PrintWriter out, StatusReport r) {
         out.printf("plan     %s (sha256 %s)%n", r.planFile(), r.planSha256());
         out.printf("cluster  %s%n", r.cluster());
         out.printf("journal  %s%n", r.journal());
+        out.printf("lock     %s%n", lockLine(r.lock()));
         if (r.pause() != null) {
             out.printf("PAUSED   %s (since %s, by %s); `kupgrade resume` lifts it%n",
                     r.pause().reason().isEmpty() ? "no reason given" : r.pause().reason(), r.pause().since(),
@@ -66,11 +78,21 @@ final class StatusCommand implements Callable<Integer> {
             out.printf("last run: %s, started %s, %s%s%n", l.selection(), l.startedAt(), l.outcome(),
                     l.message() == null ? "" : ": " + l.message());
         }
+        for (TopicFormatJournal.Recorded t : r.topicFormats()) {
+            out.println("topic-format " + t.describe());
+        }
         if (r.problem() != null) {
             out.println("problem: " + r.problem());
         }
         out.println(r.planDone() ? "the plan is done" : "next: " + r.next());
         out.flush();
-        return ExitCode.OK.code();
+    }
+
+    private static String lockLine(StatusReport.Lock lock) {
+        if (lock == null) {
+            return "free: no run holds the cluster's lock";
+        }
+        return "held by " + lock.holder().describe() + (lock.holderGone()
+                ? " (that process is gone from this host: the next apply takes the lock over)" : "");
     }
 }

@@ -5,9 +5,8 @@ import io.kupgrade.orchestrator.topics.TopicFormatRequest;
 import io.kupgrade.orchestrator.topics.TopicFormatResult;
 import io.kupgrade.orchestrator.topics.TopicFormatService;
 import io.kupgrade.plans.ClusterSpec;
-import io.kupgrade.plans.PlanParser;
+import io.kupgrade.plans.Plan;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,19 +15,17 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code kupgrade topic-format}: the per-topic message.format.version override (run-book mitigation). */
 @Command(name = "topic-format", mixinStandardHelpOptions = true,
+        resourceBundle = "io.kupgrade.cli.SharedOptions",
         description = {"Set (or --remove) the message.format.version override of topics, so that old consumers",
             "of those topics are not down-converted. Only for ZooKeeper-mode clusters whose",
             "inter.broker.protocol.version is below 3.0: refused elsewhere, where Kafka ignores it (KIP-724).",
-            "Prints each topic's format before and after (read back from the cluster)."})
+            "Prints each topic's format before and after (read back from the cluster). Given a PLAN, a change",
+            "is journaled in the cluster's journal under its lock (refused while a run holds it: pause the run)."})
 final class TopicFormatCommand implements Callable<Integer> {
-
-    @Parameters(arity = "0..1", paramLabel = "PLAN", description = "A plan whose cluster to change.")
-    Path planFile;
 
     @Mixin
     ClusterOptions cluster;
@@ -62,6 +59,9 @@ final class TopicFormatCommand implements Callable<Integer> {
     boolean dryRun;
 
     @Mixin
+    StateOptions state;
+
+    @Mixin
     OutputOptions output;
 
     @Spec
@@ -69,18 +69,9 @@ final class TopicFormatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ClusterSpec target;
-        if (planFile != null) {
-            target = PlanParser.parse(planFile).cluster();
-            if (cluster.bootstrapServer != null) {
-                target = new ClusterSpec(target.name(), cluster.bootstrapServer, target.commandConfig(),
-                        target.clientProperties(), target.zookeeper());
-            }
-        } else if (cluster.bootstrapServer != null) {
-            target = new ClusterSpec("cluster", cluster.bootstrapServer, cluster.commandConfig, Map.of(), null);
-        } else {
-            throw new UserError(ExitCode.INVALID_INPUT, "topic-format needs a PLAN or --bootstrap-server");
-        }
+        ClusterOptions.Target named = cluster.target();
+        Plan plan = named.plan();
+        ClusterSpec target = named.cluster();
         TopicFormatRequest request;
         try {
             request = new TopicFormatRequest(topics.all ? List.of() : topics.names, topics.all, change.version,
@@ -88,7 +79,9 @@ final class TopicFormatCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(ExitCode.INVALID_INPUT, e.getMessage());
         }
-        TopicFormatResult r = new TopicFormatService().run(target, request);
+        TopicFormatService service = new TopicFormatService();
+        TopicFormatResult r = plan != null ? service.run(plan, state.stateDir, target, request)
+                : service.run(target, request);
         PrintWriter out = spec.commandLine().getOut();
         if (output.json()) {
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -97,16 +90,26 @@ final class TopicFormatCommand implements Callable<Integer> {
             doc.put("topicFormat", r);
             Json.print(out, doc);
         } else {
-            out.printf("cluster %s, inter.broker.protocol.version %s: %s message.format.version%s%n", target.name(),
-                    r.interBrokerProtocol(), r.operation(), r.dryRun() ? " (dry run: nothing changed)" : "");
-            out.printf("%-30s %-24s %-24s %s%n", "TOPIC", "BEFORE", "AFTER", "");
-            for (TopicFormatChange c : r.topics()) {
-                out.printf("%-30s %-24s %-24s %s%n", c.topic(), c.before() + " (" + c.beforeSource() + ")",
-                        c.after() + " (" + c.afterSource() + ")", c.changed() ? (r.dryRun() ? "would change" : "changed")
-                                : "unchanged");
-            }
+            render(out, target.name(), r, plan != null);
         }
         out.flush();
         return ExitCode.OK.code();
+    }
+
+    /** @param planGiven a PLAN named the cluster (so a change is journaled); false for --bootstrap-server alone */
+    static void render(PrintWriter out, String cluster, TopicFormatResult r, boolean planGiven) {
+        out.printf("cluster %s, inter.broker.protocol.version %s: %s message.format.version%s%n", cluster,
+                r.interBrokerProtocol(), r.operation(), r.dryRun() ? " (dry run: nothing changed)" : "");
+        out.printf("%-30s %-24s %-24s %s%n", "TOPIC", "BEFORE", "AFTER", "");
+        for (TopicFormatChange c : r.topics()) {
+            out.printf("%-30s %-24s %-24s %s%n", c.topic(), c.before() + " (" + c.beforeSource() + ")",
+                    c.after() + " (" + c.afterSource() + ")", c.changed() ? (r.dryRun() ? "would change" : "changed")
+                            : "unchanged");
+        }
+        if (r.journal() != null) {
+            out.println("journaled in " + r.journal());
+        } else if (!planGiven && !r.dryRun()) {
+            out.println("not journaled: no PLAN was given, so there is no cluster journal to record this change in");
+        }
     }
 }

@@ -95,11 +95,15 @@ class LockFaultIT {
         Map<String, Long> pidsBefore = cluster.processIds();
 
         Cli second = Cli.run("apply", "--wave", "canary", "--state-dir", state.toString(), plan.toString());
+        Cli status = Cli.run("status", "--state-dir", state.toString(), plan.toString());
 
         assertEquals(ExitCode.LOCKED.code(), second.exitCode(), second.out() + second.err());
         assertTrue(second.err().contains("pid " + first.pid()), "names the holder: " + second.err());
         assertTrue(second.err().contains("kupgrade apply " + plan), "and what it runs: " + second.err());
         assertTrue(second.noStackTrace(), second.err());
+        assertTrue(status.out().contains("\nlock     held by " + System.getProperty("user.name") + "@")
+                && status.out().contains("(pid " + first.pid() + ", since ")
+                && status.out().contains("): kupgrade apply " + plan + "\n"), "status names the holder: " + status.out());
         assertEquals(before, journal(plan), "the refused run journaled nothing");
         assertEquals(pidsBefore, cluster.processIds(), "the refused run restarted nothing");
         assertTrue(first.waitFor(3, TimeUnit.MINUTES), "the first run finishes its canary");

@@ -29,7 +29,7 @@ import io.kupgrade.orchestrator.journal.JournalEntry;
 import io.kupgrade.orchestrator.journal.StateDirs;
 import io.kupgrade.orchestrator.journal.UrpLog;
 import io.kupgrade.orchestrator.pause.ClusterPausedException;
-import io.kupgrade.orchestrator.pause.PauseMarker;
+import io.kupgrade.orchestrator.pause.PauseService;
 import io.kupgrade.orchestrator.state.StateStores;
 import io.kupgrade.orchestrator.zookeeper.EnsembleRoller;
 import io.kupgrade.orchestrator.zookeeper.KafkaHealth;
@@ -59,7 +59,8 @@ import java.util.stream.Collectors;
  * {@link io.kupgrade.orchestrator.lock.LockHeldException} (another run holds the lock; the journal and lock live
  * where the plan's {@code state:} says, chosen by {@link StateStores}),
  * {@link ClusterUnreachableException} (the cluster cannot be read at the start),
- * {@link ClusterPausedException} (the cluster is paused: {@code kupgrade resume} first). Everything after the
+ * {@link ClusterPausedException} (the cluster is paused, as its pause marker says wherever the plan's state
+ * lives: {@code kupgrade resume} first). Everything after the
  * start is reported in the {@link RollOutcome}.
  */
 public final class ApplyService {
@@ -91,8 +92,8 @@ public final class ApplyService {
         Plan plan = PlanParser.parse(request.planFile());
         Path stateDir = stateDir(request.stateDir());
         String cluster = plan.cluster().name();
-        PauseMarker pause = PauseMarker.forCluster(stateDir, cluster);
-        pause.read().ifPresent(p -> {
+        // the pause lives with the journal and the lock (a znode with the ZooKeeper store): read before the lock
+        PauseService.current(plan, stateDir).ifPresent(p -> {
             throw new ClusterPausedException(cluster, p);
         });
         try (StateStores.Held state = StateStores.acquire(plan, stateDir, "kupgrade apply " + request.planFile());
@@ -128,7 +129,7 @@ public final class ApplyService {
                     (text, phase) -> PropertiesEditor.apply(text, phase.set(), phase.unset(), phase.name()),
                     journal, env.clock(), sleeper, stop, listener, confirmer);
             return ensemble.then(new RollRunner(engine, ports, RunSettings.from(plan, request.yes()))
-                    .pauseWhen(pause).run(request.selection()));
+                    .pauseWhen(state.pauseMarker()).run(request.selection()));
         }
     }
 
@@ -142,8 +143,8 @@ public final class ApplyService {
         Path stateDir = stateDir(request.stateDir());
         List<String> notes = new ArrayList<>();
         List<JournalEntry> entries = StateStores.readJournal(plan, stateDir);
-        PauseMarker.forCluster(stateDir, plan.cluster().name()).read().ifPresent(p -> notes.add("the cluster is "
-                + p.describe() + ": apply refuses to start until `kupgrade resume`"));
+        PauseService.current(plan, stateDir).ifPresent(p -> notes.add("the cluster is " + p.describe()
+                + ": apply refuses to start until `kupgrade resume`"));
         ClusterSnapshot snapshot = null;
         try (AdminClusterReader reader = env.readers().apply(plan.cluster())) {
             snapshot = reader.read();

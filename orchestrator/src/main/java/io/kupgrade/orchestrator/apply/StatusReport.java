@@ -1,6 +1,8 @@
 package io.kupgrade.orchestrator.apply;
 
+import io.kupgrade.orchestrator.lock.LockHolder;
 import io.kupgrade.orchestrator.pause.Pause;
+import io.kupgrade.orchestrator.topics.TopicFormatJournal;
 import java.time.Instant;
 import java.util.List;
 
@@ -13,27 +15,28 @@ import java.util.List;
  * @param lastRun the latest run; null when the plan never ran
  * @param next what the next {@code apply} does first, for people; null when the plan is done
  * @param problem when not null, why the journal cannot be resumed with this plan (another plan's unfinished run)
+ * @param topicFormats the latest {@code kupgrade topic-format} changes journaled for the cluster (by any plan),
+ *     oldest first, at most 5
  * @param pause the pause in effect ({@code kupgrade pause}); null when runs are not paused
+ * @param lock who holds the cluster's lock (a run in progress, or one killed without releasing it); null when
+ *     nobody does
  */
 public record StatusReport(String planFile, String planSha256, String cluster, String journal, boolean planDone,
                            List<PhaseStatus> phases, BrokerInProgress inProgress, LastRun lastRun, String next,
-                           String problem, Pause pause) {
+                           String problem, List<TopicFormatJournal.Recorded> topicFormats, Pause pause, Lock lock) {
 
     public StatusReport {
         phases = List.copyOf(phases);
+        topicFormats = List.copyOf(topicFormats);
     }
 
-    /** The shape before pauses: not paused. */
-    public StatusReport(String planFile, String planSha256, String cluster, String journal, boolean planDone,
-                        List<PhaseStatus> phases, BrokerInProgress inProgress, LastRun lastRun, String next,
-                        String problem) {
-        this(planFile, planSha256, cluster, journal, planDone, phases, inProgress, lastRun, next, problem, null);
-    }
-
-    /** The same report with {@code pause} set. */
-    public StatusReport withPause(Pause p) {
-        return new StatusReport(planFile, planSha256, cluster, journal, planDone, phases, inProgress, lastRun, next,
-                problem, p);
+    /**
+     * The holder of the cluster's lock.
+     *
+     * @param holderGone the holder's process is no longer running on this host (killed): the next run takes the
+     *     lock over. False when it runs, and for a holder on another host, which cannot be checked from here
+     */
+    public record Lock(LockHolder holder, boolean holderGone) {
     }
 
     /** Done, started, or not started. */

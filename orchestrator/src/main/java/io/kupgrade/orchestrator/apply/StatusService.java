@@ -10,8 +10,9 @@ import io.kupgrade.orchestrator.engine.Step;
 import io.kupgrade.orchestrator.engine.StepKind;
 import io.kupgrade.orchestrator.journal.JournalEntry;
 import io.kupgrade.orchestrator.pause.Pause;
-import io.kupgrade.orchestrator.pause.PauseMarker;
+import io.kupgrade.orchestrator.pause.PauseService;
 import io.kupgrade.orchestrator.state.StateStores;
+import io.kupgrade.orchestrator.topics.TopicFormatJournal;
 import io.kupgrade.orchestrator.zookeeper.EnsembleRoll;
 import io.kupgrade.orchestrator.zookeeper.EnsembleRollback;
 import io.kupgrade.orchestrator.zookeeper.EnsembleStep;
@@ -30,10 +31,13 @@ import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
- * {@code kupgrade status FILE}: done, in progress and next, from the journal alone (no cluster, no host, no
- * lock). Stateless and thread-safe.
+ * {@code kupgrade status FILE}: done, in progress and next, from the journal; the pause and the lock holder as
+ * they are now; all read where the plan's state lives, without taking the lock (no cluster, no host). Stateless
+ * and thread-safe.
  */
 public final class StatusService {
+    /** How many of the latest topic-format changes {@code status} shows. */
+    static final int RECENT_TOPIC_FORMATS = 5;
 
     /**
      * @param stateDir where journals live; null = {@code ~/.kupgrade/state}
@@ -41,21 +45,25 @@ public final class StatusService {
      */
     public StatusReport status(Path planFile, Path stateDir) {
         Plan plan = PlanParser.parse(planFile);
-        Pause pause = PauseMarker.forCluster(ApplyService.stateDir(stateDir), plan.cluster().name()).read().orElse(null);
-        return status(plan, stateDir).withPause(pause);
+        Path dir = ApplyService.stateDir(stateDir);
+        List<JournalEntry> all = StateStores.readJournal(plan, dir);
+        Pause pause = PauseService.current(plan, dir).orElse(null);
+        StatusReport.Lock lock = StateStores.holder(plan, dir)
+                .map(h -> new StatusReport.Lock(h, h.deadOnThisHost())).orElse(null);
+        return status(plan, StateStores.journalLocation(plan, dir), all, pause, lock);
     }
 
-    private StatusReport status(Plan plan, Path stateDir) {
-        Path dir = ApplyService.stateDir(stateDir);
+    private StatusReport status(Plan plan, String journalFile, List<JournalEntry> all, Pause pause,
+                                StatusReport.Lock lock) {
         String cluster = plan.cluster().name();
-        String journalFile = StateStores.journalLocation(plan, dir);
-        List<JournalEntry> all = StateStores.readJournal(plan, dir);
+        // topic-format changes touch the cluster whatever plan they were run with
+        List<TopicFormatJournal.Recorded> topicFormats = TopicFormatJournal.recent(all, RECENT_TOPIC_FORMATS);
         JournalView view;
         try {
             view = JournalView.of(all, plan.sha256());
         } catch (RunRefusedException e) {
             return new StatusReport(plan.source().toString(), plan.sha256(), cluster, journalFile, false,
-                    List.of(), null, null, null, e.getMessage());
+                    List.of(), null, null, null, e.getMessage(), topicFormats, pause, lock);
         }
         List<BrokerSpec> brokers = brokersKnown(plan, view);
         RollEngine engine = new RollEngine(plan, brokers, Layouts.proposed(plan, brokers, OptionalInt.empty()));
@@ -107,7 +115,7 @@ public final class StatusService {
             next = steps.isEmpty() ? null : steps.get(0).describe();
         }
         return new StatusReport(plan.source().toString(), plan.sha256(), cluster, journalFile,
-                view.planDone(), phases, inProgress(view), lastRun(view), next, null);
+                view.planDone(), phases, inProgress(view), lastRun(view), next, null, topicFormats, pause, lock);
     }
 
     private static boolean brokerTouched(JournalView view, String phase, List<Integer> ids) {

@@ -12,7 +12,8 @@ import java.util.Optional;
  * <p>A journal may hold the entries of earlier plans for the same cluster. Entries of another plan are
  * ignored when that plan finished ({@code plan-done}); an unfinished run of another plan is refused, since
  * resuming it with a changed plan could redo or skip brokers. Entries undone by a rollback or revert are left
- * out ({@link Rollbacks#withoutUndone}).
+ * out ({@link Rollbacks#withoutUndone}), and so are entries of operators' actions outside any run
+ * ({@link Journaling#outOfBand}: {@code topic-format}), whatever plan they name.
  */
 public final class JournalView {
     private final List<JournalEntry> entries;
@@ -36,7 +37,9 @@ public final class JournalView {
      *
      * @throws RunRefusedException when the journal's latest entries belong to another plan that is not done
      */
-    public static JournalView of(List<JournalEntry> all, String sha256) {
+    public static JournalView of(List<JournalEntry> journal, String sha256) {
+        // an operator's action outside any run (topic-format) is on record only: it never counts as a run's step
+        List<JournalEntry> all = journal.stream().filter(e -> !Journaling.outOfBand(e)).toList();
         if (!all.isEmpty()) {
             JournalEntry last = all.get(all.size() - 1);
             if (!Objects.equals(last.planSha256(), sha256) && !planDone(all, last.planSha256())

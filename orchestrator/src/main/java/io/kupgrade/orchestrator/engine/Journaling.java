@@ -29,6 +29,13 @@ public final class Journaling {
     /** Run-level outcome: an operator's {@code kupgrade pause} was honoured between brokers. */
     public static final String PAUSED = "paused";
 
+    /**
+     * Step of an operator's action outside any run, journaled for the record only: {@code kupgrade topic-format
+     * PLAN} changed topics' {@code message.format.version} (event {@code succeeded} or {@code failed}; phase, wave
+     * and broker null; details in {@code topics.TopicFormatJournal}). See {@link #outOfBand}.
+     */
+    public static final String TOPIC_FORMAT = "topic-format";
+
     /** {@code probe} detail: whether the broker process was running. */
     public static final String RUNNING = "running";
     /** {@code edit-config} detail: where the previous server.properties was kept on the host. */
@@ -41,6 +48,16 @@ public final class Journaling {
     public static final String BATCH = "batch";
 
     private Journaling() {
+    }
+
+    /**
+     * True for an entry that records an operator's action outside any run ({@link #TOPIC_FORMAT}). Resume,
+     * rollback and revert never see such entries ({@link JournalView#of} leaves them out before anything else), so
+     * they cannot start, end, undo or block a run, whatever plan they name. Every such step name must be listed
+     * here.
+     */
+    public static boolean outOfBand(JournalEntry e) {
+        return TOPIC_FORMAT.equals(e.step());
     }
 
     public static JournalEntry entry(Instant at, String sha, Step step, String event, Map<String, String> details) {

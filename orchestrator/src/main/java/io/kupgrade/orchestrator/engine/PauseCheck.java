@@ -12,6 +12,11 @@ public interface PauseCheck {
     /** Never paused. */
     PauseCheck NEVER = Optional::empty;
 
-    /** A line for people (who paused, since when, why) when the run should pause now; empty otherwise. */
+    /**
+     * A line for people (who paused, since when, why) when the run should pause now; empty otherwise.
+     *
+     * @throws RuntimeException when it cannot tell (the marker's store does not answer): the runner then halts
+     *     between brokers, saying why, rather than go on blind
+     */
     Optional<String> pausedBecause();
 }

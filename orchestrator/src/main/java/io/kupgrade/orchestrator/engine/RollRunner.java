@@ -181,7 +181,12 @@ public final class RollRunner {
             // between brokers)
             if (step.kind() == StepKind.PRE_STOP_GATES || step.kind() == StepKind.BATCH_START
                     || step.kind() == StepKind.PHASE_START) {
-                Optional<String> pause = pauseCheck.pausedBecause();
+                Optional<String> pause;
+                try {
+                    pause = pauseCheck.pausedBecause();
+                } catch (RuntimeException e) {
+                    return pauseUnreadable(step, e);
+                }
                 if (pause.isPresent()) {
                     return paused(step, pause.get());
                 }
@@ -227,6 +232,19 @@ public final class RollRunner {
         Duration elapsed = Duration.between(runStart, now());
         emit(ProgressEvent.Type.RUN_FINISHED, next, Journaling.RUN, elapsed, "PAUSED: " + message);
         return new RollOutcome(OutcomeKind.HALTED, message, summaries, elapsed, null, false);
+    }
+
+    /**
+     * The pause marker could not be read (its state store does not answer): halt before {@code next} rather than
+     * roll past an operator's pause. Said on the listener first, so the operator learns why even when the halt
+     * itself cannot be journaled (the same store holds the journal).
+     */
+    private RollOutcome pauseUnreadable(Step next, RuntimeException e) {
+        String message = "cannot tell whether the cluster is paused (" + e.getMessage() + "); halted before "
+                + next.describe() + " rather than go on without knowing; no broker is left half-done. Run apply"
+                + " again once the pause marker can be read";
+        emit(ProgressEvent.Type.INFO, next, Journaling.RUN, Duration.ZERO, message);
+        return endRun(OutcomeKind.HALTED, message, next, false);
     }
 
     /** Thrown inside a step: how it ended and why. */

@@ -33,8 +33,11 @@ public record LockHolder(String user, String host, long pid, Instant processStar
         return host.equals(localHostName());
     }
 
-    /** True when this holder is a process on this host that is no longer running (its pid is gone or reused). */
-    boolean deadOnThisHost() {
+    /**
+     * True when this holder is a process on this host that is no longer running (its pid is gone or reused); false
+     * for a live holder and for any holder on another host (which cannot be checked from here).
+     */
+    public boolean deadOnThisHost() {
         if (!onThisHost()) {
             return false;
         }

@@ -1,122 +1,51 @@
 package io.kupgrade.orchestrator.pause;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kupgrade.orchestrator.engine.PauseCheck;
-import io.kupgrade.orchestrator.journal.StateDirs;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The pause marker: {@code <stateDir>/<cluster-name>/pause}, beside the journal and the lock, holding the
- * {@link Pause} as JSON. Its presence is the pause: a running {@code apply} checks it between brokers, a new
- * {@code apply} refuses to start while it exists, {@code kupgrade resume} removes it. A marker that cannot be
- * parsed (edited by hand, {@code touch pause}) still counts as a pause, so an operator's {@code touch} is
- * enough in an emergency.
+ * A cluster's pause ({@code kupgrade pause}), kept where the plan's {@code state:} keeps the journal and the
+ * lock, so that every machine that runs kupgrade against the cluster sees it: a file beside the file journal
+ * ({@link FilePauseMarker}) or a znode beside the ZooKeeper journal ({@link ZooKeeperPauseMarker}); chosen by
+ * {@code state.StateStores}. Its presence is the pause: a running {@code apply} checks it between brokers
+ * ({@link PauseCheck}), a new {@code apply} refuses to start while it exists, {@code kupgrade resume} removes it.
+ * A marker kupgrade did not write (empty, edited by hand) still counts as a pause.
  *
- * <p>Written atomically (temp file, then rename). Thread-safe: no state besides the path.
+ * <p>Every method throws when the marker's store cannot be read or written ({@link java.io.UncheckedIOException}
+ * for a file, {@link io.kupgrade.gates.ClusterUnreachableException} for ZooKeeper): never "not paused" for
+ * "cannot tell". A running {@code apply} then halts between brokers, saying why. Thread-safe.
  */
-public final class PauseMarker implements PauseCheck {
-    public static final String FILE_NAME = "pause";
-    private static final ObjectMapper JSON = new ObjectMapper();
+public interface PauseMarker extends PauseCheck, AutoCloseable {
 
-    private final Path file;
+    /** The pause in effect, if any. */
+    Optional<Pause> read();
 
-    public PauseMarker(Path file) {
-        this.file = file;
-    }
-
-    /** The marker of cluster {@code clusterName} under {@code stateDir}. */
-    public static PauseMarker forCluster(Path stateDir, String clusterName) {
-        return new PauseMarker(StateDirs.clusterDir(stateDir, clusterName).resolve(FILE_NAME));
-    }
-
-    public Path file() {
-        return file;
-    }
-
-    /**
-     * The pause in effect, if any.
-     *
-     * @throws UncheckedIOException when the marker exists but cannot be read
-     */
-    public Optional<Pause> read() {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the pause marker " + file + ": " + e.getMessage(), e);
-        }
-        try {
-            JsonNode n = JSON.readTree(bytes);
-            if (n != null && n.isObject()) {
-                return Optional.of(new Pause(n.path("reason").asText(""), n.path("by").asText("?"),
-                        Instant.parse(n.path("since").asText())));
-            }
-        } catch (IOException | RuntimeException e) {
-            // not written by kupgrade pause: still a pause
-        }
-        Instant modified = null;
-        try {
-            modified = Files.getLastModifiedTime(file).toInstant();
-        } catch (IOException e) {
-            // gone in between; report it as found
-        }
-        return Optional.of(new Pause("marker file " + file + " (not written by kupgrade pause)", "?", modified));
-    }
-
-    /**
-     * Sets the pause (replacing an earlier one).
-     *
-     * @throws UncheckedIOException when the state directory cannot be written
-     */
-    public void write(Pause pause) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("reason", pause.reason());
-        n.put("by", pause.by());
-        n.put("since", pause.since().toString());
-        try {
-            Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), FILE_NAME, ".tmp");
-            try {
-                Files.write(tmp, JSON.writeValueAsString(n).concat("\n").getBytes(StandardCharsets.UTF_8));
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the pause marker " + file + ": " + e.getMessage(), e);
-        }
-    }
+    /** Sets the pause, replacing an earlier one. */
+    void write(Pause pause);
 
     /**
      * Removes the pause.
      *
      * @return the pause that was removed; empty when there was none
-     * @throws UncheckedIOException when the marker cannot be removed
      */
-    public Optional<Pause> clear() {
-        Optional<Pause> was = read();
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove the pause marker " + file + ": " + e.getMessage(), e);
-        }
-        return was;
-    }
+    Optional<Pause> clear();
+
+    /**
+     * Where the marker lives, for people ({@code /home/op/.kupgrade/state/prod/pause},
+     * {@code zookeeper://zk:2181/kupgrade/prod/pause}).
+     */
+    String location();
 
     @Override
-    public Optional<String> pausedBecause() {
+    default Optional<String> pausedBecause() {
         return read().map(Pause::describe);
+    }
+
+    /**
+     * Releases what the marker opened for itself (a ZooKeeper session); a marker in a held lock's session closes
+     * nothing.
+     */
+    @Override
+    default void close() {
     }
 }

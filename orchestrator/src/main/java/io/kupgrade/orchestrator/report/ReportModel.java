@@ -11,6 +11,7 @@ import io.kupgrade.orchestrator.report.RollReport.Marker;
 import io.kupgrade.orchestrator.report.RollReport.Segment;
 import io.kupgrade.orchestrator.report.RollReport.Totals;
 import io.kupgrade.orchestrator.report.RollReport.WaveSpan;
+import io.kupgrade.orchestrator.topics.TopicFormatJournal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,17 +36,24 @@ import java.util.TreeSet;
  * the last journaled instant, as {@code open}.
  */
 public final class ReportModel {
+    /** How many of the latest topic-format changes of the cluster the report lists. */
+    static final int RECENT_TOPIC_FORMATS = 10;
+
     private ReportModel() {
     }
 
     /**
-     * @param entries the journal's entries (any plan's: only those with {@code planSha256} are used)
+     * @param entries the journal's entries (any plan's: only those with {@code planSha256} are used, and the
+     *     cluster's topic-format changes, as notes)
      * @param hosts broker id to host, for lane labels (may miss brokers)
      */
     public static RollReport build(String planFile, String planSha256, String cluster, String journal,
                                    List<JournalEntry> entries, List<UrpLog.Sample> samples, Map<Integer, String> hosts) {
-        List<JournalEntry> mine = entries.stream().filter(e -> Objects.equals(planSha256, e.planSha256())).toList();
+        // operators' actions outside any run (topic-format) are not part of a roll's timeline: listed as notes
+        List<JournalEntry> mine = entries.stream().filter(e -> Objects.equals(planSha256, e.planSha256()))
+                .filter(e -> !Journaling.outOfBand(e)).toList();
         List<String> notes = new ArrayList<>();
+        TopicFormatJournal.recent(entries, RECENT_TOPIC_FORMATS).forEach(t -> notes.add("topic-format " + t.describe()));
         if (mine.isEmpty()) {
             notes.add("the journal holds no run of this plan (sha256 " + abbreviate(planSha256) + ")");
             return new RollReport(planFile, planSha256, cluster, journal, null, null, List.of(), List.of(), List.of(),

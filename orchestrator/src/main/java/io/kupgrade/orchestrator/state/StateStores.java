@@ -8,6 +8,10 @@ import io.kupgrade.orchestrator.lock.ClusterLock;
 import io.kupgrade.orchestrator.lock.FileClusterLock;
 import io.kupgrade.orchestrator.lock.LockHolder;
 import io.kupgrade.orchestrator.lock.ZooKeeperClusterLock;
+import io.kupgrade.orchestrator.pause.FilePauseMarker;
+import io.kupgrade.orchestrator.pause.Pause;
+import io.kupgrade.orchestrator.pause.PauseMarker;
+import io.kupgrade.orchestrator.pause.ZooKeeperPauseMarker;
 import io.kupgrade.plans.Plan;
 import io.kupgrade.plans.StateSpec;
 import java.nio.file.Files;
@@ -17,10 +21,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The one place that picks where a run's journal and lock live, from the plan's {@code state:} section
- * ({@link Plan#state()}): files under the state directory (the default) or ZooKeeper
- * ({@link ZooKeeperStateStore}). {@code apply}, {@code rollback} and {@code status} go through here. Stateless and
- * thread-safe.
+ * The one place that picks where a cluster's journal, lock and pause marker live, from the plan's
+ * {@code state:} section ({@link Plan#state()}): files under the state directory (the default) or ZooKeeper
+ * ({@link ZooKeeperStateStore}). {@code apply}, {@code rollback}, {@code status}, {@code pause}/{@code resume}
+ * and {@code topic-format} go through here. Stateless and thread-safe.
  */
 public final class StateStores {
     private StateStores() {
@@ -35,6 +39,12 @@ public final class StateStores {
 
         /** Where the state lives, for people ({@code /home/op/.kupgrade/state/prod}, {@code zookeeper://zk:2181/kupgrade/prod}). */
         String location();
+
+        /**
+         * The cluster's pause marker beside the journal, in the same ZooKeeper session as the lock (the check a
+         * running apply makes between brokers); closed with this.
+         */
+        PauseMarker pauseMarker();
 
         @Override
         void close();
@@ -54,12 +64,14 @@ public final class StateStores {
             Path dir = dir(stateDir);
             FileClusterLock lock = FileClusterLock.acquire(dir, cluster, command);
             return new FileHeld(lock, FileJournal.forCluster(dir, cluster),
-                    StateDirs.clusterDir(dir, cluster).toAbsolutePath().toString());
+                    StateDirs.clusterDir(dir, cluster).toAbsolutePath().toString(),
+                    FilePauseMarker.forCluster(dir, cluster));
         }
         ZooKeeperStateStore store = connect(plan);
         try {
             ZooKeeperClusterLock lock = store.lock(cluster, command);
-            return new ZooKeeperHeld(store, lock, store.journal(cluster, lock), store.describe(cluster));
+            return new ZooKeeperHeld(store, lock, store.journal(cluster, lock), store.describe(cluster),
+                    store.pauseMarker(cluster));
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -80,6 +92,22 @@ public final class StateStores {
         try (ZooKeeperStateStore store = connect(plan)) {
             return store.readOnlyJournal(cluster).entries();
         }
+    }
+
+    /**
+     * The plan's cluster's pause marker, where its state lives ({@code kupgrade pause}/{@code resume},
+     * {@code status}, {@code apply}'s refusal to start while paused): read and written without the lock. With
+     * ZooKeeper it opens a session of its own, which closing the marker ends.
+     *
+     * @throws io.kupgrade.gates.ClusterUnreachableException when the ZooKeeper state store does not answer
+     */
+    public static PauseMarker pauseMarker(Plan plan, Path stateDir) {
+        String cluster = plan.cluster().name();
+        if (!zookeeper(plan)) {
+            return FilePauseMarker.forCluster(dir(stateDir), cluster);
+        }
+        ZooKeeperStateStore store = connect(plan);
+        return new SessionPauseMarker(store.pauseMarker(cluster), store);
     }
 
     /** Who holds the lock of the plan's cluster, if anyone. */
@@ -125,7 +153,8 @@ public final class StateStores {
         return stateDir != null ? stateDir : StateDirs.defaultStateDir();
     }
 
-    private record FileHeld(FileClusterLock lock, Journal journal, String location) implements Held {
+    private record FileHeld(FileClusterLock lock, Journal journal, String location, PauseMarker pauseMarker)
+            implements Held {
         @Override
         public void close() {
             lock.close();
@@ -133,7 +162,7 @@ public final class StateStores {
     }
 
     private record ZooKeeperHeld(ZooKeeperStateStore store, ZooKeeperClusterLock lock, Journal journal,
-                                 String location) implements Held {
+                                 String location, PauseMarker pauseMarker) implements Held {
         @Override
         public void close() {
             try {
@@ -141,6 +170,34 @@ public final class StateStores {
             } finally {
                 store.close();
             }
+        }
+    }
+
+    /** A ZooKeeper pause marker with a session of its own: closing it ends the session. */
+    private record SessionPauseMarker(ZooKeeperPauseMarker marker, ZooKeeperStateStore store) implements PauseMarker {
+        @Override
+        public Optional<Pause> read() {
+            return marker.read();
+        }
+
+        @Override
+        public void write(Pause pause) {
+            marker.write(pause);
+        }
+
+        @Override
+        public Optional<Pause> clear() {
+            return marker.clear();
+        }
+
+        @Override
+        public String location() {
+            return marker.location();
+        }
+
+        @Override
+        public void close() {
+            store.close();
         }
     }
 }

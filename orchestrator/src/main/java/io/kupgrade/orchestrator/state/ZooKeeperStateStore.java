@@ -5,6 +5,7 @@ import io.kupgrade.orchestrator.journal.ZooKeeperJournal;
 import io.kupgrade.orchestrator.journal.ZooKeeperPaths;
 import io.kupgrade.orchestrator.lock.LockHolder;
 import io.kupgrade.orchestrator.lock.ZooKeeperClusterLock;
+import io.kupgrade.orchestrator.pause.ZooKeeperPauseMarker;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
@@ -17,10 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One ZooKeeper session for kupgrade's state: the lock ({@link ZooKeeperClusterLock}) and the journal
- * ({@link ZooKeeperJournal}) of a cluster live under {@code <root>/<cluster>/}, where the root is the chroot of
- * the connect string ({@code zk-1:2181,zk-2:2181/kupgrade}), {@value ZooKeeperPaths#DEFAULT_ROOT} when it names
- * none. The root and the cluster's nodes are created on first use, open to every client (no ACL): use a
+ * One ZooKeeper session for kupgrade's state: the lock ({@link ZooKeeperClusterLock}), the journal
+ * ({@link ZooKeeperJournal}) and the pause marker ({@link ZooKeeperPauseMarker}) of a cluster live under
+ * {@code <root>/<cluster>/}, where the root is the chroot of the connect string
+ * ({@code zk-1:2181,zk-2:2181/kupgrade}), {@value ZooKeeperPaths#DEFAULT_ROOT} when it names none. The root and the cluster's nodes are created on first use, open to every client (no ACL): use a
  * dedicated chroot and, where ZooKeeper is shared, network access rules.
  *
  * <p>The session timeout (default {@link #DEFAULT_SESSION_TIMEOUT}) is how long a holder may be paused or
@@ -109,6 +110,14 @@ public final class ZooKeeperStateStore implements AutoCloseable {
     /** The cluster's journal for reading only (status, dry run). */
     public ZooKeeperJournal readOnlyJournal(String clusterName) {
         return ZooKeeperJournal.readOnly(zk, clusterPath(clusterName));
+    }
+
+    /**
+     * The cluster's pause marker ({@code <root>/<cluster>/pause}) in this session; read and written without the
+     * lock. Closing the marker does not end the session.
+     */
+    public ZooKeeperPauseMarker pauseMarker(String clusterName) {
+        return new ZooKeeperPauseMarker(zk, clusterPath(clusterName), hosts);
     }
 
     /** Who holds the cluster's lock, if anyone. */

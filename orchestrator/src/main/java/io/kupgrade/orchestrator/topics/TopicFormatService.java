@@ -2,7 +2,11 @@ package io.kupgrade.orchestrator.topics;
 
 import io.kupgrade.gates.AdminClusterReader;
 import io.kupgrade.gates.ClusterUnreachableException;
+import io.kupgrade.orchestrator.state.StateStores;
 import io.kupgrade.plans.ClusterSpec;
+import io.kupgrade.plans.Plan;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -36,7 +40,11 @@ import org.apache.kafka.common.errors.UnsupportedVersionException;
  * on Kafka 4.x and once any broker's IBP is 3.0 or higher) and the topics (all must exist). After a change it
  * reads every topic back with describeConfigs and reports that, not what it asked for.
  *
- * <p>Thrown: {@link TopicFormatRefusedException} (nothing changed), {@link ClusterUnreachableException}.
+ * <p>Given the plan, a change is journaled in the plan's cluster's journal ({@link TopicFormatJournal}), under
+ * the cluster's lock; given only a bootstrap address, there is no journal to record it in.
+ *
+ * <p>Thrown: {@link TopicFormatRefusedException} (nothing changed), {@link ClusterUnreachableException},
+ * {@link io.kupgrade.orchestrator.lock.LockHeldException} (with a plan: a run holds the lock; nothing changed).
  * Thread-safe: every call builds its own Admin client.
  */
 public final class TopicFormatService {
@@ -44,28 +52,97 @@ public final class TopicFormatService {
     static final String OVERRIDE = "topic override";
 
     private final Function<ClusterSpec, AdminClusterReader> readers;
+    private final Clock clock;
 
     public TopicFormatService() {
-        this(AdminClusterReader::create);
+        this(AdminClusterReader::create, Clock.systemUTC());
     }
 
-    /** @param readers builds the Admin client (through its reader, which owns and closes it) for a cluster */
-    public TopicFormatService(Function<ClusterSpec, AdminClusterReader> readers) {
+    /**
+     * @param readers builds the Admin client (through its reader, which owns and closes it) for a cluster
+     * @param clock stamps journal entries
+     */
+    public TopicFormatService(Function<ClusterSpec, AdminClusterReader> readers, Clock clock) {
         this.readers = readers;
+        this.clock = clock;
     }
 
-    /** Runs the request against {@code cluster} (a plan's, or one named by {@code --bootstrap-server}). */
+    /**
+     * Runs the request against {@code cluster} (one named by {@code --bootstrap-server}), journaling nothing: with
+     * no plan there is no cluster journal.
+     */
     public TopicFormatResult run(ClusterSpec cluster, TopicFormatRequest request) {
-        if (request.version() != null) {
-            TopicFormatRules.checkVersion(request.version()).ifPresent(why -> {
-                throw new TopicFormatRefusedException(why);
-            });
+        try {
+            return runUnjournaled(cluster, request);
+        } catch (FailedAfterSending e) {
+            throw e.cause;
         }
+    }
+
+    /**
+     * Runs the request against {@code cluster} (the plan's, perhaps at another bootstrap address) and records it in
+     * the plan's cluster's journal, wherever the plan's {@code state:} keeps it ({@link TopicFormatJournal}): one
+     * entry when a topic changed, or when the change failed after it was sent (some topics may have changed). To
+     * be the journal's only writer it takes the cluster's lock first, like {@code apply}, and holds it for the
+     * change. A dry run takes no lock and journals nothing.
+     *
+     * @param stateDir for file state; null = {@code ~/.kupgrade/state}
+     * @throws io.kupgrade.orchestrator.lock.LockHeldException when a run holds the lock (nothing changed: pause
+     *     the run first, {@code kupgrade pause})
+     */
+    public TopicFormatResult run(Plan plan, Path stateDir, ClusterSpec cluster, TopicFormatRequest request) {
+        if (request.dryRun()) {
+            return run(cluster, request);
+        }
+        checkVersion(request); // before the lock: a typo takes nothing
+        try (StateStores.Held state = StateStores.acquire(plan, stateDir, "kupgrade topic-format " + plan.source()
+                + (request.allTopics() ? " --all-topics" : " --topic " + String.join(",", request.topics()))
+                + (request.remove() ? " --remove" : " --message-format-version " + request.version()))) {
+            TopicFormatResult result;
+            try {
+                result = runUnjournaled(cluster, request);
+            } catch (FailedAfterSending e) {
+                state.journal().append(TopicFormatJournal.failed(clock.instant(), plan.sha256(), e.readBack,
+                        state.lock().holder(), e.cause.getMessage()));
+                throw e.cause;
+            }
+            if (!result.changedAny()) {
+                return result;
+            }
+            state.journal().append(TopicFormatJournal.succeeded(clock.instant(), plan.sha256(), result,
+                    state.lock().holder()));
+            return result.journaledAt(StateStores.journalLocation(plan, stateDir));
+        }
+    }
+
+    private TopicFormatResult runUnjournaled(ClusterSpec cluster, TopicFormatRequest request) {
+        checkVersion(request);
         // ZooKeeper is not needed here: the Admin API answers everything
         ClusterSpec adminOnly = new ClusterSpec(cluster.name(), cluster.bootstrapServers(), cluster.commandConfig(),
                 cluster.clientProperties(), null);
         try (AdminClusterReader reader = readers.apply(adminOnly)) {
             return run(reader.admin(), request);
+        }
+    }
+
+    private static void checkVersion(TopicFormatRequest request) {
+        if (request.version() != null) {
+            TopicFormatRules.checkVersion(request.version()).ifPresent(why -> {
+                throw new TopicFormatRefusedException(why);
+            });
+        }
+    }
+
+    /** The change failed after incrementalAlterConfigs was sent: some topics may have changed. */
+    static final class FailedAfterSending extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient TopicFormatResult readBack;
+        final RuntimeException cause;
+
+        FailedAfterSending(TopicFormatResult readBack, RuntimeException cause) {
+            super(cause.getMessage(), cause, false, false);
+            this.readBack = readBack;
+            this.cause = cause;
         }
     }
 
@@ -111,18 +188,37 @@ public final class TopicFormatService {
                         : new Format(request.version(), OVERRIDE, true, f.inherited(), f.inheritedSource()));
             }
         } else {
-            get(admin.incrementalAlterConfigs(ops).all(), "incrementalAlterConfigs");
-            after = describe(admin, topics);
-            verify(request, changes, after);
+            try {
+                get(admin.incrementalAlterConfigs(ops).all(), "incrementalAlterConfigs");
+                after = describe(admin, topics);
+                verify(request, changes, after);
+            } catch (RuntimeException e) {
+                throw new FailedAfterSending(result(request, ibps, topics, before, readBack(admin, topics), changes), e);
+            }
         }
+        return result(request, ibps, topics, before, after, changes);
+    }
+
+    private static TopicFormatResult result(TopicFormatRequest request, Map<Integer, String> ibps, Set<String> topics,
+                                            Map<String, Format> before, Map<String, Format> after,
+                                            Map<String, Boolean> changes) {
         List<TopicFormatChange> out = new ArrayList<>();
         for (String t : topics) {
             Format b = before.get(t);
-            Format a = after.get(t);
+            Format a = after.getOrDefault(t, UNKNOWN);
             out.add(new TopicFormatChange(t, b.value(), b.source(), a.value(), a.source(), changes.get(t)));
         }
         return new TopicFormatResult(TopicFormatRules.lowest(ibps.values()),
                 request.remove() ? "remove" : "set " + request.version(), request.dryRun(), out);
+    }
+
+    /** After a failed change: the topics as the cluster shows them now, or nothing when it cannot be read. */
+    private static Map<String, Format> readBack(Admin admin, Set<String> topics) {
+        try {
+            return describe(admin, topics);
+        } catch (RuntimeException e) {
+            return Map.of();
+        }
     }
 
     /** The cluster read back must show what was asked; otherwise say so rather than report success. */
@@ -144,6 +240,8 @@ public final class TopicFormatService {
     /** A topic's message.format.version, and what it would be without the topic's own override. */
     record Format(String value, String source, boolean override, String inherited, String inheritedSource) {
     }
+
+    private static final Format UNKNOWN = new Format("?", "unknown", false, null, null);
 
     private static Map<String, Format> describe(Admin admin, Collection<String> topics) {
         List<ConfigResource> resources = topics.stream()

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kupgrade.orchestrator.engine.Journaling;
 import io.kupgrade.orchestrator.journal.FileJournal;
 import io.kupgrade.orchestrator.journal.JournalEntry;
+import io.kupgrade.orchestrator.lock.FileClusterLock;
 import io.kupgrade.plans.BrokerSpec;
 import io.kupgrade.plans.Plan;
 import io.kupgrade.plans.PlanParser;
@@ -114,6 +115,20 @@ class StatusServiceTest {
     }
 
     @Test
+    void shouldNameTheHolderOfTheLockWhileARunHoldsItAndNobodyOnceReleased() {
+        StatusReport.Lock held;
+        try (FileClusterLock lock = FileClusterLock.acquire(dir.resolve("state"), "sb", "kupgrade apply plan.yaml")) {
+            held = new StatusService().status(planFile, dir.resolve("state")).lock();
+        }
+        StatusReport released = new StatusService().status(planFile, dir.resolve("state"));
+
+        assertEquals(ProcessHandle.current().pid(), held.holder().pid());
+        assertEquals("kupgrade apply plan.yaml", held.holder().command());
+        assertFalse(held.holderGone());
+        assertNull(released.lock());
+    }
+
+    @Test
     void shouldShowTheBrokerAKilledRunLeftDownAndThatTheNextApplyResumesIt() {
         BrokerSpec canary = waves.get(0).brokers().get(0);
         journal.append(Journaling.runEntry(at, plan.sha256(), "started", Map.of("selection", "--wave canary")));
@@ -133,6 +148,25 @@ class StatusServiceTest {
         assertEquals(StatusReport.State.IN_PROGRESS, status.phases().get(0).waves().get(0).state());
         assertEquals(StatusReport.State.PENDING, status.phases().get(0).waves().get(1).state());
         assertTrue(status.next().endsWith("broker " + canary.id() + ": probe (resumed)"), status.next());
+    }
+
+    @Test
+    void shouldListATopicFormatChangeWithoutTakingItForTheRunsLastStep() {
+        BrokerSpec canary = waves.get(0).brokers().get(0);
+        journal.append(Journaling.runEntry(at, plan.sha256(), "started", Map.of("selection", "--wave canary")));
+        append("binaries", null, null, "phase-start", "succeeded", Journaling.layoutDetails(waves));
+        append("binaries", "canary", canary.id(), "stop", "started", Map.of());
+        journal.append(new JournalEntry(at.plusSeconds(5), "another-plan-sha", null, null, null, "topic-format",
+                "succeeded", Map.of("operation", "set 2.8", "topics", "orders", "topicCount", "1", "by", "bob@ops-2")));
+
+        StatusReport status = new StatusService().status(planFile, dir.resolve("state"));
+
+        assertNull(status.problem(), "not an unfinished run of another plan");
+        assertEquals("unfinished", status.lastRun().outcome());
+        assertEquals("stop", status.inProgress().lastStep());
+        assertEquals(1, status.topicFormats().size());
+        assertEquals("set 2.8", status.topicFormats().get(0).operation());
+        assertEquals("bob@ops-2", status.topicFormats().get(0).by());
     }
 
     @Test

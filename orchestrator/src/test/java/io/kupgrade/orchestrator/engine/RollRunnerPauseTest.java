@@ -56,4 +56,28 @@ class RollRunnerPauseTest {
         assertEquals(List.of("stop 2", "install 2 3.9.2", "write /srv/2/server.properties", "start 2"),
                 rig.hosts.actions());
     }
+
+    @Test
+    void shouldHaltBetweenBrokersSayingWhyWhenThePauseCannotBeRead() {
+        Rig rig = new Rig();
+        // the pause marker's store stops answering while the canary rolls
+        PauseCheck unreadable = () -> {
+            if (rig.hosts.commands.contains("start 2")) {
+                throw new IllegalStateException("cannot read the pause marker zookeeper://zk:2181/kupgrade/test/pause:"
+                        + " ZooKeeper did not answer");
+            }
+            return Optional.empty();
+        };
+
+        RollOutcome outcome = rig.runner(true).pauseWhen(unreadable).run(Selection.all());
+
+        assertEquals(OutcomeKind.HALTED, outcome.kind(), outcome.message());
+        assertTrue(outcome.message().startsWith("cannot tell whether the cluster is paused"), outcome.message());
+        assertTrue(outcome.message().contains("ZooKeeper did not answer"), outcome.message());
+        assertEquals(List.of("binaries:2"), rig.journal.steps("broker-done"), "the canary was finished, no other");
+        JournalEntry last = rig.journal.entries.get(rig.journal.entries.size() - 1);
+        assertEquals(List.of("run", "halted"), List.of(last.step(), last.event()));
+        assertTrue(rig.events.stream().anyMatch(e -> e.type() == ProgressEvent.Type.INFO
+                && e.message().startsWith("cannot tell whether the cluster is paused")), "told before journaling");
+    }
 }

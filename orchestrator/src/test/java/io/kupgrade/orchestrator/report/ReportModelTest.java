@@ -54,6 +54,21 @@ class ReportModelTest {
     }
 
     @Test
+    void shouldListATopicFormatChangeAsANoteAndLeaveTheTimelineAsItWas() {
+        Journals j = fullRoll();
+        RollReport without = build(j, List.of());
+        j.at(60).add(null, null, null, "topic-format", "succeeded", "operation", "set 2.8", "topics", "orders",
+                "topicCount", "1", "by", "alice@ops-1");
+
+        RollReport r = build(j, List.of());
+
+        assertEquals(without.to(), r.to(), "the roll ended where it ended");
+        assertEquals(without.totals(), r.totals());
+        assertTrue(r.notes().contains("topic-format " + j.now + " set 2.8 on 1 topic (orders) by alice@ops-1"),
+                r.notes().toString());
+    }
+
+    @Test
     void shouldSeparateBrokerTimeFromKupgradesOverhead() {
         RollReport r = build(fullRoll(), List.of());
 

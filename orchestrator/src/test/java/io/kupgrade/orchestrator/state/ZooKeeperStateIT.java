@@ -2,27 +2,43 @@ package io.kupgrade.orchestrator.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kupgrade.gates.ClusterUnreachableException;
+import io.kupgrade.orchestrator.apply.ApplyRequest;
+import io.kupgrade.orchestrator.apply.ApplyService;
+import io.kupgrade.orchestrator.apply.StatusReport;
+import io.kupgrade.orchestrator.apply.StatusService;
+import io.kupgrade.orchestrator.engine.OutcomeKind;
+import io.kupgrade.orchestrator.engine.ProgressEvent;
+import io.kupgrade.orchestrator.engine.RollOutcome;
+import io.kupgrade.orchestrator.engine.Selection;
 import io.kupgrade.orchestrator.journal.FileJournal;
 import io.kupgrade.orchestrator.journal.JournalEntry;
 import io.kupgrade.orchestrator.journal.ZooKeeperJournal;
 import io.kupgrade.orchestrator.lock.LockHeldException;
 import io.kupgrade.orchestrator.lock.LockLostException;
 import io.kupgrade.orchestrator.lock.ZooKeeperClusterLock;
+import io.kupgrade.orchestrator.pause.ClusterPausedException;
+import io.kupgrade.orchestrator.pause.PauseService;
+import io.kupgrade.orchestrator.pause.ZooKeeperPauseMarker;
+import io.kupgrade.plans.PlanParser;
 import io.kupgrade.sandbox.Sandbox;
 import io.kupgrade.sandbox.SandboxCluster;
 import io.kupgrade.sandbox.SandboxSpec;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.CreateMode;
@@ -39,7 +55,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The ZooKeeper lock and journal against the real ZooKeeper of a sandbox cluster (one for the class; each
  * test uses its own cluster name): one holder at a time, named to the refused; the file journal's entries
  * round-trip; fencing (a holder whose session expired cannot append, and the next run takes over); a killed
- * holder on this host is taken over; one on another host is not.
+ * holder on this host is taken over; one on another host is not. The pause marker lives there too: a pause set
+ * through one session stops an apply running in another, refuses the next one, and resume lifts it.
  */
 class ZooKeeperStateIT {
     static SandboxCluster cluster;
@@ -242,6 +259,72 @@ class ZooKeeperStateIT {
             System.out.printf("ZooKeeper journal: %d appends in %d ms (%.2f ms each); read all cold %d ms, warm %d ms%n",
                     n, appendMs, appendMs / (double) n, coldMs, warmMs);
         }
+    }
+
+    @Test
+    void shouldStopARunningApplyPausedFromAnotherMachineRefuseTheNextAndResume() throws Exception {
+        // three "machines": each its own state directory, so nothing is shared but ZooKeeper
+        Path machineA = tmp.resolve("a");
+        Path machineB = tmp.resolve("b");
+        Path machineC = tmp.resolve("c");
+        Path plan = zooKeeperStatePlan("paused-apply");
+        PauseService operatorOnA = new PauseService();
+        ProgressEvent.Listener pauseOnceThePhaseStarted = e -> {
+            if (e.type() == ProgressEvent.Type.STEP_SUCCEEDED && "phase-start".equals(e.step())) {
+                operatorOnA.pause(plan, machineA, "consumers lagging");
+            }
+        };
+
+        RollOutcome run = new ApplyService().apply(new ApplyRequest(plan, Selection.all(), true, machineB),
+                pauseOnceThePhaseStarted, null, null);
+
+        assertEquals(OutcomeKind.HALTED, run.kind(), run.message());
+        assertTrue(run.message().contains("consumers lagging"), run.message());
+        List<JournalEntry> journal = StateStores.readJournal(PlanParser.parse(plan), machineC);
+        JournalEntry last = journal.get(journal.size() - 1);
+        assertEquals(List.of("run", "paused"), List.of(last.step(), last.event()), "journaled in ZooKeeper");
+        assertTrue(journal.stream().noneMatch(e -> "stop".equals(e.step())), "no broker was touched");
+        ClusterPausedException refused = assertThrows(ClusterPausedException.class, () -> new ApplyService()
+                .apply(new ApplyRequest(plan, Selection.all(), true, machineB), null, null, null));
+        assertTrue(refused.getMessage().contains("consumers lagging"), refused.getMessage());
+        StatusReport statusOnC = new StatusService().status(plan, machineC);
+        assertEquals("consumers lagging", statusOnC.pause().reason());
+        String node = store().clusterPath("paused-apply") + "/pause";
+        assertTrue(rawClient().exists(node, false) != null, "the pause is the znode " + node);
+
+        PauseService.Result resumed = new PauseService().resume(plan, machineC);
+
+        assertEquals("consumers lagging", resumed.previous().orElseThrow().reason());
+        assertTrue(resumed.marker().endsWith(node), resumed.marker());
+        assertNull(new StatusService().status(plan, machineA).pause());
+        assertNull(rawClient().exists(node, false), "resume removed the znode");
+        try (StateStores.Held held = StateStores.acquire(PlanParser.parse(plan), machineB, "apply")) {
+            assertEquals(Optional.empty(), held.pauseMarker().pausedBecause(), "a run's own check sees it lifted");
+        }
+    }
+
+    @Test
+    void shouldSayItCannotTellRatherThanNotPausedWhenTheStateStoreDoesNotAnswer() {
+        ZooKeeperStateStore gone = ZooKeeperStateStore.connect(connect, Duration.ofSeconds(4));
+        ZooKeeperPauseMarker marker = gone.pauseMarker("unreadable");
+        gone.close(); // as if ZooKeeper stopped answering: the session is over
+
+        ClusterUnreachableException e = assertThrows(ClusterUnreachableException.class, marker::pausedBecause);
+
+        assertTrue(e.getMessage().startsWith("cannot read the pause marker zookeeper://"), e.getMessage());
+        assertTrue(e.getMessage().contains("/kupgrade-it/unreadable/pause"), e.getMessage());
+    }
+
+    /** The sandbox's plan for cluster {@code name}, with its journal, lock and pause in this class's ZooKeeper root. */
+    Path zooKeeperStatePlan(String name) throws Exception {
+        Path base = tmp.resolve("sandbox.yaml");
+        cluster.writePlan(base);
+        String text = Files.readString(base).replaceFirst("(?m)^  name: .*$", "  name: " + name)
+                .replace("waves: [1, \"100%\"]\n", "waves: [\"100%\"]\n")
+                + "state: {store: zookeeper, zookeeper: \"" + connect + "\"}\n";
+        Path plan = tmp.resolve(name + ".yaml");
+        Files.writeString(plan, text);
+        return plan;
     }
 
     ZooKeeper rawClient() throws Exception {

@@ -5,10 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kupgrade.orchestrator.journal.JournalEntry;
+import io.kupgrade.orchestrator.state.StateStores;
 import io.kupgrade.plans.ClusterSpec;
+import io.kupgrade.plans.Plan;
+import io.kupgrade.plans.PlanParser;
 import io.kupgrade.sandbox.Sandbox;
 import io.kupgrade.sandbox.SandboxCluster;
 import io.kupgrade.sandbox.SandboxSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +33,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The per-topic message-format override against a real Kafka 2.8.2 ZooKeeper-mode broker with
  * inter.broker.protocol.version 2.8 (the clusters this mitigation is for, reference §4). Every change is read
- * back with a separate Admin client's describeConfigs, not taken from the service's own report.
+ * back with a separate Admin client's describeConfigs, not taken from the service's own report. Given the plan,
+ * a change is journaled in the cluster's journal.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TopicFormatIT {
@@ -127,5 +134,35 @@ class TopicFormatIT {
         assertTrue(c.changed());
         assertEquals(orders.value(), c.after());
         assertFalse(r.topics().stream().filter(x -> x.topic().equals("audit")).findFirst().orElseThrow().changed());
+    }
+
+    @Test
+    @Order(6)
+    void aChangeGivenThePlanIsJournaledOnceWithBeforeAfterAndWhoAndADryRunOrNoChangeIsNot() throws Exception {
+        Path dir = Files.createTempDirectory("kupgrade-topic-format-it-");
+        Path planFile = dir.resolve("plan.yaml");
+        cluster.writePlan(planFile);
+        Plan plan = PlanParser.parse(planFile);
+        Path state = dir.resolve("state");
+        TopicFormatRequest setAudit = new TopicFormatRequest(List.of("audit"), false, "2.7", false, false);
+
+        service.run(plan, state, plan.cluster(), new TopicFormatRequest(List.of("audit"), false, "2.7", false, true));
+        TopicFormatResult r = service.run(plan, state, plan.cluster(), setAudit);
+        service.run(plan, state, plan.cluster(), setAudit); // the same again: nothing changes
+
+        List<JournalEntry> journal = StateStores.readJournal(plan, state);
+        assertEquals(1, journal.size(), "one entry: not the dry run, not the run that changed nothing " + journal);
+        JournalEntry e = journal.get(0);
+        assertEquals(List.of("topic-format", "succeeded", plan.sha256()), List.of(e.step(), e.event(), e.planSha256()));
+        assertEquals("set 2.7", e.details().get("operation"));
+        assertEquals("audit", e.details().get("topics"));
+        assertEquals(r.topics().get(0).before() + " (" + r.topics().get(0).beforeSource() + ")",
+                e.details().get("before.audit"));
+        assertEquals("2.7 (topic override)", e.details().get("after.audit"), "as read back");
+        assertEquals(readBack("audit").value(), "2.7");
+        assertEquals(System.getProperty("user.name"), e.details().get("by").split("@")[0]);
+        assertEquals(Long.toString(ProcessHandle.current().pid()), e.details().get("pid"));
+        assertEquals(StateStores.journalLocation(plan, state), r.journal());
+        assertTrue(StateStores.holder(plan, state).isEmpty(), "the lock was released");
     }
 }
