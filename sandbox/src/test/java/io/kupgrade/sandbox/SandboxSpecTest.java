@@ -1,9 +1,12 @@
 package io.kupgrade.sandbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -21,6 +24,33 @@ class SandboxSpecTest {
         assertEquals(256, spec.heapMb());
         assertNull(spec.baseDir());
         assertEquals(Map.of(), spec.brokerProperties());
+    }
+
+    @Test
+    void shouldUseClassDataSharingAndTheDefaultCacheUnlessTold() {
+        SandboxSpec spec = SandboxSpec.builder().build();
+
+        assertTrue(spec.classDataSharing());
+        assertNull(spec.cacheDir());
+        assertEquals(KafkaDistribution.defaultCacheDir(), spec.effectiveCacheDir());
+        assertFalse(SandboxSpec.builder().classDataSharing(false).build().classDataSharing());
+        assertEquals(Path.of("/tmp/c"), SandboxSpec.builder().cacheDir(Path.of("/tmp/c")).build().effectiveCacheDir());
+    }
+
+    @Test
+    void shouldTurnClassDataSharingOffByDefaultWhenTheSystemPropertySaysFalse() {
+        String before = System.getProperty(SandboxSpec.CDS_PROPERTY);
+        try {
+            System.setProperty(SandboxSpec.CDS_PROPERTY, "false");
+            assertFalse(SandboxSpec.builder().build().classDataSharing());
+            assertTrue(SandboxSpec.builder().classDataSharing(true).build().classDataSharing());
+        } finally {
+            if (before == null) {
+                System.clearProperty(SandboxSpec.CDS_PROPERTY);
+            } else {
+                System.setProperty(SandboxSpec.CDS_PROPERTY, before);
+            }
+        }
     }
 
     @Test
