@@ -43,7 +43,7 @@ class ClassDataSharingIT {
         cdsDir = cache.resolve("kafka").resolve(VERSION).resolve("cds");
         long t = System.nanoTime();
         cluster = Sandbox.start(SandboxSpec.builder().kafkaVersion(VERSION).brokers(1).racks(0)
-                .mode(SandboxSpec.Mode.ZOOKEEPER).cacheDir(cache).build());
+                .mode(SandboxSpec.Mode.ZOOKEEPER).cacheDir(cache).classDataSharing(true).build());
         Timings.report("zookeeper " + VERSION + " x1 up, no archive yet", t);
     }
 

@@ -28,7 +28,7 @@ class SandboxSpecTest {
 
     @Test
     void shouldUseClassDataSharingAndTheDefaultCacheUnlessTold() {
-        SandboxSpec spec = SandboxSpec.builder().build();
+        SandboxSpec spec = withCdsProperty(null, () -> SandboxSpec.builder().build());
 
         assertTrue(spec.classDataSharing());
         assertNull(spec.cacheDir());
@@ -39,11 +39,21 @@ class SandboxSpecTest {
 
     @Test
     void shouldTurnClassDataSharingOffByDefaultWhenTheSystemPropertySaysFalse() {
+        assertFalse(withCdsProperty("false", () -> SandboxSpec.builder().build()).classDataSharing());
+        assertTrue(withCdsProperty("false", () -> SandboxSpec.builder().classDataSharing(true).build())
+                .classDataSharing());
+    }
+
+    /** Builds with the system property {@value SandboxSpec#CDS_PROPERTY} set to {@code value} (null: unset). */
+    private static SandboxSpec withCdsProperty(String value, java.util.function.Supplier<SandboxSpec> build) {
         String before = System.getProperty(SandboxSpec.CDS_PROPERTY);
         try {
-            System.setProperty(SandboxSpec.CDS_PROPERTY, "false");
-            assertFalse(SandboxSpec.builder().build().classDataSharing());
-            assertTrue(SandboxSpec.builder().classDataSharing(true).build().classDataSharing());
+            if (value == null) {
+                System.clearProperty(SandboxSpec.CDS_PROPERTY);
+            } else {
+                System.setProperty(SandboxSpec.CDS_PROPERTY, value);
+            }
+            return build.get();
         } finally {
             if (before == null) {
                 System.clearProperty(SandboxSpec.CDS_PROPERTY);
