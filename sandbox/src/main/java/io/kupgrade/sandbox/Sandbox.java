@@ -93,7 +93,7 @@ public final class Sandbox {
                 }
                 versions.put(v, home.libDir());
             } else {
-                versions.put(v, KafkaDistribution.resolve(v).libDir());
+                versions.put(v, KafkaDistribution.resolve(v, spec.effectiveCacheDir()).libDir());
             }
         }
         Path base = prepareBaseDir(spec.baseDir());
@@ -162,6 +162,11 @@ public final class Sandbox {
         throw new SandboxException("no free loopback block 127.A.B.0/24 found for ports "
                 + List.of(ZK_PORT, BROKER_PORT, CONTROLLER_PORT, JMX_PORT)
                 + " after 50 tries (is something listening on 0.0.0.0 on one of these ports?)");
+    }
+
+    /** Where {@code bin/start} keeps class data sharing archives: the cache; null when the spec turns CDS off. */
+    private static Path cdsCache(SandboxSpec spec) {
+        return spec.classDataSharing() ? spec.effectiveCacheDir() : null;
     }
 
     static String hostOf(String block, int brokerId) {
@@ -240,7 +245,7 @@ public final class Sandbox {
                     "-Dkafka.logs.dir=" + b.dir().resolve("logs"),
                     "-Dlog4j.configuration=file:" + b.dir().resolve("config/log4j.properties"),
                     "-Dlog4j2.configurationFile=" + b.dir().resolve("config/log4j2.properties"));
-            HostLayout.write(b.dir(), "kafka.Kafka", "server.properties", jvm, versions);
+            HostLayout.write(b.dir(), "kafka.Kafka", "server.properties", jvm, versions, cdsCache(spec));
             writeLogConfigs(b.dir(), "server.log");
             Files.writeString(b.configFile(), b.id() > CONTROLLER_ID_BASE
                     ? controllerProperties(spec, b, quorum.toString())
@@ -278,7 +283,7 @@ public final class Sandbox {
                         "-Dzookeeper.admin.enableServer=false",
                         "-Dlog4j.configuration=file:" + zkDir.resolve("config/log4j.properties"),
                         "-Dlog4j2.configurationFile=" + zkDir.resolve("config/log4j2.properties")),
-                zkVersion);
+                zkVersion, cdsCache(spec));
         List<String> cfg = new ArrayList<>(List.of(
                 "# ZooKeeper " + (all.size() > 1 ? "server " + zk.id() + " " : "") + "of the kupgrade sandbox in "
                         + base,

@@ -548,20 +548,20 @@ public final class SandboxCluster implements AutoCloseable {
         }
         try {
             for (SandboxBroker b : brokers) {
-                alivePid(b.pidFile(), b.configFile()).flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroy);
+                sigterm(b.stopScript(), b.pidFile(), b.configFile());
             }
             for (SandboxBroker b : brokers) {
                 terminate(b.pidFile(), b.configFile());
             }
             // dedicated controllers after the brokers, as ZooKeeper: brokers shut down cleanly only with a quorum
             for (SandboxBroker c : controllers) {
-                alivePid(c.pidFile(), c.configFile()).flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroy);
+                sigterm(c.stopScript(), c.pidFile(), c.configFile());
             }
             for (SandboxBroker c : controllers) {
                 terminate(c.pidFile(), c.configFile());
             }
             for (SandboxZooKeeper zk : zookeepers) {
-                alivePid(zk.pidFile(), zk.configFile()).flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroy);
+                sigterm(zk.stopScript(), zk.pidFile(), zk.configFile());
             }
             for (SandboxZooKeeper zk : zookeepers) {
                 terminate(zk.pidFile(), zk.configFile());
@@ -749,6 +749,21 @@ public final class SandboxCluster implements AutoCloseable {
         missing.removeAll(seen);
         throw new SandboxException("brokers " + missing + " are not registered after " + START_TIMEOUT.toSeconds()
                 + " s; see " + broker(missing.iterator().next()).logFile());
+    }
+
+    /**
+     * SIGTERM through the host's {@code bin/stop}, which also marks a class data sharing archive the JVM writes at
+     * exit as one to keep; directly when the script cannot run.
+     */
+    private void sigterm(Path stopScript, Path pidFile, Path config) {
+        try {
+            if (ProcessResult.run(List.of(stopScript.toString()), null, 30).exitCode() == 0) {
+                return;
+            }
+        } catch (RuntimeException e) {
+            // below
+        }
+        alivePid(pidFile, config).flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroy);
     }
 
     /** Waits for exit after SIGTERM; SIGKILL after {@link #STOP_TIMEOUT}. */

@@ -1,9 +1,12 @@
 package io.kupgrade.sandbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -21,6 +24,43 @@ class SandboxSpecTest {
         assertEquals(256, spec.heapMb());
         assertNull(spec.baseDir());
         assertEquals(Map.of(), spec.brokerProperties());
+    }
+
+    @Test
+    void shouldUseClassDataSharingAndTheDefaultCacheUnlessTold() {
+        SandboxSpec spec = withCdsProperty(null, () -> SandboxSpec.builder().build());
+
+        assertTrue(spec.classDataSharing());
+        assertNull(spec.cacheDir());
+        assertEquals(KafkaDistribution.defaultCacheDir(), spec.effectiveCacheDir());
+        assertFalse(SandboxSpec.builder().classDataSharing(false).build().classDataSharing());
+        assertEquals(Path.of("/tmp/c"), SandboxSpec.builder().cacheDir(Path.of("/tmp/c")).build().effectiveCacheDir());
+    }
+
+    @Test
+    void shouldTurnClassDataSharingOffByDefaultWhenTheSystemPropertySaysFalse() {
+        assertFalse(withCdsProperty("false", () -> SandboxSpec.builder().build()).classDataSharing());
+        assertTrue(withCdsProperty("false", () -> SandboxSpec.builder().classDataSharing(true).build())
+                .classDataSharing());
+    }
+
+    /** Builds with the system property {@value SandboxSpec#CDS_PROPERTY} set to {@code value} (null: unset). */
+    private static SandboxSpec withCdsProperty(String value, java.util.function.Supplier<SandboxSpec> build) {
+        String before = System.getProperty(SandboxSpec.CDS_PROPERTY);
+        try {
+            if (value == null) {
+                System.clearProperty(SandboxSpec.CDS_PROPERTY);
+            } else {
+                System.setProperty(SandboxSpec.CDS_PROPERTY, value);
+            }
+            return build.get();
+        } finally {
+            if (before == null) {
+                System.clearProperty(SandboxSpec.CDS_PROPERTY);
+            } else {
+                System.setProperty(SandboxSpec.CDS_PROPERTY, before);
+            }
+        }
     }
 
     @Test

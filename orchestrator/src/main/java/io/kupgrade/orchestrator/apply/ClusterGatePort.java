@@ -80,10 +80,10 @@ public final class ClusterGatePort implements GatePort {
     public GateOutcome await(String purpose, List<GateSpec> specs, Duration timeout, WaitListener listener)
             throws InterruptedException {
         List<Gate> gates = specs.stream().map(this::gate).toList();
-        List<List<GateResult>> lastFailing = new ArrayList<>(List.of(List.of()));
+        Flaps flaps = new Flaps();
         WaitResult r = waiter.await(purpose, gates, timeout, p -> {
+            flaps.poll(p.failing());
             if (!p.failing().isEmpty()) {
-                lastFailing.set(0, p.failing());
                 listener.waiting(p.message(), p.elapsed());
             }
         }, recent);
@@ -95,10 +95,8 @@ public final class ClusterGatePort implements GatePort {
             }
             return new GateOutcome(true, r.elapsed(), "passed");
         }
-        if (r.failing().isEmpty()) {
-            // timed out on a passing poll: the gates flapped and never passed stablePolls polls in a row
-            return new GateOutcome(false, r.elapsed(), "the gates never passed " + stablePolls
-                    + " polls in a row (the cluster's health flapped); the last failure: " + reasons(lastFailing.get(0)));
+        if (flaps.flapped()) {
+            return new GateOutcome(false, r.elapsed(), flaps.describe(stablePolls));
         }
         return new GateOutcome(false, r.elapsed(), reasons(r.failing()));
     }
@@ -107,6 +105,49 @@ public final class ClusterGatePort implements GatePort {
     @Override
     public void beforeAction() {
         recent.forget();
+    }
+
+    /**
+     * The polls of one wait, to tell a flapping cluster from a steadily unhealthy one: the gates flapped when
+     * they all passed on some polls but never on {@code stablePolls} in a row, i.e. the wait ended on a passing
+     * poll, or turned from passing to failing at least twice. Names the gates that failed in between.
+     */
+    static final class Flaps {
+        private int polls;
+        private int passed;
+        private int turnedBad;
+        private boolean lastPassed;
+        private List<GateResult> lastFailing = List.of();
+        private final Map<String, Integer> failedPolls = new LinkedHashMap<>();
+
+        void poll(List<GateResult> failing) {
+            polls++;
+            boolean ok = failing.isEmpty();
+            if (ok) {
+                passed++;
+            } else {
+                if (lastPassed) {
+                    turnedBad++;
+                }
+                lastFailing = failing;
+                failing.forEach(f -> failedPolls.merge(f.gate(), 1, Integer::sum));
+            }
+            lastPassed = ok;
+        }
+
+        boolean flapped() {
+            return passed > 0 && (lastPassed || turnedBad >= 2);
+        }
+
+        String describe(int stablePolls) {
+            String gates = failedPolls.entrySet().stream()
+                    .map(e -> e.getKey() + " on " + e.getValue() + " of " + polls + " polls")
+                    .collect(Collectors.joining(", "));
+            return "the gates flapped: they never passed " + stablePolls + " polls in a row (stablePolls), though"
+                    + " all passed on " + passed + " of " + polls + " polls; failing in between: " + gates
+                    + "; the last failure: " + reasons(lastFailing) + " (something keeps changing: ISRs, topic"
+                    + " configs or brokers coming and going)";
+        }
     }
 
     private void rememberAfterExit(int brokerId) {

@@ -1,6 +1,7 @@
 package io.kupgrade.orchestrator.apply;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kupgrade.gates.ClusterReader;
@@ -130,6 +131,28 @@ class FlappingGateTest {
         assertEquals(List.of(), commands.stream().filter(c -> c.startsWith("stop")).toList(),
                 "no restart went through: " + commands);
         assertTrue(polls >= 60, "polled through the whole 60 s gate timeout: " + polls);
+    }
+
+    @Test
+    void shouldSayTheGatesFlappedAndNameTheGateAlsoWhenTheLastPollFailed() {
+        // unhealthy, healthy, unhealthy, ...: 61 polls in 60 s, the last one (poll 60) unhealthy
+        RollOutcome outcome = roll(n -> n % 2 == 1 ? healthy() : underReplicated());
+
+        assertEquals(OutcomeKind.HALTED, outcome.kind(), outcome.message());
+        assertTrue(outcome.message().contains("the gates flapped: they never passed 3 polls in a row (stablePolls),"
+                + " though all passed on 30 of 61 polls; failing in between: underReplicated on 31 of 61 polls;"
+                + " the last failure: 1 partitions under-replicated: orders-0"), outcome.message());
+        assertEquals(0, commands.stream().filter(c -> c.startsWith("stop")).count(), commands.toString());
+    }
+
+    @Test
+    void shouldNotCallASteadilyUnhealthyClusterFlapping() {
+        // healthy once, then under-replicated for good: a failure, not a flap
+        RollOutcome outcome = roll(n -> n == 0 ? healthy() : underReplicated());
+
+        assertEquals(OutcomeKind.HALTED, outcome.kind(), outcome.message());
+        assertFalse(outcome.message().contains("flapped"), outcome.message());
+        assertTrue(outcome.message().contains("under-replicated"), outcome.message());
     }
 
     @Test
