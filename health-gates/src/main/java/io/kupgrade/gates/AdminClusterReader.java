@@ -92,6 +92,8 @@ public final class AdminClusterReader implements ClusterReader, ConfigReader {
     private boolean quorumUnsupported;
     private int readsSinceQuorumProbe;
     private ZooKeeperInspector zooKeeper;
+    /** The brokers of the last read, to ask one for its default min ISR on a refresh. */
+    private Set<Integer> lastBrokers;
 
     /**
      * A reader over an Admin the caller created (tests, or callers with their own client settings). The
@@ -234,6 +236,7 @@ public final class AdminClusterReader implements ClusterReader, ConfigReader {
 
         Set<String> topics = get(topicNames, deadline, "listTopics");
         List<ClusterSnapshot.PartitionState> partitions = describePartitions(topics, deadline, timeoutMs);
+        lastBrokers = Set.copyOf(brokers.keySet());
         Map<String, Integer> minIsr = minIsrByTopic(topics, brokers.keySet(), deadline, timeoutMs, notes);
 
         Set<String> reassigning = new HashSet<>();
@@ -367,6 +370,34 @@ public final class AdminClusterReader implements ClusterReader, ConfigReader {
         return partitions;
     }
 
+    /**
+     * Re-reads every cached topic config and the brokers' default {@code min.insync.replicas} now (one
+     * describeConfigs of the topics known, one of a broker), so that a change made during the roll is seen by
+     * the next {@code canStop}.
+     *
+     * @return true when a topic's min ISR or throttle lists, or the default, differ from what was cached
+     */
+    @Override
+    public boolean refreshCachedConfigs() {
+        long deadline = System.nanoTime() + readTimeout.toNanos();
+        int timeoutMs = (int) readTimeout.toMillis();
+        List<String> notes = new ArrayList<>();
+        Map<String, Map<String, String>> fresh = describeTopicConfigs(topicConfigs.keySet(), deadline, timeoutMs,
+                notes);
+        Map<String, Map<String, String>> merged = new HashMap<>(topicConfigs);
+        merged.putAll(fresh);
+        boolean changed = !merged.equals(topicConfigs);
+        topicConfigs = Map.copyOf(merged);
+        readsSinceConfigRefresh = 0;
+        if (brokerDefaultMinIsr != null && lastBrokers != null && !lastBrokers.isEmpty()) {
+            Integer before = brokerDefaultMinIsr;
+            brokerDefaultMinIsr = null;
+            Integer after = brokerDefaultMinIsr(lastBrokers, deadline, notes);
+            changed |= !before.equals(after);
+        }
+        return changed;
+    }
+
     private Map<String, Integer> minIsrByTopic(Set<String> topics, Set<Integer> brokerIds, long deadline,
                                                int timeoutMs, List<String> notes) {
         // Configs rarely change during a roll: re-read all of them every configRefreshPolls reads, and in
@@ -386,6 +417,12 @@ public final class AdminClusterReader implements ClusterReader, ConfigReader {
         topicConfigs = Map.copyOf(cache);
         Map<String, Integer> minIsr = new HashMap<>();
         for (String topic : topics) {
+            if (!topicConfigs.containsKey(topic)) {
+                // its describeConfigs failed (e.g. a new topic not yet known to the broker asked): a stop must
+                // not go through on a guessed min ISR; asked again on the next read
+                minIsr.put(topic, ClusterSnapshot.MIN_ISR_UNKNOWN);
+                continue;
+            }
             String value = topicConfigs.getOrDefault(topic, Map.of()).get(MIN_ISR);
             if (value != null) {
                 minIsr.put(topic, Integer.parseInt(value.trim()));
@@ -421,7 +458,7 @@ public final class AdminClusterReader implements ClusterReader, ConfigReader {
                 }
             } catch (ExecutionException e) {
                 // deleted meanwhile, not yet known to the broker asked, or not authorized: not cached, so it
-                // is asked again next read; until then the broker default stands in
+                // is asked again next read; until then its min ISR counts as unknown (the strictest)
                 failed++;
                 continue;
             } catch (TimeoutException e) {
@@ -433,8 +470,8 @@ public final class AdminClusterReader implements ClusterReader, ConfigReader {
             result.put(entry.getKey().name(), wanted);
         }
         if (failed > 0) {
-            notes.add("describeConfigs failed for " + failed + " topics; their min ISR is the broker default"
-                    + " until a read succeeds");
+            notes.add("describeConfigs failed for " + failed + " topics; until a read succeeds their min ISR counts"
+                    + " as their replication factor (none of their replicas may stop)");
         }
         return result;
     }

@@ -12,6 +12,18 @@ public interface ClusterReader extends AutoCloseable {
      */
     ClusterSnapshot read();
 
+    /**
+     * Re-reads now whatever this reader caches between reads that a stop decision depends on (topic
+     * {@code min.insync.replicas}, the brokers' default), so that the next {@link #read()} reflects it. Called
+     * before every {@code canStop} wait: an operator may raise a topic's min ISR in the middle of a roll.
+     *
+     * @return true when something changed since it was last read (snapshots read before then are stale)
+     * @throws ClusterUnreachableException when the cluster cannot be read
+     */
+    default boolean refreshCachedConfigs() {
+        return false;
+    }
+
     @Override
     void close();
 }

@@ -49,6 +49,11 @@ public record ClusterSnapshot(
 
     /** Kafka's default {@code min.insync.replicas}. */
     public static final int DEFAULT_MIN_ISR = 1;
+    /**
+     * In {@code minIsrByTopic}: the topic's config could not be read. It then counts as the strictest value, its
+     * replication factor ({@link #effectiveMinIsr}), so that no stop is let through on a guess.
+     */
+    public static final int MIN_ISR_UNKNOWN = Integer.MAX_VALUE;
 
     public ClusterSnapshot {
         brokers = Map.copyOf(brokers);
@@ -98,10 +103,19 @@ public record ClusterSnapshot(
                 finalizedFeatures, Map.of(), Map.of(), List.of());
     }
 
-    /** min.insync.replicas of a topic as configured (topic config or broker default; 1 when unknown). */
+    /**
+     * min.insync.replicas of a topic as configured (topic config or broker default; 1 when the snapshot has no
+     * entry; {@link #MIN_ISR_UNKNOWN} when its config could not be read).
+     */
     public int minIsr(String topic) {
         Integer configured = minIsrByTopic.get(topic);
         return configured == null ? DEFAULT_MIN_ISR : configured;
+    }
+
+    /** True when the topic's config could not be read: its min ISR counts as its replication factor. */
+    public boolean minIsrUnknown(String topic) {
+        Integer configured = minIsrByTopic.get(topic);
+        return configured != null && configured == MIN_ISR_UNKNOWN;
     }
 
     /**

@@ -78,7 +78,8 @@ public final class Gates {
                     }
                     if (blocking.naming()) {
                         blocking.add(p.name() + " (ISR " + Arrays.toString(p.isr()) + " -> " + isrAfter
-                                + ", min ISR " + minIsr + ")");
+                                + ", min ISR " + minIsr + (snapshot.minIsrUnknown(p.topic())
+                                ? ": the topic's config could not be read, taken as its RF" : "") + ")");
                     } else {
                         blocking.countOne();
                     }

@@ -20,6 +20,11 @@ public final class JmxClusterReader implements ClusterReader {
     }
 
     @Override
+    public boolean refreshCachedConfigs() {
+        return delegate.refreshCachedConfigs();
+    }
+
+    @Override
     public ClusterSnapshot read() {
         ClusterSnapshot snapshot = delegate.read();
         List<String> notes = new ArrayList<>();

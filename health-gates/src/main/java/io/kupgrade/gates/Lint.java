@@ -47,7 +47,7 @@ public final class Lint {
         smallestRf.forEach((topic, rf) -> {
             if (rf <= 1) {
                 rf1.add(topic);
-            } else if (snapshot.minIsr(topic) >= rf) {
+            } else if (!snapshot.minIsrUnknown(topic) && snapshot.minIsr(topic) >= rf) {
                 minIsrAtRf.add(topic + " (RF " + rf + ", min.insync.replicas " + snapshot.minIsr(topic) + ")");
             }
         });

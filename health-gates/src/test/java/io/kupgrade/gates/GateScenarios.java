@@ -15,7 +15,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -54,6 +57,40 @@ abstract class GateScenarios {
         return reader;
     }
 
+    @Test
+    @Order(10)
+    void shouldSeeAMinIsrRaisedDuringTheRollBeforeTheNextStop() throws Exception {
+        createTopics(topic("raised", 3, 3, 1));
+        await("topic raised visible", List.of(Gates.gate("topics", s -> s.partitions().stream()
+                .anyMatch(p -> p.topic().equals("raised"))
+                ? GateResult.pass("topics", "", Map.of()) : GateResult.fail("topics", "not yet", Map.of()))));
+        reader().refreshCachedConfigs(); // the periodic re-read is 60 reads away: the next read is a cached one
+
+        try (Admin admin = Admin.create(cluster.adminConfig())) {
+            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, "raised"),
+                    List.of(new AlterConfigOp(new ConfigEntry("min.insync.replicas", "3"), AlterConfigOp.OpType.SET))))
+                    .all().get(60, TimeUnit.SECONDS);
+        }
+        ClusterSnapshot cached = reader().read();
+        // KRaft: the brokers learn the change from the metadata log a moment later
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        boolean changed = false;
+        while (!changed && System.nanoTime() < deadline) {
+            changed = reader().refreshCachedConfigs();
+            Thread.sleep(changed ? 0 : 200);
+        }
+        ClusterSnapshot fresh = reader().read();
+
+        assertEquals(1, cached.minIsr("raised"), "between refreshes the reader serves its cached configs");
+        assertTrue(changed, "a refresh says the cached configs were stale");
+        assertEquals(3, fresh.minIsr("raised"));
+        GateResult canStop = Gates.canStop(3).evaluate(fresh);
+        assertFalse(canStop.passed(), "min ISR 3 = RF: no replica may stop");
+        assertTrue(canStop.reason().contains("raised-"), canStop.reason());
+        assertFalse(Gates.canStop(3).evaluate(cached).reason().contains("raised-"), "the cached snapshot let it");
+        assertFalse(reader().refreshCachedConfigs(), "nothing changed since");
+    }
+
     @AfterAll
     static void closeReader() {
         if (reader != null) {
@@ -85,6 +122,10 @@ abstract class GateScenarios {
     @Order(1)
     void shouldPassAllGatesOnHealthyCluster() throws Exception {
         createTopics(topic("gated", 6, 3, 2));
+        // a topic just created may not be known yet to the broker asked for its partitions or configs
+        await("topic gated visible with its config", List.of(Gates.gate("topics", s -> s.partitions().stream()
+                .anyMatch(p -> p.topic().equals("gated")) && !s.minIsrUnknown("gated")
+                ? GateResult.pass("topics", "", Map.of()) : GateResult.fail("topics", "not yet", Map.of()))));
 
         WaitResult result = await("healthy cluster", List.of(Gates.clusterHealthy(ALL).toArray(Gate[]::new)));
 

@@ -319,4 +319,17 @@ class GatesTest {
         assertEquals(7, results.size());
         assertTrue(results.stream().allMatch(GateResult::passed), results.toString());
     }
+
+    @Test
+    void shouldNotLetAStopThroughOnATopicWhoseMinIsrCouldNotBeRead() {
+        ClusterSnapshot snapshot = Snapshots.cluster().brokers(1, 2, 3).topic("orders", 3, 3, 6)
+                .minIsr("orders", ClusterSnapshot.MIN_ISR_UNKNOWN).build();
+
+        GateResult result = Gates.canStop(3).evaluate(snapshot);
+
+        assertFalse(result.passed(), "an unreadable min ISR counts as the replication factor");
+        assertTrue(result.reason().contains("the topic's config could not be read"), result.reason());
+        assertTrue(Lint.run(snapshot, LintContext.none()).stream().noneMatch(f -> f.code().equals("MIN_ISR_AT_RF")),
+                "not reported as a topic configured with min ISR = RF");
+    }
 }

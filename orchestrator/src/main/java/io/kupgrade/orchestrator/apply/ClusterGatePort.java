@@ -80,6 +80,9 @@ public final class ClusterGatePort implements GatePort {
     public GateOutcome await(String purpose, List<GateSpec> specs, Duration timeout, WaitListener listener)
             throws InterruptedException {
         List<Gate> gates = specs.stream().map(this::gate).toList();
+        if (specs.stream().anyMatch(s -> s.kind() == GateSpec.Kind.CAN_STOP)) {
+            refreshConfigsBeforeAStop();
+        }
         Flaps flaps = new Flaps();
         WaitResult r = waiter.await(purpose, gates, timeout, p -> {
             flaps.poll(p.failing());
@@ -99,6 +102,21 @@ public final class ClusterGatePort implements GatePort {
             return new GateOutcome(false, r.elapsed(), flaps.describe(stablePolls));
         }
         return new GateOutcome(false, r.elapsed(), reasons(r.failing()));
+    }
+
+    /**
+     * canStop depends on each topic's min ISR, which the reader caches between polls: an operator may raise it
+     * in the middle of a roll. Re-read it before every stop decision; when it changed, polls made before no
+     * longer count. A failed refresh leaves the decision to the wait, whose reads fail the same way.
+     */
+    private void refreshConfigsBeforeAStop() {
+        try {
+            if (reader.refreshCachedConfigs()) {
+                recent.forget();
+            }
+        } catch (ClusterUnreachableException e) {
+            recent.forget();
+        }
     }
 
     /** Forgets the recent polls: the runner is about to change the cluster (see {@link RecentPolls}). */

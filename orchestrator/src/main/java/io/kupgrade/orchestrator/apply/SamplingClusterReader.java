@@ -20,6 +20,11 @@ final class SamplingClusterReader implements ClusterReader {
     }
 
     @Override
+    public boolean refreshCachedConfigs() {
+        return reader.refreshCachedConfigs();
+    }
+
+    @Override
     public ClusterSnapshot read() {
         ClusterSnapshot s = reader.read();
         int urp = 0;

@@ -29,6 +29,14 @@ class ClusterGatePortTest {
         final Deque<ClusterSnapshot> script = new ArrayDeque<>();
         ClusterSnapshot last;
         int reads;
+        boolean configsChanged;
+        int refreshes;
+
+        @Override
+        public boolean refreshCachedConfigs() {
+            refreshes++;
+            return configsChanged;
+        }
 
         @Override
         public ClusterSnapshot read() {
@@ -106,6 +114,19 @@ class ClusterGatePortTest {
 
         assertTrue(next.passed(), next.reason());
         assertEquals(reads, reader.reads, "the cluster was seen healthy a moment ago, nothing done since");
+    }
+
+    @Test
+    void shouldRefreshMinIsrBeforeAStopDecisionAndNotCountPollsReadWithTheOldOne() throws InterruptedException {
+        reader.script.add(cluster().build());
+        assertTrue(await(GateSpec.Kind.BACK_IN_ALL_ISRS, 2).passed());
+        reader.configsChanged = true; // an operator raised a topic's min.insync.replicas meanwhile
+        int reads = reader.reads;
+
+        assertTrue(await(GateSpec.Kind.CAN_STOP, 3).passed());
+
+        assertEquals(1, reader.refreshes, "refreshed once, before the canStop wait");
+        assertEquals(reads + 1, reader.reads, "polled afresh with the new configs (stablePolls 1 here)");
     }
 
     @Test
