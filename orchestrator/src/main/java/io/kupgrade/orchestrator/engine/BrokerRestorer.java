@@ -1,8 +1,5 @@
 package io.kupgrade.orchestrator.engine;
 
-import dev.failsafe.Failsafe;
-import dev.failsafe.RetryPolicy;
-import io.kupgrade.orchestrator.executor.CommandResult;
 import io.kupgrade.orchestrator.executor.HostUnreachableException;
 import io.kupgrade.orchestrator.journal.JournalEntry;
 import io.kupgrade.plans.BrokerSpec;
@@ -17,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * Gives one broker its pre-phase state back: (if running) canStop, stop, wait for the exit; the phase's
@@ -31,8 +27,8 @@ import java.util.function.Supplier;
  * interrupted restore resumes where it stopped. A step whose effect is a state (stopped, running, file
  * content) checks that state first and does nothing when it already holds.
  *
- * <p>Failures: a pre-stop gate that does not pass halts (nothing of the broker was touched); anything after
- * the stop fails (the broker needs attention). One instance per run; not thread-safe.
+ * <p>Failures ({@link #failureKind}): a pre-stop gate that does not pass halts (nothing of the broker was
+ * touched); anything after the stop fails (the broker needs attention). One instance per run; not thread-safe.
  */
 public final class BrokerRestorer {
 
@@ -102,14 +98,13 @@ public final class BrokerRestorer {
 
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-    private static final Duration WAITING_EVENT_EVERY = Duration.ofSeconds(5);
     private static final Duration LIVENESS_EVERY = Duration.ofSeconds(10);
 
     private final Plan plan;
     private final RollRunner.Ports ports;
     private final RunSettings settings;
     private final Origin origin;
-    private final RetryPolicy<Object> hostRetry;
+    private final RunSupport run;
     private final Instant runStart;
 
     public BrokerRestorer(Plan plan, RollRunner.Ports ports, RunSettings settings, Origin origin, Instant runStart) {
@@ -118,12 +113,8 @@ public final class BrokerRestorer {
         this.settings = settings;
         this.origin = origin;
         this.runStart = runStart;
-        var retry = RetryPolicy.builder().handle(HostUnreachableException.class)
-                .withMaxRetries(Math.max(0, settings.hostRetries()));
-        if (settings.retryDelay() != null && !settings.retryDelay().isZero() && !settings.retryDelay().isNegative()) {
-            retry = retry.withDelay(settings.retryDelay());
-        }
-        this.hostRetry = retry.build();
+        this.run = new RunSupport(ports.executor(), settings, ports.clock(), ports.sleeper(), ports.interrupted(),
+                ports.listener());
     }
 
     /** The restore of {@code broker} as the journal says it stands. Pure. */
@@ -254,8 +245,8 @@ public final class BrokerRestorer {
                             skipStop = true;
                             d.put("summary", "not running: nothing to stop");
                         } else {
-                            requireOk(host(() -> ports.executor().run(broker.host(), start.get("command"),
-                                    settings.commandTimeout())), "stop command");
+                            RunSupport.requireOk(run.retried(() -> ports.executor().run(broker.host(),
+                                    start.get("command"), settings.commandTimeout())), "stop command");
                             d.put("summary", "stop command sent");
                         }
                     }
@@ -270,7 +261,8 @@ public final class BrokerRestorer {
                             d.put("summary", "binaries NOT restored: phase " + phase.name() + " gives no"
                                     + " rollback.install");
                         } else {
-                            requireOk(ports.executor().run(broker.host(), bp.installCommand(),
+                            // not retried: an install whose effect is unknown is never re-sent
+                            RunSupport.requireOk(ports.executor().run(broker.host(), bp.installCommand(),
                                     settings.installTimeout()), "rollback install command");
                             d.put("summary", "ran " + bp.installCommand());
                         }
@@ -281,7 +273,7 @@ public final class BrokerRestorer {
                             d.put("summary", "already running");
                         } else {
                             // not retried: a start whose effect is unknown is resolved by isRunning next time
-                            requireOk(ports.executor().run(broker.host(), start.get("command"),
+                            RunSupport.requireOk(ports.executor().run(broker.host(), start.get("command"),
                                     settings.startTimeout()), "start command");
                             d.put("summary", "start command ran");
                         }
@@ -294,16 +286,15 @@ public final class BrokerRestorer {
             } catch (InterruptedException e) {
                 Thread.interrupted();
                 return ended(phase, wave, broker, s, t0, OutcomeKind.INTERRUPTED, "interrupted", notes);
-            } catch (StepFailure e) {
-                return ended(phase, wave, broker, s, t0, e.kind, e.getMessage(), notes);
+            } catch (StepFailedException e) {
+                return ended(phase, wave, broker, s, t0, e.kind(), e.getMessage(), notes);
             } catch (HostUnreachableException e) {
-                return ended(phase, wave, broker, s, t0, s == RestoreStep.PRE_STOP_GATES ? OutcomeKind.HALTED
-                        : OutcomeKind.FAILED, "host " + broker.host() + " unreachable: " + e.getMessage(), notes);
+                return ended(phase, wave, broker, s, t0, failureKind(s), "host " + broker.host() + " unreachable: "
+                        + e.getMessage(), notes);
             } catch (io.kupgrade.orchestrator.lock.LockLostException e) {
                 throw e; // nothing more may be journaled or done: the runner ends the run
             } catch (RuntimeException e) {
-                return ended(phase, wave, broker, s, t0, s == RestoreStep.PRE_STOP_GATES ? OutcomeKind.HALTED
-                        : OutcomeKind.FAILED, e.getMessage(), notes);
+                return ended(phase, wave, broker, s, t0, failureKind(s), e.getMessage(), notes);
             }
         }
         Map<String, String> marker = new LinkedHashMap<>();
@@ -322,17 +313,18 @@ public final class BrokerRestorer {
                 notes);
     }
 
+    /**
+     * Where an error a step did not type itself is typed: before the stop nothing of the broker was touched, so the
+     * restore halts; from the stop on, it fails.
+     */
+    static OutcomeKind failureKind(RestoreStep s) {
+        return s == RestoreStep.PRE_STOP_GATES ? OutcomeKind.HALTED : OutcomeKind.FAILED;
+    }
+
     private Result ended(PhaseSpec phase, Wave wave, BrokerSpec broker, RestoreStep s, Instant t0, OutcomeKind kind,
                          String reason, List<String> notes) {
-        String event = switch (kind) {
-            case HALTED -> Journaling.HALTED;
-            case INTERRUPTED -> Journaling.INTERRUPTED;
-            default -> Journaling.FAILED;
-        };
-        journal(phase, wave, broker, s, event, Map.of("reason", reason == null ? "?" : reason));
-        emit(kind == OutcomeKind.HALTED ? ProgressEvent.Type.STEP_HALTED : kind == OutcomeKind.INTERRUPTED
-                ? ProgressEvent.Type.STEP_INTERRUPTED : ProgressEvent.Type.STEP_FAILED, phase, wave, broker, s,
-                since(t0), reason);
+        journal(phase, wave, broker, s, Journaling.event(kind), Map.of("reason", reason == null ? "?" : reason));
+        emit(ProgressEvent.Type.stepEnded(kind), phase, wave, broker, s, since(t0), reason);
         return new Result(kind, "broker " + broker.id() + ": " + s.journalName(origin.prefix()) + ": " + reason, notes);
     }
 
@@ -362,26 +354,26 @@ public final class BrokerRestorer {
     }
 
     private void restoreConfig(BrokerPlan bp, BrokerSpec b, PhaseSpec phase, Map<String, String> start,
-                               Map<String, String> d) throws StepFailure {
+                               Map<String, String> d) throws StepFailedException {
         String previous;
         try {
-            previous = host(() -> ports.executor().readFile(b.host(), bp.backup()));
+            previous = run.retried(() -> ports.executor().readFile(b.host(), bp.backup()));
         } catch (IllegalStateException missing) {
             if (!bp.backupCertain()) {
                 // edit-config started but never wrote: the file was never changed
                 d.put("summary", "the edit never happened (no backup at " + bp.backup() + "): nothing to restore");
                 return;
             }
-            throw new StepFailure(OutcomeKind.FAILED, "the backup " + bp.backup() + " kept by edit-config cannot be"
-                    + " read (" + missing.getMessage() + "): restore it by hand");
+            throw new StepFailedException(OutcomeKind.FAILED, "the backup " + bp.backup() + " kept by edit-config"
+                    + " cannot be read (" + missing.getMessage() + "): restore it by hand");
         }
-        String current = host(() -> ports.executor().readFile(b.host(), bp.configFile()));
+        String current = run.retried(() -> ports.executor().readFile(b.host(), bp.configFile()));
         if (current.equals(previous)) {
             d.put("summary", bp.configFile() + " already as before phase " + phase.name());
             return;
         }
         String keep = start.get(Journaling.BACKUP);
-        host(() -> {
+        run.retried(() -> {
             ports.executor().writeFile(b.host(), bp.configFile(), previous, keep);
             return null;
         });
@@ -393,41 +385,18 @@ public final class BrokerRestorer {
     }
 
     private void awaitExit(PhaseSpec phase, Wave wave, BrokerSpec b, BrokerPlan bp)
-            throws InterruptedException, StepFailure {
-        Instant t0 = now();
-        Instant deadline = t0.plus(settings.stopTimeout());
-        Instant last = t0;
-        boolean wasRunning = false;
+            throws InterruptedException, StepFailedException {
         // never SIGKILL a broker that is still shutting down: that forces log recovery (reference §3)
-        while (isRunning(b)) {
-            wasRunning = true;
-            Instant now = now();
-            if (!now.isBefore(deadline)) {
-                throw new StepFailure(OutcomeKind.FAILED, "broker " + b.id() + " still running "
-                        + settings.stopTimeout().toSeconds() + " s after the stop command; it was not killed");
-            }
-            if (!now.isBefore(last.plus(WAITING_EVENT_EVERY))) {
-                emit(ProgressEvent.Type.WAITING, phase, wave, b, RestoreStep.AWAIT_EXIT, Duration.between(t0, now),
-                        "waiting for broker " + b.id() + "'s process to exit");
-                last = now;
-            }
-            sleep(settings.pollInterval());
-        }
+        run.awaitExit(watched(b), now(), "", waited -> emit(ProgressEvent.Type.WAITING, phase, wave, b,
+                RestoreStep.AWAIT_EXIT, waited, "waiting for broker " + b.id() + "'s process to exit"));
         gate(phase, wave, b, RestoreStep.AWAIT_EXIT, "broker " + b.id() + " to be gone from the cluster",
                 gatesFor(RestoreStep.AWAIT_EXIT, bp, b.id()), OutcomeKind.FAILED);
     }
 
     private void postStart(PhaseSpec phase, Wave wave, BrokerSpec b, BrokerPlan bp, boolean stoppedHere,
-                           Map<String, String> d) throws InterruptedException, StepFailure {
+                           Map<String, String> d) throws InterruptedException, StepFailedException {
         Instant t0 = now();
-        Instant deadline = t0.plus(settings.startTimeout());
-        while (!isRunning(b)) {
-            if (!now().isBefore(deadline)) {
-                throw new StepFailure(OutcomeKind.FAILED, "broker " + b.id() + "'s process is not running "
-                        + settings.startTimeout().toSeconds() + " s after the start command: check its log");
-            }
-            sleep(settings.pollInterval());
-        }
+        run.awaitRunning(watched(b), t0);
         List<GateSpec> gates = new ArrayList<>();
         for (GateSpec g : gatesFor(RestoreStep.POST_START_GATES, bp, b.id())) {
             if (ports.gates().unsupported().contains(g.kind())) {
@@ -448,29 +417,29 @@ public final class BrokerRestorer {
                 break;
             }
             if (!now().isBefore(gateDeadline)) {
-                throw new StepFailure(OutcomeKind.FAILED, "waited " + RollRunner.seconds(since(t0)) + " for "
+                throw new StepFailedException(OutcomeKind.FAILED, "waited " + RunSupport.seconds(since(t0)) + " for "
                         + purpose + ": " + failing);
             }
             if (!isRunning(b)) {
-                throw new StepFailure(OutcomeKind.FAILED, "broker " + b.id() + "'s process exited while waiting for "
-                        + purpose + " (" + failing + "): check its log");
+                throw new StepFailedException(OutcomeKind.FAILED, "broker " + b.id() + "'s process exited while"
+                        + " waiting for " + purpose + " (" + failing + "): check its log");
             }
         }
         if (!isRunning(b)) {
-            throw new StepFailure(OutcomeKind.FAILED, "broker " + b.id() + "'s process exited after it registered:"
-                    + " check its log");
+            throw new StepFailedException(OutcomeKind.FAILED, "broker " + b.id() + "'s process exited after it"
+                    + " registered: check its log");
         }
-        d.put("summary", "broker " + b.id() + " back in every ISR " + RollRunner.seconds(since(t0))
+        d.put("summary", "broker " + b.id() + " back in every ISR " + RunSupport.seconds(since(t0))
                 + " after the start, cluster healthy");
     }
 
     private void gate(PhaseSpec phase, Wave wave, BrokerSpec b, RestoreStep s, String purpose, List<GateSpec> gates,
-                      OutcomeKind onFailure) throws InterruptedException, StepFailure {
+                      OutcomeKind onFailure) throws InterruptedException, StepFailedException {
         Instant t0 = now();
         String failing = await(phase, wave, b, s, purpose, gates, settings.gateTimeout());
         if (failing != null) {
-            throw new StepFailure(onFailure, "waited " + RollRunner.seconds(since(t0)) + " for " + purpose + ": "
-                    + failing);
+            throw new StepFailedException(onFailure, "waited " + RunSupport.seconds(since(t0)) + " for " + purpose
+                    + ": " + failing);
         }
     }
 
@@ -484,7 +453,7 @@ public final class BrokerRestorer {
         Instant[] last = {null};
         GatePort.GateOutcome o = ports.gates().await(purpose, gates, timeout, (what, elapsed) -> {
             Instant n = now();
-            if (last[0] == null || !n.isBefore(last[0].plus(WAITING_EVENT_EVERY))) {
+            if (last[0] == null || !n.isBefore(last[0].plus(RunSupport.WAITING_EVENT_EVERY))) {
                 last[0] = n;
                 emit(ProgressEvent.Type.WAITING, phase, wave, b, s, Duration.between(t0, n), what);
             }
@@ -492,34 +461,14 @@ public final class BrokerRestorer {
         return o.passed() ? null : o.reason();
     }
 
-    private boolean isRunning(BrokerSpec b) throws StepFailure {
-        String cmd = Commands.render(plan.service().isRunning(), b);
-        CommandResult r = host(() -> ports.executor().run(b.host(), cmd, settings.commandTimeout()));
-        if (r.timedOut()) {
-            throw new StepFailure(OutcomeKind.FAILED, "could not tell whether broker " + b.id() + " is running: `"
-                    + cmd + "` timed out");
-        }
-        return r.exitCode() == 0;
+    private boolean isRunning(BrokerSpec b) throws StepFailedException {
+        return run.isRunning(watched(b));
     }
 
-    private static void requireOk(CommandResult r, String what) throws StepFailure {
-        if (!r.ok()) {
-            throw new StepFailure(OutcomeKind.FAILED, r.failure(what));
-        }
-    }
-
-    private <T> T host(Supplier<T> call) {
-        return Failsafe.with(hostRetry).get(call::get);
-    }
-
-    private void sleep(Duration d) throws InterruptedException {
-        if (ports.interrupted().getAsBoolean()) {
-            throw new InterruptedException("run interrupted");
-        }
-        ports.sleeper().sleep(d);
-        if (ports.interrupted().getAsBoolean()) {
-            throw new InterruptedException("run interrupted");
-        }
+    /** The restore's timed-out checks have always said only "`cmd` timed out" (the roll's also say how long). */
+    private RunSupport.Watched watched(BrokerSpec b) {
+        return new RunSupport.Watched(b.host(), Commands.render(plan.service().isRunning(), b), "broker " + b.id(),
+                false);
     }
 
     private void journal(PhaseSpec phase, Wave wave, BrokerSpec b, RestoreStep s, String event,
@@ -541,28 +490,15 @@ public final class BrokerRestorer {
 
     private void emit(ProgressEvent.Type type, PhaseSpec phase, Wave wave, BrokerSpec b, RestoreStep s,
                       Duration stepElapsed, String message) {
-        Instant now = now();
-        ports.listener().onEvent(new ProgressEvent(now, type, phase.name(), wave == null ? null : wave.name(), b.id(),
-                s == null ? Rollbacks.ROLLED_BACK : s.journalName(origin.prefix()), stepElapsed,
-                runStart == null ? Duration.ZERO : Duration.between(runStart, now), message));
+        run.emit(type, phase.name(), wave == null ? null : wave.name(), b.id(),
+                s == null ? Rollbacks.ROLLED_BACK : s.journalName(origin.prefix()), stepElapsed, runStart, message);
     }
 
     private Instant now() {
-        return ports.clock().instant();
+        return run.now();
     }
 
     private Duration since(Instant t0) {
-        return Duration.between(t0, now());
-    }
-
-    /** A restore step ended other than by success. */
-    private static final class StepFailure extends Exception {
-        private static final long serialVersionUID = 1L;
-        private final OutcomeKind kind;
-
-        StepFailure(OutcomeKind kind, String message) {
-            super(message, null, false, false);
-            this.kind = kind;
-        }
+        return run.since(t0);
     }
 }

@@ -20,8 +20,19 @@ public record ProgressEvent(Instant at, Type type, String phase, String wave, In
                             Duration stepElapsed, Duration runElapsed, String message) {
 
     /** Event types. */
-    public enum Type { RUN_STARTED, STEP_STARTED, WAITING, STEP_SUCCEEDED, STEP_FAILED, STEP_HALTED,
-        STEP_INTERRUPTED, INFO, RUN_FINISHED }
+    public enum Type {
+        RUN_STARTED, STEP_STARTED, WAITING, STEP_SUCCEEDED, STEP_FAILED, STEP_HALTED, STEP_INTERRUPTED, INFO,
+        RUN_FINISHED;
+
+        /** The event of a step that ended as {@code kind} other than by success (anything else: STEP_FAILED). */
+        public static Type stepEnded(OutcomeKind kind) {
+            return switch (kind) {
+                case HALTED -> STEP_HALTED;
+                case INTERRUPTED -> STEP_INTERRUPTED;
+                default -> STEP_FAILED;
+            };
+        }
+    }
 
     /** Receives events on the run's thread; must not block for long. */
     @FunctionalInterface

@@ -1,7 +1,5 @@
 package io.kupgrade.orchestrator.engine;
 
-import dev.failsafe.Failsafe;
-import dev.failsafe.RetryPolicy;
 import io.kupgrade.orchestrator.executor.CommandResult;
 import io.kupgrade.orchestrator.executor.HostExecutor;
 import io.kupgrade.orchestrator.executor.HostUnreachableException;
@@ -27,7 +25,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
 /**
  * Carries out the steps {@link RollEngine} decides, through ports, journaling each step's start and outcome
@@ -86,7 +83,6 @@ public final class RollRunner {
 
     private static final DateTimeFormatter BACKUP_STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-    private static final Duration WAITING_EVENT_EVERY = Duration.ofSeconds(5);
     /** How often a post-start gate wait checks that the broker's process is still there. */
     private static final Duration LIVENESS_EVERY = Duration.ofSeconds(10);
 
@@ -94,7 +90,7 @@ public final class RollRunner {
     private final Plan plan;
     private final Ports ports;
     private final RunSettings settings;
-    private final RetryPolicy<Object> hostRetry;
+    private final RunSupport run;
     private final List<BrokerSummary> summaries = new ArrayList<>();
     private final Map<String, Timing> timings = new HashMap<>();
     private Instant runStart;
@@ -106,14 +102,8 @@ public final class RollRunner {
         this.plan = engine.plan();
         this.ports = ports;
         this.settings = settings;
-        // a host call that could not reach the host has an unknown effect; only idempotent calls go through it
-        var retry = RetryPolicy.builder()
-                .handle(HostUnreachableException.class)
-                .withMaxRetries(Math.max(0, settings.hostRetries()));
-        if (settings.retryDelay() != null && !settings.retryDelay().isZero() && !settings.retryDelay().isNegative()) {
-            retry = retry.withDelay(settings.retryDelay());
-        }
-        this.hostRetry = retry.build();
+        this.run = new RunSupport(ports.executor(), settings, ports.clock(), ports.sleeper(), ports.interrupted(),
+                ports.listener());
     }
 
     /**
@@ -210,13 +200,7 @@ public final class RollRunner {
     }
 
     private RollOutcome endRun(OutcomeKind kind, String message, Step at, boolean planDone) {
-        String event = switch (kind) {
-            case DONE -> Journaling.SUCCEEDED;
-            case HALTED -> Journaling.HALTED;
-            case FAILED -> Journaling.FAILED;
-            case INTERRUPTED -> Journaling.INTERRUPTED;
-            case DECLINED -> Journaling.DECLINED;
-        };
+        String event = Journaling.event(kind);
         ports.journal().append(Journaling.runEntry(now(), plan.sha256(), event, Map.of("message", message)));
         Duration elapsed = Duration.between(runStart, now());
         emit(ProgressEvent.Type.RUN_FINISHED, at, Journaling.RUN, elapsed, kind + ": " + message);
@@ -245,17 +229,6 @@ public final class RollRunner {
                 + " again once the pause marker can be read";
         emit(ProgressEvent.Type.INFO, next, Journaling.RUN, Duration.ZERO, message);
         return endRun(OutcomeKind.HALTED, message, next, false);
-    }
-
-    /** Thrown inside a step: how it ended and why. */
-    private static final class StepException extends Exception {
-        private static final long serialVersionUID = 1L;
-        private final OutcomeKind kind;
-
-        StepException(OutcomeKind kind, String message) {
-            super(message, null, false, false);
-            this.kind = kind;
-        }
     }
 
     /**
@@ -310,8 +283,8 @@ public final class RollRunner {
             Thread.interrupted();
             return failed(step, t0, OutcomeKind.INTERRUPTED, "interrupted while " + step.describe()
                     + "; run apply again to resume here");
-        } catch (StepException e) {
-            return failed(step, t0, e.kind, e.getMessage());
+        } catch (StepFailedException e) {
+            return failed(step, t0, e.kind(), e.getMessage());
         } catch (HostUnreachableException e) {
             // start and install are never re-sent (their effect is unknown); the next apply probes the broker
             String tried = step.kind() == StepKind.START || step.kind() == StepKind.INSTALL
@@ -328,18 +301,9 @@ public final class RollRunner {
 
     /** Journals and reports a step that did not succeed. */
     private StepFailure failed(Step step, Instant t0, OutcomeKind kind, String reason) {
-        String event = switch (kind) {
-            case HALTED -> Journaling.HALTED;
-            case INTERRUPTED -> Journaling.INTERRUPTED;
-            default -> Journaling.FAILED;
-        };
-        ports.journal().append(Journaling.entry(now(), plan.sha256(), step, event, Map.of("reason", reason)));
-        ProgressEvent.Type type = switch (kind) {
-            case HALTED -> ProgressEvent.Type.STEP_HALTED;
-            case INTERRUPTED -> ProgressEvent.Type.STEP_INTERRUPTED;
-            default -> ProgressEvent.Type.STEP_FAILED;
-        };
-        emit(type, step, step.kind().journalName(), since(t0), reason);
+        ports.journal().append(Journaling.entry(now(), plan.sha256(), step, Journaling.event(kind),
+                Map.of("reason", reason)));
+        emit(ProgressEvent.Type.stepEnded(kind), step, step.kind().journalName(), since(t0), reason);
         return new StepFailure(kind, reason);
     }
 
@@ -437,7 +401,7 @@ public final class RollRunner {
     }
 
     private Map<String, String> perform(Step step, Instant t0, Map<String, String> startDetails)
-            throws InterruptedException, StepException {
+            throws InterruptedException, StepFailedException {
         PhaseSpec phase = step.phase();
         BrokerSpec b = step.broker();
         Map<String, String> d = new LinkedHashMap<>();
@@ -445,7 +409,8 @@ public final class RollRunner {
             case PHASE_START -> {
                 List<Wave> waves = ports.layouter().layout(phase);
                 if (waves.isEmpty() || waves.stream().allMatch(w -> w.brokers().isEmpty())) {
-                    throw new StepException(OutcomeKind.HALTED, "phase " + phase.name() + " has no brokers to roll");
+                    throw new StepFailedException(OutcomeKind.HALTED, "phase " + phase.name()
+                            + " has no brokers to roll");
                 }
                 d.putAll(Journaling.layoutDetails(waves));
                 d.put("summary", "waves " + describe(waves));
@@ -462,16 +427,17 @@ public final class RollRunner {
             }
             case STOP -> {
                 timing(step).stopCommand = t0;
-                CommandResult r = host(() -> ports.executor().run(b.host(), startDetails.get("command"),
+                CommandResult r = run.retried(() -> ports.executor().run(b.host(), startDetails.get("command"),
                         settings.commandTimeout()));
-                requireOk(r, "stop command");
+                RunSupport.requireOk(r, "stop command");
             }
             case DRAIN_LEADERS -> drainLeaders(step, t0, d);
             case AWAIT_EXIT -> awaitExit(step, d);
             case INSTALL -> {
                 timing(step).installStart = t0;
+                // not retried either: an install whose effect is unknown is never re-sent
                 CommandResult r = ports.executor().run(b.host(), startDetails.get("command"), settings.installTimeout());
-                requireOk(r, "install command");
+                RunSupport.requireOk(r, "install command");
                 timing(step).installDone = now();
             }
             case EDIT_CONFIG -> {
@@ -484,7 +450,7 @@ public final class RollRunner {
                 timing(step).startCommand = t0;
                 // not retried: a start whose effect is unknown is resolved by the next run's probe
                 CommandResult r = ports.executor().run(b.host(), startDetails.get("command"), settings.startTimeout());
-                requireOk(r, "start command");
+                RunSupport.requireOk(r, "start command");
             }
             case POST_START_GATES -> postStart(step, d);
             case RESTORE_LEADERS -> restoreLeaders(step, t0, d);
@@ -494,7 +460,7 @@ public final class RollRunner {
                 GatePort.GateOutcome o = ports.gates().hold("the cluster to stay healthy during the "
                         + w.name() + " soak", step.gates(), w.soak(), waitListener(step, t0));
                 if (!o.passed()) {
-                    throw new StepException(OutcomeKind.HALTED, "soak of wave " + w.name() + ": " + o.reason());
+                    throw new StepFailedException(OutcomeKind.HALTED, "soak of wave " + w.name() + ": " + o.reason());
                 }
                 d.put("summary", "gates held for " + w.soak());
             }
@@ -503,9 +469,9 @@ public final class RollRunner {
                 Finalizer.Result r = ports.finalizer().finalizeMetadataVersion(release, phase.version());
                 switch (r.status()) {
                     case DONE, ALREADY_FINALIZED -> d.put("summary", r.message());
-                    case REFUSED -> throw new StepException(OutcomeKind.HALTED, "finalize metadata.version "
+                    case REFUSED -> throw new StepFailedException(OutcomeKind.HALTED, "finalize metadata.version "
                             + release + " refused: " + r.message());
-                    default -> throw new StepException(OutcomeKind.HALTED, "finalize metadata.version " + release
+                    default -> throw new StepFailedException(OutcomeKind.HALTED, "finalize metadata.version " + release
                             + " failed: " + r.message());
                 }
             }
@@ -520,7 +486,7 @@ public final class RollRunner {
      * the batch chosen on the live assignment, then canStop of the whole batch and the cluster gates, waited
      * on as any pre-stop gate. Nothing is stopped here; a failure halts the run with the cluster as found.
      */
-    private void batchStart(Step step, Map<String, String> d) throws InterruptedException, StepException {
+    private void batchStart(Step step, Map<String, String> d) throws InterruptedException, StepFailedException {
         String wave = step.wave().name();
         gate(step, "the cluster to be healthy before choosing the next batch of wave " + wave, step.gates(),
                 settings.gateTimeout(), OutcomeKind.HALTED);
@@ -549,39 +515,26 @@ public final class RollRunner {
         return Journaling.batchMembers(now(), plan.sha256(), step, members);
     }
 
-    private void awaitExit(Step step, Map<String, String> d) throws InterruptedException, StepException {
+    private void awaitExit(Step step, Map<String, String> d) throws InterruptedException, StepFailedException {
         BrokerSpec b = step.broker();
         Instant t0 = now();
-        Instant deadline = t0.plus(settings.stopTimeout());
-        Instant lastEvent = t0;
         // never SIGKILL a broker that is still shutting down: that forces log recovery (reference §3)
-        while (isRunning(b)) {
-            Instant now = now();
-            if (!now.isBefore(deadline)) {
-                throw new StepException(OutcomeKind.FAILED, "broker " + b.id() + " still running "
-                        + settings.stopTimeout().toSeconds() + " s after the stop command; it was not killed"
-                        + " (a SIGKILL forces log recovery): check its shutdown");
-            }
-            if (!now.isBefore(lastEvent.plus(WAITING_EVENT_EVERY))) {
-                emit(ProgressEvent.Type.WAITING, step, step.kind().journalName(), Duration.between(t0, now),
-                        "waiting for broker " + b.id() + "'s process to exit (controlled shutdown)");
-                lastEvent = now;
-            }
-            sleep(settings.pollInterval());
-        }
+        run.awaitExit(watched(b), t0, " (a SIGKILL forces log recovery): check its shutdown", waited -> emit(
+                ProgressEvent.Type.WAITING, step, step.kind().journalName(), waited,
+                "waiting for broker " + b.id() + "'s process to exit (controlled shutdown)"));
         Duration exited = Duration.between(t0, now());
         gate(step, "broker " + b.id() + " to be gone from the cluster", step.gates(), settings.gateTimeout(),
                 OutcomeKind.FAILED);
         Timing t = timing(step);
         t.stopped = now();
         d.put("exitMs", Long.toString(exited.toMillis()));
-        d.put("summary", "process exited after " + seconds(exited) + ", broker gone from the cluster");
+        d.put("summary", "process exited after " + RunSupport.seconds(exited) + ", broker gone from the cluster");
     }
 
     private void editConfig(Step step, Map<String, String> startDetails, Map<String, String> d) {
         BrokerSpec b = step.broker();
         String path = startDetails.get("file");
-        String current = host(() -> ports.executor().readFile(b.host(), path));
+        String current = run.retried(() -> ports.executor().readFile(b.host(), path));
         String edited = ports.editor().edit(current, step.phase());
         if (edited.equals(current)) {
             d.put("unchanged", "true");
@@ -589,7 +542,7 @@ public final class RollRunner {
             return;
         }
         String backup = startDetails.get(Journaling.BACKUP);
-        host(() -> {
+        run.retried(() -> {
             ports.executor().writeFile(b.host(), path, edited, backup);
             return null;
         });
@@ -598,19 +551,12 @@ public final class RollRunner {
         d.put("summary", "edited " + path + " (previous kept at " + backup + ")");
     }
 
-    private void postStart(Step step, Map<String, String> d) throws InterruptedException, StepException {
+    private void postStart(Step step, Map<String, String> d) throws InterruptedException, StepFailedException {
         BrokerSpec b = step.broker();
         Instant t0 = now();
         Timing t = timing(step);
         Instant startedAt = t.startCommand != null ? t.startCommand : t0;
-        Instant deadline = t0.plus(settings.startTimeout());
-        while (!isRunning(b)) {
-            if (!now().isBefore(deadline)) {
-                throw new StepException(OutcomeKind.FAILED, "broker " + b.id() + "'s process is not running "
-                        + settings.startTimeout().toSeconds() + " s after the start command: check its log");
-            }
-            sleep(settings.pollInterval());
-        }
+        run.awaitRunning(watched(b), t0);
         t.running = now();
         List<GateSpec> registration = new ArrayList<>();
         List<GateSpec> catchUp = new ArrayList<>();
@@ -631,7 +577,7 @@ public final class RollRunner {
         gateWhileRunning(step, "broker " + b.id() + " to catch up (back in every ISR, cluster healthy)", catchUp);
         t.caughtUp = now();
         if (!isRunning(b)) {
-            throw new StepException(OutcomeKind.FAILED, "broker " + b.id() + "'s process exited after it"
+            throw new StepFailedException(OutcomeKind.FAILED, "broker " + b.id() + "'s process exited after it"
                     + " registered: check its log");
         }
         Duration start = Duration.between(startedAt, t.registered);
@@ -640,8 +586,8 @@ public final class RollRunner {
         d.put("runningMs", Long.toString(Duration.between(startedAt, t.running).toMillis()));
         d.put("registrationMs", Long.toString(Duration.between(t.running, t.registered).toMillis()));
         d.put("catchUpMs", Long.toString(catchUpTime.toMillis()));
-        d.put("summary", "broker " + b.id() + " registered " + seconds(start) + " after start, caught up in "
-                + seconds(catchUpTime));
+        d.put("summary", "broker " + b.id() + " registered " + RunSupport.seconds(start) + " after start, caught up"
+                + " in " + RunSupport.seconds(catchUpTime));
     }
 
     private void brokerDone(Step step, Map<String, String> d) {
@@ -669,7 +615,7 @@ public final class RollRunner {
      * after it exited (controlled shutdown failed: leaders moved when the broker's session ended).
      */
     private void drainLeaders(Step step, Instant t0, Map<String, String> d) throws InterruptedException,
-            StepException {
+            StepFailedException {
         BrokerSpec b = step.broker();
         Timing t = timing(step);
         t.drainStart = t0;
@@ -681,29 +627,29 @@ public final class RollRunner {
         d.put("drainMs", Long.toString(took.toMillis()));
         // "after-exit" is not a failure: a small broker finishes its shutdown within one poll of the handover
         d.put("handover", stillRunning ? "while-running" : "after-exit");
-        d.put("summary", "broker " + b.id() + " leads nothing after " + seconds(took)
+        d.put("summary", "broker " + b.id() + " leads nothing after " + RunSupport.seconds(took)
                 + (stillRunning ? " (handed over while it was still shutting down)"
                 : " (verified once its process had exited)"));
     }
 
     /** Preferred leader election for the broker's partitions, verified (reference §3 "Preferred leader"). */
     private void restoreLeaders(Step step, Instant t0, Map<String, String> d) throws InterruptedException,
-            StepException {
+            StepFailedException {
         BrokerSpec b = step.broker();
         Timing t = timing(step);
         t.leadersStart = t0;
         GatePort.LeaderOutcome o = ports.gates().restorePreferredLeaders(b.id(), settings.gateTimeout(),
                 waitListener(step, t0));
         if (!o.passed()) {
-            throw new StepException(OutcomeKind.HALTED, "waited " + seconds(o.elapsed()) + " for broker " + b.id()
-                    + " to lead its preferred partitions again: " + o.reason());
+            throw new StepFailedException(OutcomeKind.HALTED, "waited " + RunSupport.seconds(o.elapsed())
+                    + " for broker " + b.id() + " to lead its preferred partitions again: " + o.reason());
         }
         t.leadersDone = now();
         Duration took = Duration.between(t0, t.leadersDone);
         d.putAll(o.details());
         d.put("leadersMs", Long.toString(took.toMillis()));
-        d.put("summary", "broker " + b.id() + " leads its preferred partitions again after " + seconds(took)
-                + " (" + d.getOrDefault("elected", "0") + " elected"
+        d.put("summary", "broker " + b.id() + " leads its preferred partitions again after "
+                + RunSupport.seconds(took) + " (" + d.getOrDefault("elected", "0") + " elected"
                 + (d.containsKey("notInIsr") ? ", " + d.get("notInIsr") + " not electable: not in ISR" : "") + ")");
     }
 
@@ -723,7 +669,7 @@ public final class RollRunner {
      * of at most {@link #LIVENESS_EVERY}, the process checked between them.
      */
     private void gateWhileRunning(Step step, String purpose, List<GateSpec> gates)
-            throws InterruptedException, StepException {
+            throws InterruptedException, StepFailedException {
         if (gates.isEmpty()) {
             return;
         }
@@ -737,25 +683,26 @@ public final class RollRunner {
                 return;
             }
             if (!now().isBefore(deadline)) {
-                throw new StepException(OutcomeKind.FAILED, "waited " + seconds(since(t0)) + " for " + purpose
-                        + ": " + o.reason());
+                throw new StepFailedException(OutcomeKind.FAILED, "waited " + RunSupport.seconds(since(t0)) + " for "
+                        + purpose + ": " + o.reason());
             }
             if (!isRunning(step.broker())) {
-                throw new StepException(OutcomeKind.FAILED, "broker " + step.broker().id() + "'s process exited while"
-                        + " waiting " + seconds(since(t0)) + " for " + purpose + " (" + o.reason() + "): check its log");
+                throw new StepFailedException(OutcomeKind.FAILED, "broker " + step.broker().id() + "'s process exited"
+                        + " while waiting " + RunSupport.seconds(since(t0)) + " for " + purpose + " (" + o.reason()
+                        + "): check its log");
             }
         }
     }
 
     private void gate(Step step, String purpose, List<GateSpec> gates, Duration timeout, OutcomeKind onFailure)
-            throws InterruptedException, StepException {
+            throws InterruptedException, StepFailedException {
         if (gates.isEmpty()) {
             return;
         }
         GatePort.GateOutcome o = ports.gates().await(purpose, gates, timeout, waitListener(step, now()));
         if (!o.passed()) {
-            throw new StepException(onFailure, "waited " + seconds(o.elapsed()) + " for " + purpose + ": "
-                    + o.reason());
+            throw new StepFailedException(onFailure, "waited " + RunSupport.seconds(o.elapsed()) + " for " + purpose
+                    + ": " + o.reason());
         }
     }
 
@@ -763,41 +710,19 @@ public final class RollRunner {
         Instant[] last = {null};
         return (what, elapsed) -> {
             Instant now = now();
-            if (last[0] == null || !now.isBefore(last[0].plus(WAITING_EVENT_EVERY))) {
+            if (last[0] == null || !now.isBefore(last[0].plus(RunSupport.WAITING_EVENT_EVERY))) {
                 last[0] = now;
                 emit(ProgressEvent.Type.WAITING, step, step.kind().journalName(), Duration.between(t0, now), what);
             }
         };
     }
 
-    private boolean isRunning(BrokerSpec b) throws StepException {
-        String cmd = Commands.render(plan.service().isRunning(), b);
-        CommandResult r = host(() -> ports.executor().run(b.host(), cmd, settings.commandTimeout()));
-        if (r.timedOut()) {
-            throw new StepException(OutcomeKind.FAILED, "could not tell whether broker " + b.id()
-                    + " is running: `" + cmd + "` timed out after " + settings.commandTimeout().toSeconds() + " s");
-        }
-        return r.exitCode() == 0;
+    private boolean isRunning(BrokerSpec b) throws StepFailedException {
+        return run.isRunning(watched(b));
     }
 
-    private <T> T host(Supplier<T> call) {
-        return Failsafe.with(hostRetry).get(call::get);
-    }
-
-    private static void requireOk(CommandResult r, String what) throws StepException {
-        if (!r.ok()) {
-            throw new StepException(OutcomeKind.FAILED, r.failure(what));
-        }
-    }
-
-    private void sleep(Duration d) throws InterruptedException {
-        if (ports.interrupted().getAsBoolean()) {
-            throw new InterruptedException("run interrupted");
-        }
-        ports.sleeper().sleep(d);
-        if (ports.interrupted().getAsBoolean()) {
-            throw new InterruptedException("run interrupted");
-        }
+    private RunSupport.Watched watched(BrokerSpec b) {
+        return RunSupport.Watched.of(b.host(), Commands.render(plan.service().isRunning(), b), "broker " + b.id());
     }
 
     private Timing timing(Step step) {
@@ -821,18 +746,16 @@ public final class RollRunner {
     }
 
     private void emit(ProgressEvent.Type type, Step step, String stepName, Duration stepElapsed, String message) {
-        Instant now = now();
-        ports.listener().onEvent(new ProgressEvent(now, type, step == null ? null : step.phase().name(),
-                step == null ? null : step.waveName(), step == null ? null : step.brokerId(), stepName, stepElapsed,
-                runStart == null ? Duration.ZERO : Duration.between(runStart, now), message));
+        run.emit(type, step == null ? null : step.phase().name(), step == null ? null : step.waveName(),
+                step == null ? null : step.brokerId(), stepName, stepElapsed, runStart, message);
     }
 
     private Instant now() {
-        return ports.clock().instant();
+        return run.now();
     }
 
     private Duration since(Instant t0) {
-        return Duration.between(t0, now());
+        return run.since(t0);
     }
 
     private static String hostOf(Step step) {
@@ -841,10 +764,6 @@ public final class RollRunner {
 
     private static String labels(List<GateSpec> gates) {
         return String.join(", ", gates.stream().map(GateSpec::label).toList());
-    }
-
-    static String seconds(Duration d) {
-        return d == null ? "-" : String.format(java.util.Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
     }
 
     /** "canary [3], wave-2 [1, 2, 4], wave-3 [5]". */

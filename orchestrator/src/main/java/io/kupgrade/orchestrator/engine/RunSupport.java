@@ -18,14 +18,39 @@ import java.util.function.Supplier;
  * What a runner that acts on hosts does the same way every time, in one place: host calls retried when the host
  * could not be reached (idempotent calls only: a command whose effect is unknown is never re-sent), a command that
  * must succeed, "is the process running?", waiting for a process to exit or to run (never SIGKILL), sleeps that
- * end at once when the run is interrupted, and progress events. Used by the ZooKeeper ensemble roll and its
- * rollback; {@link RollRunner} and {@link BrokerRestorer} still carry their own copies of these helpers.
+ * end at once when the run is interrupted, and progress events. Used by the broker roll ({@link RollRunner}), the
+ * broker restore ({@link BrokerRestorer}), the ZooKeeper ensemble roll and its rollback. The helpers throw
+ * {@link StepFailedException} FAILED only for a process that does not exit, does not run, or whose state nobody can
+ * tell; they let {@link HostUnreachableException} through, and each runner types it for the step it was in, in its
+ * one place ({@code RollRunner.failureKind}).
  *
  * <p>One instance per run; not thread-safe, except the {@code interrupted} flag, which another thread may flip.
  */
 public final class RunSupport {
     /** At most one "waiting for ..." event per this much time of one wait. */
     public static final Duration WAITING_EVENT_EVERY = Duration.ofSeconds(5);
+
+    /**
+     * A process a run checks and waits on. Immutable.
+     *
+     * @param host where it runs
+     * @param isRunningCommand exits 0 while it runs
+     * @param who how messages name it: "broker 3", "ZooKeeper server 2"
+     * @param timeoutNamed whether a check that timed out says for how long ("`cmd` timed out after 60 s"); false
+     *     for the broker restore, whose journal reasons have always said only "`cmd` timed out"
+     */
+    public record Watched(String host, String isRunningCommand, String who, boolean timeoutNamed) {
+        public Watched {
+            Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(isRunningCommand, "isRunningCommand");
+            Objects.requireNonNull(who, "who");
+        }
+
+        /** A process whose timed-out checks say for how long. */
+        public static Watched of(String host, String isRunningCommand, String who) {
+            return new Watched(host, isRunningCommand, who, true);
+        }
+    }
 
     private final HostExecutor executor;
     private final RunSettings settings;
@@ -70,7 +95,8 @@ public final class RunSupport {
 
     /**
      * {@code call}, retried while the host cannot be reached. Only for calls that are safe to repeat (reading a
-     * file, an idempotent stop, is-running, an atomic file write).
+     * file, an idempotent stop, is-running, an atomic file write); never a start or an install, whose effect is
+     * unknown when the connection dropped: the next run's probe finds out instead.
      *
      * @throws HostUnreachableException when every attempt failed to reach the host
      */
@@ -79,16 +105,16 @@ public final class RunSupport {
     }
 
     /**
-     * Whether the process is running: {@code isRunningCommand} exits 0 (retried while the host is unreachable).
+     * Whether the process is running: its {@code isRunningCommand} exits 0 (retried while the host is unreachable).
      *
-     * @param who for messages, e.g. "ZooKeeper server 2"
      * @throws StepFailedException FAILED when the command timed out: nobody can tell
      */
-    public boolean isRunning(String host, String isRunningCommand, String who) throws StepFailedException {
-        CommandResult r = retried(() -> executor.run(host, isRunningCommand, settings.commandTimeout()));
+    public boolean isRunning(Watched p) throws StepFailedException {
+        CommandResult r = retried(() -> executor.run(p.host(), p.isRunningCommand(), settings.commandTimeout()));
         if (r.timedOut()) {
-            throw new StepFailedException(OutcomeKind.FAILED, "could not tell whether " + who + " is running: `"
-                    + isRunningCommand + "` timed out after " + settings.commandTimeout().toSeconds() + " s");
+            throw new StepFailedException(OutcomeKind.FAILED, "could not tell whether " + p.who() + " is running: `"
+                    + p.isRunningCommand() + "` timed out"
+                    + (p.timeoutNamed() ? " after " + settings.commandTimeout().toSeconds() + " s" : ""));
         }
         return r.exitCode() == 0;
     }
@@ -101,20 +127,22 @@ public final class RunSupport {
     }
 
     /**
-     * Waits until {@code isRunningCommand} fails, at most {@code stopTimeout} from {@code t0}; never kills.
+     * Waits until the process no longer runs, at most {@code stopTimeout} from {@code t0}; never kills.
      *
+     * @param advice appended to the timeout's message, e.g. {@code " (a SIGKILL forces log recovery): check its
+     *     shutdown"}; empty for none
      * @param waiting told the time waited so far, at most every {@link #WAITING_EVENT_EVERY}
      * @throws StepFailedException FAILED when the process still runs at the deadline
      */
-    public void awaitExit(String host, String isRunningCommand, String who, Instant t0, Consumer<Duration> waiting)
+    public void awaitExit(Watched p, Instant t0, String advice, Consumer<Duration> waiting)
             throws InterruptedException, StepFailedException {
         Instant deadline = t0.plus(settings.stopTimeout());
         Instant lastEvent = t0;
-        while (isRunning(host, isRunningCommand, who)) {
+        while (isRunning(p)) {
             Instant now = now();
             if (!now.isBefore(deadline)) {
-                throw new StepFailedException(OutcomeKind.FAILED, who + " still running "
-                        + settings.stopTimeout().toSeconds() + " s after the stop command; it was not killed");
+                throw new StepFailedException(OutcomeKind.FAILED, p.who() + " still running "
+                        + settings.stopTimeout().toSeconds() + " s after the stop command; it was not killed" + advice);
             }
             if (!now.isBefore(lastEvent.plus(WAITING_EVENT_EVERY))) {
                 waiting.accept(Duration.between(t0, now));
@@ -125,16 +153,15 @@ public final class RunSupport {
     }
 
     /**
-     * Waits until {@code isRunningCommand} succeeds, at most {@code startTimeout} from {@code t0}.
+     * Waits until the process runs, at most {@code startTimeout} from {@code t0}.
      *
      * @throws StepFailedException FAILED when the process does not run by then
      */
-    public void awaitRunning(String host, String isRunningCommand, String who, Instant t0)
-            throws InterruptedException, StepFailedException {
+    public void awaitRunning(Watched p, Instant t0) throws InterruptedException, StepFailedException {
         Instant deadline = t0.plus(settings.startTimeout());
-        while (!isRunning(host, isRunningCommand, who)) {
+        while (!isRunning(p)) {
             if (!now().isBefore(deadline)) {
-                throw new StepFailedException(OutcomeKind.FAILED, who + "'s process is not running "
+                throw new StepFailedException(OutcomeKind.FAILED, p.who() + "'s process is not running "
                         + settings.startTimeout().toSeconds() + " s after the start command: check its log");
             }
             sleep(settings.pollInterval());

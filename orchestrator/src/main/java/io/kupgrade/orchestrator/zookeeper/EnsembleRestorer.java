@@ -254,7 +254,7 @@ public final class EnsembleRestorer {
                 Map<String, String> d = new LinkedHashMap<>();
                 switch (s) {
                     case STOP -> {
-                        if (!run.isRunning(server.host(), isRunningCommand(server), who(server))) {
+                        if (!run.isRunning(watched(server))) {
                             skipStop = true;
                             d.put("summary", "not running: nothing to stop");
                         } else {
@@ -265,7 +265,7 @@ public final class EnsembleRestorer {
                     }
                     case AWAIT_EXIT -> {
                         // never SIGKILL, as in the roll
-                        run.awaitExit(server.host(), isRunningCommand(server), who(server), t0, waited -> emit(
+                        run.awaitExit(watched(server), t0, "", waited -> emit(
                                 ProgressEvent.Type.WAITING, server, s.journalName(Rollbacks.ROLLBACK_PREFIX), waited,
                                 "waiting for ZooKeeper server " + server.id() + " to exit"));
                         stoppedHere = !skipStop;
@@ -284,7 +284,7 @@ public final class EnsembleRestorer {
                     }
                     case CONFIG -> restoreConfig(sp, server, start, d);
                     case START -> {
-                        if (run.isRunning(server.host(), isRunningCommand(server), who(server))) {
+                        if (run.isRunning(watched(server))) {
                             d.put("summary", "already running");
                         } else {
                             // not retried: a start whose effect is unknown is resolved by isRunning next time
@@ -407,7 +407,7 @@ public final class EnsembleRestorer {
 
     private void postStart(ZooKeeperServerSpec server, Instant t0, boolean stoppedHere, Map<String, String> d)
             throws InterruptedException, StepFailedException {
-        run.awaitRunning(server.host(), isRunningCommand(server), who(server), t0);
+        run.awaitRunning(watched(server), t0);
         String purpose = "ZooKeeper server " + server.id() + " to " + (stoppedHere ? "rejoin" : "be in")
                 + " the quorum (leader sees every follower synced) with Kafka healthy";
         EnsembleHealth.Verdict v = gate.await(states -> {
@@ -415,12 +415,12 @@ public final class EnsembleRestorer {
             return new EnsembleGate.Poll<>(all, all.leader(), EnsembleGate.problems(all));
         }, purpose, OutcomeKind.FAILED, t0, (waited, message) -> emit(ProgressEvent.Type.WAITING, server,
                 RestoreStep.POST_START_GATES.journalName(Rollbacks.ROLLBACK_PREFIX), waited, message), failing -> {
-                if (!run.isRunning(server.host(), isRunningCommand(server), who(server))) {
+                if (!run.isRunning(watched(server))) {
                     throw new StepFailedException(OutcomeKind.FAILED, "ZooKeeper server " + server.id() + "'s process"
                             + " exited while waiting for " + purpose + " (" + failing + "): check its log");
                 }
             });
-        if (!run.isRunning(server.host(), isRunningCommand(server), who(server))) {
+        if (!run.isRunning(watched(server))) {
             throw new StepFailedException(OutcomeKind.FAILED, "ZooKeeper server " + server.id() + "'s process exited"
                     + " after it rejoined: check its log");
         }
@@ -437,9 +437,8 @@ public final class EnsembleRestorer {
         if (server != null) {
             journal(server, s, event, Map.of("reason", reason == null ? "?" : reason));
         }
-        emit(kind == OutcomeKind.HALTED ? ProgressEvent.Type.STEP_HALTED : kind == OutcomeKind.INTERRUPTED
-                ? ProgressEvent.Type.STEP_INTERRUPTED : ProgressEvent.Type.STEP_FAILED, server,
-                s.journalName(Rollbacks.ROLLBACK_PREFIX), run.since(t0), reason);
+        emit(ProgressEvent.Type.stepEnded(kind), server, s.journalName(Rollbacks.ROLLBACK_PREFIX), run.since(t0),
+                reason);
         String where = server == null ? "the ZooKeeper ensemble's " + s.journalName(Rollbacks.ROLLBACK_PREFIX)
                 : "ZooKeeper server " + server.id() + "'s " + s.journalName(Rollbacks.ROLLBACK_PREFIX);
         return new Restored(kind, server == null ? null : server.id(), where + ": " + reason, note);
@@ -503,12 +502,8 @@ public final class EnsembleRestorer {
         return EnsembleRoll.WAVE_PREFIX + server.id();
     }
 
-    private String isRunningCommand(ZooKeeperServerSpec server) {
-        return ZooKeeperEnsembleSpec.render(spec.service().isRunning(), server);
-    }
-
-    private static String who(ZooKeeperServerSpec server) {
-        return "ZooKeeper server " + server.id();
+    private RunSupport.Watched watched(ZooKeeperServerSpec server) {
+        return EnsembleRoller.watched(spec, server);
     }
 
     private void emit(ProgressEvent.Type type, ZooKeeperServerSpec server, String step, Duration stepElapsed,

@@ -204,12 +204,7 @@ public final class EnsembleRoller {
     private RollOutcome stepEnded(EnsembleStep step, ZooKeeperServerSpec server, Instant t0, OutcomeKind kind,
                                   String reason) {
         ports.journal().append(entry(step.kind(), server, Journaling.event(kind), Map.of("reason", reason)));
-        ProgressEvent.Type type = switch (kind) {
-            case HALTED -> ProgressEvent.Type.STEP_HALTED;
-            case INTERRUPTED -> ProgressEvent.Type.STEP_INTERRUPTED;
-            default -> ProgressEvent.Type.STEP_FAILED;
-        };
-        emit(type, server, step.kind().journalName(), since(t0), reason);
+        emit(ProgressEvent.Type.stepEnded(kind), server, step.kind().journalName(), since(t0), reason);
         String where = server == null ? "the ZooKeeper ensemble's " + step.kind().journalName()
                 : "ZooKeeper server " + server.id() + "'s " + step.kind().journalName();
         String message = switch (kind) {
@@ -302,7 +297,7 @@ public final class EnsembleRoller {
             throws InterruptedException, StepFailedException {
         // never SIGKILL: a ZooKeeper server killed mid-write recovers from its transaction log, but a clean stop
         // is what the operator's stop command asked for
-        run.awaitExit(server.host(), isRunningCommand(server), who(server), t0, waited -> emit(
+        run.awaitExit(watched(server), t0, "", waited -> emit(
                 ProgressEvent.Type.WAITING, server, EnsembleStepKind.AWAIT_EXIT.journalName(), waited,
                 "waiting for ZooKeeper server " + server.id() + " to exit"));
         Timing t = timing(server);
@@ -337,11 +332,11 @@ public final class EnsembleRoller {
     private void postStart(ZooKeeperServerSpec server, Instant t0, Map<String, String> d)
             throws InterruptedException, StepFailedException {
         Timing t = timing(server);
-        run.awaitRunning(server.host(), isRunningCommand(server), who(server), t0);
+        run.awaitRunning(watched(server), t0);
         EnsembleHealth.Verdict v = awaitHealthy(server, server, "ZooKeeper server " + server.id()
                 + " to rejoin the quorum (leader sees every follower synced) with Kafka healthy", OutcomeKind.FAILED, t0);
         t.synced = now();
-        if (!run.isRunning(server.host(), isRunningCommand(server), who(server))) {
+        if (!run.isRunning(watched(server))) {
             throw new StepFailedException(OutcomeKind.FAILED, "ZooKeeper server " + server.id() + "'s process exited"
                     + " after it rejoined: check its log");
         }
@@ -391,12 +386,14 @@ public final class EnsembleRoller {
                 message));
     }
 
-    private String isRunningCommand(ZooKeeperServerSpec server) {
-        return ZooKeeperEnsembleSpec.render(spec.service().isRunning(), server);
+    private RunSupport.Watched watched(ZooKeeperServerSpec server) {
+        return watched(spec, server);
     }
 
-    private static String who(ZooKeeperServerSpec server) {
-        return "ZooKeeper server " + server.id();
+    /** The server's process, as the roll and its rollback check it. */
+    static RunSupport.Watched watched(ZooKeeperEnsembleSpec spec, ZooKeeperServerSpec server) {
+        return RunSupport.Watched.of(server.host(), ZooKeeperEnsembleSpec.render(spec.service().isRunning(), server),
+                "ZooKeeper server " + server.id());
     }
 
     private JournalEntry entry(EnsembleStepKind kind, ZooKeeperServerSpec server, String event,

@@ -2,6 +2,7 @@ package io.kupgrade.orchestrator.engine;
 
 import io.kupgrade.orchestrator.executor.CommandResult;
 import io.kupgrade.orchestrator.executor.HostExecutor;
+import io.kupgrade.orchestrator.executor.HostUnreachableException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,6 +40,13 @@ final class FakeHosts implements HostExecutor {
     final Set<String> fatalConfig = new HashSet<>();
     /** Per broker: it dies right after its start when its server.properties contains this line. */
     final Map<Integer, String> fatalConfigOf = new HashMap<>();
+    /**
+     * Per command: how many of its next runs lose the connection after the command took effect (as an SSH session
+     * dropped before the exit status came back): the effect happens, the caller gets a HostUnreachableException.
+     */
+    final Map<String, Integer> dropsAfter = new HashMap<>();
+    /** Commands that time out (still running at their timeout); they take no effect. */
+    final Set<String> timingOut = new HashSet<>();
     String crashBefore;
     String crashAfter;
     int exitAfterPolls = 2;
@@ -69,6 +77,9 @@ final class FakeHosts implements HostExecutor {
         int id = Integer.parseInt(w[1]);
         if (failing.contains(command)) {
             return new CommandResult(1, "", "simulated failure of " + command, false);
+        }
+        if (timingOut.contains(command)) {
+            return new CommandResult(-1, "", "", true);
         }
         CommandResult ok = new CommandResult(0, "", "", false);
         CommandResult result = ok;
@@ -105,6 +116,11 @@ final class FakeHosts implements HostExecutor {
         }
         if (command.equals(crashAfter)) {
             throw new Crash("after " + command);
+        }
+        int drops = dropsAfter.getOrDefault(command, 0);
+        if (drops > 0) {
+            dropsAfter.put(command, drops - 1);
+            throw new HostUnreachableException("connection to " + host + " dropped", null);
         }
         return result;
     }
