@@ -123,7 +123,7 @@ public final class GateWaiter {
         }
         while (true) {
             Instant pollStart = clock.instant();
-            results = poll(toCheck, pollStart, recent);
+            results = poll(toCheck, recent);
             polls++;
             consecutive = results.stream().allMatch(GateResult::passed) ? consecutive + 1 : 0;
             Instant now = clock.instant();
@@ -147,7 +147,7 @@ public final class GateWaiter {
         }
     }
 
-    private List<GateResult> poll(List<Gate> gates, Instant pollStart, RecentPolls recent) {
+    private List<GateResult> poll(List<Gate> gates, RecentPolls recent) {
         ClusterSnapshot snapshot;
         try {
             snapshot = reader.read();
@@ -158,7 +158,8 @@ public final class GateWaiter {
             return List.of(GateResult.inconclusive(CLUSTER_READ, "cluster not readable: " + e.getMessage()));
         }
         if (recent != null) {
-            recent.add(pollStart, snapshot);
+            // when the read ended: the snapshot shows the cluster no earlier than that
+            recent.add(clock.instant(), snapshot);
         }
         return evaluate(gates, snapshot);
     }

@@ -27,7 +27,7 @@ import java.util.List;
  * <p>Not thread-safe: one run, one thread.
  */
 public final class RecentPolls {
-    /** One poll: when its read started, and what it read. */
+    /** One poll: when its read ended, and what it read. */
     public record Poll(Instant at, ClusterSnapshot snapshot) {
     }
 
@@ -42,7 +42,7 @@ public final class RecentPolls {
         this.capacity = capacity;
     }
 
-    /** Records a successful read that started at {@code at}. */
+    /** Records a successful read that ended at {@code at}. */
     public void add(Instant at, ClusterSnapshot snapshot) {
         polls.addLast(new Poll(at, snapshot));
         while (polls.size() > capacity) {
@@ -56,8 +56,8 @@ public final class RecentPolls {
     }
 
     /**
-     * The polls a wait starting at {@code now} may count, oldest first: all of them when the newest started
-     * less than {@code pollInterval} before {@code now}, else none.
+     * The polls a wait starting at {@code now} may count, oldest first: all of them when the newest ended less
+     * than {@code pollInterval} before {@code now}, else none.
      */
     public List<Poll> usable(Instant now, Duration pollInterval) {
         Poll newest = polls.peekLast();

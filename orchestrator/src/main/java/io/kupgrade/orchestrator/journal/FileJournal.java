@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -42,6 +44,14 @@ public final class FileJournal implements Journal {
     private static final int TAIL_BYTES = 1024 * 1024;
 
     private final Path file;
+    /**
+     * The entries as last read or appended by this instance, and the file's size and modification time then:
+     * the engine reads the journal before every step, and re-parsing a long history each time cost a roll time
+     * that grew with the journal. Any change made from outside (size or mtime differ) means a full read.
+     */
+    private List<JournalEntry> cached;
+    private long cachedSize = -1;
+    private FileTime cachedModified;
 
     /** A journal in {@code file}; the file and its directory are created on the first append. */
     public FileJournal(Path file) {
@@ -103,6 +113,13 @@ public final class FileJournal implements Journal {
                     ch.write(buf);
                 }
                 ch.force(true);
+                if (cached != null && validEnd == cachedSize && validEnd == ch.size() - line.length) {
+                    // the entry as a reader would parse it back, so the cache equals a fresh read
+                    cached.add(fromJson(new String(line, 0, line.length - 1, StandardCharsets.UTF_8)));
+                    remember(ch.size());
+                } else {
+                    cached = null;
+                }
             }
             if (created) {
                 fsyncDirectory(file.getParent());
@@ -121,6 +138,9 @@ public final class FileJournal implements Journal {
     public synchronized List<JournalEntry> entries() {
         if (!Files.exists(file)) {
             return List.of();
+        }
+        if (cached != null && unchangedSinceCached()) {
+            return List.copyOf(cached);
         }
         byte[] bytes;
         try {
@@ -143,7 +163,29 @@ public final class FileJournal implements Journal {
                         + e.getMessage() + "); the file was damaged or edited by hand", e);
             }
         }
+        cached = valid == bytes.length ? new ArrayList<>(entries) : null;
+        if (cached != null) {
+            remember(bytes.length);
+        }
         return entries;
+    }
+
+    private void remember(long size) {
+        cachedSize = size;
+        try {
+            cachedModified = Files.getLastModifiedTime(file);
+        } catch (IOException e) {
+            cached = null;
+        }
+    }
+
+    private boolean unchangedSinceCached() {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            return a.size() == cachedSize && a.lastModifiedTime().equals(cachedModified);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**

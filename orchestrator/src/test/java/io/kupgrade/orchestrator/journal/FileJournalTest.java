@@ -50,6 +50,30 @@ class FileJournalTest {
     }
 
     @Test
+    void shouldServeWhatItReadAndAppendedAsAFreshReadWould() {
+        FileJournal journal = FileJournal.forCluster(stateDir, "c");
+        journal.append(entry(0, 1, "stop", "started"));
+        journal.entries();
+        journal.append(entry(1, 1, "stop", "succeeded"));
+        journal.append(new JournalEntry(T0.plusSeconds(2), "abc123", null, null, null, "run", "started", Map.of()));
+
+        assertEquals(FileJournal.forCluster(stateDir, "c").entries(), journal.entries());
+    }
+
+    @Test
+    void shouldSeeWhatAnotherWriterAppendedAfterItsLastRead() {
+        FileJournal mine = FileJournal.forCluster(stateDir, "c");
+        mine.append(entry(0, 1, "stop", "started"));
+        mine.entries();
+
+        FileJournal.forCluster(stateDir, "c").append(entry(1, 1, "stop", "succeeded"));
+        mine.append(entry(2, 2, "stop", "started"));
+
+        assertEquals(List.of(entry(0, 1, "stop", "started"), entry(1, 1, "stop", "succeeded"),
+                entry(2, 2, "stop", "started")), mine.entries());
+    }
+
+    @Test
     void shouldTreatAMissingFileAsAnEmptyJournal() {
         assertEquals(List.of(), FileJournal.forCluster(stateDir, "never").entries());
     }
