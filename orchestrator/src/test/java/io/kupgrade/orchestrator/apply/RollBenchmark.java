@@ -37,6 +37,19 @@ final class RollBenchmark {
             return out;
         }
 
+        /** From the journal's run start to its run end: the roll without apply's start-up and closing. */
+        Duration inRun() {
+            Instant start = null;
+            Instant end = null;
+            for (JournalEntry e : journal) {
+                if (Journaling.RUN.equals(e.step())) {
+                    start = start == null && Journaling.STARTED.equals(e.event()) ? e.at() : start;
+                    end = Journaling.STARTED.equals(e.event()) ? end : e.at();
+                }
+            }
+            return start == null || end == null ? wall : Duration.between(start, end);
+        }
+
         /** The cycles: the batches, or each stopped broker alone, in roll order. */
         List<List<Integer>> cycles() {
             List<List<Integer>> batches = batches();
@@ -53,7 +66,10 @@ final class RollBenchmark {
         }
     }
 
-    /** A rolling restart of the sandbox's brokers in one wave, gates polled every 250 ms. */
+    /** The gates' poll interval of the benchmark's plans; {@code -Dbench.pollInterval=100ms} to compare. */
+    static final String POLL_INTERVAL = System.getProperty("bench.pollInterval", "250ms");
+
+    /** A rolling restart of the sandbox's brokers in one wave, gates polled every {@link #POLL_INTERVAL}. */
     static String restartPlan(String sandboxPlan, int maxParallel) {
         int at = sandboxPlan.indexOf("\nwaves:");
         if (at < 0) {
@@ -61,7 +77,7 @@ final class RollBenchmark {
         }
         return sandboxPlan.substring(0, at + 1)
                 + "waves: [\"100%\"]\n"
-                + "gates: {pollInterval: 250ms, timeout: 3m, stablePolls: 2}\n"
+                + "gates: {pollInterval: " + POLL_INTERVAL + ", timeout: 3m, stablePolls: 2}\n"
                 + "rollout: {maxParallel: " + maxParallel + ", rackAware: true, leaders: {electPreferred: false}}\n"
                 + "phases:\n"
                 + "  - name: restart\n";
@@ -115,12 +131,15 @@ final class RollBenchmark {
                 sequentialOverhead = 100.0 * overhead.toMillis() / run.wall().toMillis();
             }
             worstReaction = Math.max(worstReaction, reactions.get(reactions.size() / 2));
+            Duration outside = run.wall().minus(run.inRun());
             b.append(String.format(Locale.ROOT, "bench: %-10s maxParallel %d: wall %.1f s, %d cycles %s; inherent"
-                            + " (stop->exit + start->healthy) %.1f s; kupgrade overhead %.1f s = %.1f%% of wall;"
-                            + " reaction to healthy median %.2f s, max %.2f s%n", run.name(), run.maxParallel(),
-                    secs(run.wall()), cycles.size(), run.cycles(), secs(inherent), secs(overhead),
-                    100.0 * overhead.toMillis() / run.wall().toMillis(), reactions.get(reactions.size() / 2) / 1e3,
-                    reactions.get(reactions.size() - 1) / 1e3));
+                            + " (stop->exit + start->healthy) %.1f s; kupgrade overhead %.1f s = %.1f%% of wall"
+                            + " (%.1f s of it outside the run: JVM warm-up, plan, lock, first read, closing; %.1f%%"
+                            + " without); reaction to healthy median %.2f s, max %.2f s%n", run.name(),
+                    run.maxParallel(), secs(run.wall()), cycles.size(), run.cycles(), secs(inherent), secs(overhead),
+                    100.0 * overhead.toMillis() / run.wall().toMillis(), secs(outside),
+                    100.0 * overhead.minus(outside).toMillis() / run.inRun().toMillis(),
+                    reactions.get(reactions.size() / 2) / 1e3, reactions.get(reactions.size() - 1) / 1e3));
             for (Cycle c : cycles) {
                 b.append(String.format(Locale.ROOT, "bench:   cycle %-8s stop->exit %.1f s, start->healthy %.1f s,"
                         + " reaction %.2f s%n", c.brokers(), secs(c.stopToExit()), secs(c.startToHealthy()),
