@@ -355,33 +355,8 @@ public final class BrokerRestorer {
 
     private void restoreConfig(BrokerPlan bp, BrokerSpec b, PhaseSpec phase, Map<String, String> start,
                                Map<String, String> d) throws StepFailedException {
-        String previous;
-        try {
-            previous = run.retried(() -> ports.executor().readFile(b.host(), bp.backup()));
-        } catch (IllegalStateException missing) {
-            if (!bp.backupCertain()) {
-                // edit-config started but never wrote: the file was never changed
-                d.put("summary", "the edit never happened (no backup at " + bp.backup() + "): nothing to restore");
-                return;
-            }
-            throw new StepFailedException(OutcomeKind.FAILED, "the backup " + bp.backup() + " kept by edit-config"
-                    + " cannot be read (" + missing.getMessage() + "): restore it by hand");
-        }
-        String current = run.retried(() -> ports.executor().readFile(b.host(), bp.configFile()));
-        if (current.equals(previous)) {
-            d.put("summary", bp.configFile() + " already as before phase " + phase.name());
-            return;
-        }
-        String keep = start.get(Journaling.BACKUP);
-        run.retried(() -> {
-            ports.executor().writeFile(b.host(), bp.configFile(), previous, keep);
-            return null;
-        });
-        d.put("file", bp.configFile());
-        d.put("from", bp.backup());
-        d.put(Journaling.BACKUP, keep);
-        d.put("summary", "restored " + bp.configFile() + " from " + bp.backup() + " (replaced file kept at " + keep
-                + ")");
+        run.restoreBackup(b.host(), bp.configFile(), bp.backup(), bp.backupCertain(), start.get(Journaling.BACKUP),
+                "as before phase " + phase.name(), d);
     }
 
     private void awaitExit(PhaseSpec phase, Wave wave, BrokerSpec b, BrokerPlan bp)

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -166,6 +167,45 @@ public final class RunSupport {
             }
             sleep(settings.pollInterval());
         }
+    }
+
+    /**
+     * Writes a config file's backup (kept by an edit: {@code edit-config}, the ensemble roll) back in place, the
+     * replaced file kept at {@code keep}; idempotent (a file already equal to the backup is left alone).
+     *
+     * @param backupCertain true when the edit is known to have written (then a missing backup is an error);
+     *     false when it only started (then a missing backup means the file was never changed)
+     * @param asBefore how the summary says the file is already restored, e.g. "as before phase binaries"
+     * @param d the step's journal details: file, from, backup and summary are put there
+     * @throws StepFailedException (FAILED) when a backup that must exist cannot be read
+     */
+    public void restoreBackup(String host, String configFile, String backup, boolean backupCertain, String keep,
+                              String asBefore, Map<String, String> d) throws StepFailedException {
+        String previous;
+        try {
+            previous = retried(() -> executor.readFile(host, backup));
+        } catch (IllegalStateException missing) {
+            if (!backupCertain) {
+                // edit-config started but never wrote: the file was never changed
+                d.put("summary", "the edit never happened (no backup at " + backup + "): nothing to restore");
+                return;
+            }
+            throw new StepFailedException(OutcomeKind.FAILED, "the backup " + backup + " kept by edit-config"
+                    + " cannot be read (" + missing.getMessage() + "): restore it by hand");
+        }
+        String current = retried(() -> executor.readFile(host, configFile));
+        if (current.equals(previous)) {
+            d.put("summary", configFile + " already " + asBefore);
+            return;
+        }
+        retried(() -> {
+            executor.writeFile(host, configFile, previous, keep);
+            return null;
+        });
+        d.put("file", configFile);
+        d.put("from", backup);
+        d.put(Journaling.BACKUP, keep);
+        d.put("summary", "restored " + configFile + " from " + backup + " (replaced file kept at " + keep + ")");
     }
 
     /** Sleeps through the run's sleeper; throws at once, before or after, when the run was interrupted. */

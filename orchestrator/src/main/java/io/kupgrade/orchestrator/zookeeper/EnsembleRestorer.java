@@ -376,33 +376,8 @@ public final class EnsembleRestorer {
 
     private void restoreConfig(EnsembleRollback.ServerPlan sp, ZooKeeperServerSpec server, Map<String, String> start,
                                Map<String, String> d) throws StepFailedException {
-        String previous;
-        try {
-            previous = run.retried(() -> ports.executor().readFile(server.host(), sp.backup()));
-        } catch (IllegalStateException missing) {
-            if (!sp.backupCertain()) {
-                // edit-config started but never wrote: the file was never changed
-                d.put("summary", "the edit never happened (no backup at " + sp.backup() + "): nothing to restore");
-                return;
-            }
-            throw new StepFailedException(OutcomeKind.FAILED, "the backup " + sp.backup() + " kept by edit-config"
-                    + " cannot be read (" + missing.getMessage() + "): restore it by hand");
-        }
-        String current = run.retried(() -> ports.executor().readFile(server.host(), sp.configFile()));
-        if (current.equals(previous)) {
-            d.put("summary", sp.configFile() + " already as before the roll");
-            return;
-        }
-        String keep = start.get(Journaling.BACKUP);
-        run.retried(() -> {
-            ports.executor().writeFile(server.host(), sp.configFile(), previous, keep);
-            return null;
-        });
-        d.put("file", sp.configFile());
-        d.put("from", sp.backup());
-        d.put(Journaling.BACKUP, keep);
-        d.put("summary", "restored " + sp.configFile() + " from " + sp.backup() + " (replaced file kept at " + keep
-                + ")");
+        run.restoreBackup(server.host(), sp.configFile(), sp.backup(), sp.backupCertain(), start.get(Journaling.BACKUP),
+                "as before the roll", d);
     }
 
     private void postStart(ZooKeeperServerSpec server, Instant t0, boolean stoppedHere, Map<String, String> d)
