@@ -8,7 +8,8 @@
 # "met" or "NOT met". The figures are a benchmark: the script fails only when ParallelRollIT's assertions do
 # (zero loss, canStop never violated, real rack batches, a failing batch member leaving no mate down).
 #
-# Usage: bench/roll-benchmark.sh            (from the repository root; needs the Maven repository warm: -o)
+# Usage: bench/roll-benchmark.sh [MAVEN OPTIONS]   (from the repository root; needs the Maven repository warm:
+#        -o), e.g. bench/roll-benchmark.sh -Dbench.pollInterval=100ms to poll the gates every 100 ms
 # Re-runnable: every run starts its own sandbox in a temporary directory and stops it at the end.
 # Figures are also written to orchestrator/target/roll-benchmark.txt.
 set -euo pipefail
@@ -16,7 +17,7 @@ cd "$(dirname "$0")/.."
 log=$(mktemp -t roll-benchmark.XXXXXX.log)
 status=0
 mvn -B -o -pl orchestrator -am verify -Dit.test=ParallelRollIT -Dtest=none \
-    -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false >"$log" 2>&1 || status=$?
+    -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false "$@" >"$log" 2>&1 || status=$?
 grep -E '^(bench:|load:|watcher:|parallel batches:|kraft .* up in)' "$log" || true
 if [ "$status" -ne 0 ]; then
     grep -E 'Tests run:|FAIL|AssertionFailed|expected' "$log" | head -20 >&2 || true
