@@ -287,7 +287,9 @@ public final class BrokerRestorer {
                 Thread.interrupted();
                 return ended(phase, wave, broker, s, t0, OutcomeKind.INTERRUPTED, "interrupted", notes);
             } catch (StepFailedException e) {
-                return ended(phase, wave, broker, s, t0, e.kind(), e.getMessage(), notes);
+                // before the stop nothing of the broker was touched: whatever went wrong there halts
+                OutcomeKind kind = s == RestoreStep.PRE_STOP_GATES ? OutcomeKind.HALTED : e.kind();
+                return ended(phase, wave, broker, s, t0, kind, e.getMessage(), notes);
             } catch (HostUnreachableException e) {
                 return ended(phase, wave, broker, s, t0, failureKind(s), "host " + broker.host() + " unreachable: "
                         + e.getMessage(), notes);
