@@ -542,10 +542,7 @@ public final class RollRunner {
             return;
         }
         String backup = startDetails.get(Journaling.BACKUP);
-        run.retried(() -> {
-            ports.executor().writeFile(b.host(), path, edited, backup);
-            return null;
-        });
+        run.replaceFile(b.host(), path, edited, backup);
         d.put(Journaling.BACKUP, backup);
         d.put("file", path);
         d.put("summary", "edited " + path + " (previous kept at " + backup + ")");

@@ -96,8 +96,9 @@ public final class RunSupport {
 
     /**
      * {@code call}, retried while the host cannot be reached. Only for calls that are safe to repeat (reading a
-     * file, an idempotent stop, is-running, an atomic file write); never a start or an install, whose effect is
-     * unknown when the connection dropped: the next run's probe finds out instead.
+     * file, an idempotent stop, is-running); never a start or an install, whose effect is unknown when the
+     * connection dropped: the next run's probe finds out instead. A file write is not safe to repeat as such
+     * (its backup would be overwritten): use {@link #replaceFile}.
      *
      * @throws HostUnreachableException when every attempt failed to reach the host
      */
@@ -170,6 +171,24 @@ public final class RunSupport {
     }
 
     /**
+     * Replaces {@code path} on the host with {@code content}, the current file kept at {@code backupPath}
+     * ({@link HostExecutor#writeFile}), retried while the host cannot be reached. Each attempt first reads the
+     * file and writes only if it does not hold {@code content} yet: when a connection dropped after the rename
+     * but before the answer, a blind retry would copy the already replaced file over the backup, and a later
+     * rollback would find nothing to restore.
+     *
+     * @throws HostUnreachableException when every attempt failed to reach the host
+     */
+    public void replaceFile(String host, String path, String content, String backupPath) {
+        retried(() -> {
+            if (!executor.readFile(host, path).equals(content)) {
+                executor.writeFile(host, path, content, backupPath);
+            }
+            return null;
+        });
+    }
+
+    /**
      * Writes a config file's backup (kept by an edit: {@code edit-config}, the ensemble roll) back in place, the
      * replaced file kept at {@code keep}; idempotent (a file already equal to the backup is left alone).
      *
@@ -198,10 +217,7 @@ public final class RunSupport {
             d.put("summary", configFile + " already " + asBefore);
             return;
         }
-        retried(() -> {
-            executor.writeFile(host, configFile, previous, keep);
-            return null;
-        });
+        replaceFile(host, configFile, previous, keep);
         d.put("file", configFile);
         d.put("from", backup);
         d.put(Journaling.BACKUP, keep);

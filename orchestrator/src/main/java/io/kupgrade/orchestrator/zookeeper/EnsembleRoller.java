@@ -319,10 +319,7 @@ public final class EnsembleRoller {
             return;
         }
         String backup = d.get(Journaling.BACKUP);
-        run.retried(() -> {
-            ports.executor().writeFile(server.host(), path, edited, backup);
-            return null;
-        });
+        run.replaceFile(server.host(), path, edited, backup);
         List<String> changed = PropertiesEditor.diff(current, edited).stream().map(PropertiesEditor.Change::key)
                 .toList();
         d.put("changed", String.join(",", changed));

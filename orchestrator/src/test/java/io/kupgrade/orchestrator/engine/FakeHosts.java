@@ -139,6 +139,12 @@ final class FakeHosts implements HostExecutor {
         backups.put(backupPath, files.get(path));
         files.put(path, content);
         commands.add("write " + path);
+        int drops = dropsAfter.getOrDefault("write " + path, 0);
+        if (drops > 0) {
+            // the file was replaced, but the answer never came back
+            dropsAfter.put("write " + path, drops - 1);
+            throw new HostUnreachableException("connection to " + host + " dropped", null);
+        }
     }
 
     @Override

@@ -59,6 +59,28 @@ class HostFailuresTest {
     }
 
     @Test
+    void shouldKeepThePreviousConfigInTheBackupWhenAConfigWritesAnswerWasLost() {
+        Rig rig = canaryDone();
+        String before = rig.config(3);
+        rig.hosts.dropsAfter.put("write /srv/3/server.properties", 1);
+
+        RollOutcome outcome = rig.apply("wave-2");
+        RollbackOutcome back = RollbackTest.rollback(rig, null, null, false);
+
+        assertEquals(OutcomeKind.DONE, outcome.kind(), outcome.message());
+        assertEquals(1, count(rig, "write /srv/3/server.properties") - countRollbackWrites(rig, 3),
+                "not written again: the retry found the file already edited");
+        assertEquals(OutcomeKind.DONE, back.kind(), back.message());
+        assertEquals(before, rig.config(3), "the rollback restored what was there before the phase");
+    }
+
+    private static long countRollbackWrites(Rig rig, int broker) {
+        return rig.journal.entries.stream().filter(e -> e.step().equals("rollback-config")
+                && Integer.valueOf(broker).equals(e.brokerId()) && e.event().equals(Journaling.SUCCEEDED)
+                && e.details().containsKey("from")).count();
+    }
+
+    @Test
     void shouldFailTheStopOnceTheRetriesAreSpent() {
         Rig rig = canaryDone();
         rig.hosts.dropsAfter.put("stop 3", 3);
