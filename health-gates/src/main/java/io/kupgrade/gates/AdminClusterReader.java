@@ -384,16 +384,17 @@ public final class AdminClusterReader implements ClusterReader, ConfigReader {
         List<String> notes = new ArrayList<>();
         Map<String, Map<String, String>> fresh = describeTopicConfigs(topicConfigs.keySet(), deadline, timeoutMs,
                 notes);
-        Map<String, Map<String, String>> merged = new HashMap<>(topicConfigs);
-        merged.putAll(fresh);
-        boolean changed = !merged.equals(topicConfigs);
-        topicConfigs = Map.copyOf(merged);
+        // a topic whose config could not be read again leaves the cache: the next read counts its min ISR as
+        // unknown (the strictest) and asks again, rather than keep a value that may just have been raised
+        boolean changed = !fresh.equals(topicConfigs);
+        topicConfigs = Map.copyOf(fresh);
         readsSinceConfigRefresh = 0;
         if (brokerDefaultMinIsr != null && lastBrokers != null && !lastBrokers.isEmpty()) {
-            Integer before = brokerDefaultMinIsr;
-            brokerDefaultMinIsr = null;
-            Integer after = brokerDefaultMinIsr(lastBrokers, deadline, notes);
-            changed |= !before.equals(after);
+            Integer now = readBrokerDefaultMinIsr(lastBrokers);
+            if (now != null) {
+                changed |= !now.equals(brokerDefaultMinIsr);
+                brokerDefaultMinIsr = now;
+            }
         }
         return changed;
     }
@@ -428,9 +429,7 @@ public final class AdminClusterReader implements ClusterReader, ConfigReader {
                 minIsr.put(topic, Integer.parseInt(value.trim()));
             } else {
                 Integer fallback = brokerDefaultMinIsr(brokerIds, deadline, notes);
-                if (fallback != null) {
-                    minIsr.put(topic, fallback);
-                }
+                minIsr.put(topic, fallback != null ? fallback : ClusterSnapshot.MIN_ISR_UNKNOWN);
             }
         }
         return minIsr;
@@ -446,7 +445,8 @@ public final class AdminClusterReader implements ClusterReader, ConfigReader {
                 .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
         Map<ConfigResource, KafkaFuture<Config>> futures = admin.describeConfigs(resources,
                 new DescribeConfigsOptions().timeoutMs(timeoutMs)).values();
-        int failed = 0;
+        List<String> failed = new ArrayList<>();
+        String firstCause = null;
         for (Map.Entry<ConfigResource, KafkaFuture<Config>> entry : futures.entrySet()) {
             Map<String, String> wanted = new HashMap<>();
             try {
@@ -459,7 +459,11 @@ public final class AdminClusterReader implements ClusterReader, ConfigReader {
             } catch (ExecutionException e) {
                 // deleted meanwhile, not yet known to the broker asked, or not authorized: not cached, so it
                 // is asked again next read; until then its min ISR counts as unknown (the strictest)
-                failed++;
+                failed.add(entry.getKey().name());
+                if (firstCause == null) {
+                    Throwable cause = e.getCause() == null ? e : e.getCause();
+                    firstCause = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+                }
                 continue;
             } catch (TimeoutException e) {
                 throw unreachable("describeConfigs(topics)", e);
@@ -469,9 +473,13 @@ public final class AdminClusterReader implements ClusterReader, ConfigReader {
             }
             result.put(entry.getKey().name(), wanted);
         }
-        if (failed > 0) {
-            notes.add("describeConfigs failed for " + failed + " topics; until a read succeeds their min ISR counts"
-                    + " as their replication factor (none of their replicas may stop)");
+        if (!failed.isEmpty()) {
+            List<String> sorted = failed.stream().sorted().toList();
+            notes.add("describeConfigs failed for " + failed.size() + " topics (" + String.join(", ",
+                    sorted.subList(0, Math.min(5, sorted.size()))) + (sorted.size() > 5 ? ", ..." : "") + "; "
+                    + firstCause + "); until a read succeeds their min ISR counts as their replication factor"
+                    + " (none of their replicas may stop). A lasting failure is usually a missing DescribeConfigs"
+                    + " ACL for kupgrade's principal");
         }
         return result;
     }
@@ -480,15 +488,24 @@ public final class AdminClusterReader implements ClusterReader, ConfigReader {
         if (brokerDefaultMinIsr != null || brokerIds.isEmpty()) {
             return brokerDefaultMinIsr;
         }
+        brokerDefaultMinIsr = readBrokerDefaultMinIsr(brokerIds);
+        if (brokerDefaultMinIsr == null) {
+            notes.add("the brokers' default min.insync.replicas is unreadable: topics without their own setting count"
+                    + " as min ISR = their replication factor (none of their replicas may stop) until it is read");
+        }
+        return brokerDefaultMinIsr;
+    }
+
+    /** One broker's {@code min.insync.replicas} (the default for topics without their own); null when unreadable. */
+    private Integer readBrokerDefaultMinIsr(Set<Integer> brokerIds) {
         try {
             int anyBroker = brokerIds.iterator().next();
             Map<Integer, Map<String, String>> configs = brokerConfigs(List.of(anyBroker), Set.of(MIN_ISR));
             String value = configs.getOrDefault(anyBroker, Map.of()).get(MIN_ISR);
-            brokerDefaultMinIsr = value == null ? ClusterSnapshot.DEFAULT_MIN_ISR : Integer.parseInt(value.trim());
+            return value == null ? ClusterSnapshot.DEFAULT_MIN_ISR : Integer.parseInt(value.trim());
         } catch (ClusterUnreachableException e) {
-            notes.add("broker default min.insync.replicas unreadable; assuming 1");
+            return null;
         }
-        return brokerDefaultMinIsr;
     }
 
     private static int[] ids(List<Node> nodes) {

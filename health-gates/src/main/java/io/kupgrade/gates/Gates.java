@@ -186,6 +186,9 @@ public final class Gates {
         return gate("underMinIsr", snapshot -> {
             Offenders under = new Offenders(EVIDENCE_LIMIT);
             for (ClusterSnapshot.PartitionState p : snapshot.partitions()) {
+                if (snapshot.minIsrUnknown(p.topic())) {
+                    continue; // its config could not be read: canStop treats it as RF; here it would be a guess
+                }
                 int minIsr = snapshot.effectiveMinIsr(p);
                 if (p.isr().length < minIsr) {
                     if (under.naming()) {

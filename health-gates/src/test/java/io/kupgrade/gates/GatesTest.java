@@ -332,4 +332,13 @@ class GatesTest {
         assertTrue(Lint.run(snapshot, LintContext.none()).stream().noneMatch(f -> f.code().equals("MIN_ISR_AT_RF")),
                 "not reported as a topic configured with min ISR = RF");
     }
+
+    @Test
+    void shouldNotCallAPartitionUnderMinIsrOnAGuessedMinIsr() {
+        ClusterSnapshot snapshot = Snapshots.cluster().brokers(1, 2, 3).topic("orders", 3, 3, 6)
+                .minIsr("orders", ClusterSnapshot.MIN_ISR_UNKNOWN).isr("orders", 0, 1, 2).build();
+
+        assertTrue(Gates.noUnderMinIsr().evaluate(snapshot).passed(), "unknown, not 3");
+        assertFalse(Gates.noUnderReplicated().evaluate(snapshot).passed(), "still under-replicated");
+    }
 }

@@ -101,6 +101,11 @@ public final class ClusterGatePort implements GatePort {
         if (flaps.flapped()) {
             return new GateOutcome(false, r.elapsed(), flaps.describe(stablePolls));
         }
+        if (r.failing().isEmpty()) {
+            // the last poll, at the deadline, was the first to pass: no time was left for stablePolls polls
+            return new GateOutcome(false, r.elapsed(), "healthy only on the last poll before the timeout (" + stablePolls
+                    + " polls in a row needed); before it: " + flaps.lastFailure());
+        }
         return new GateOutcome(false, r.elapsed(), reasons(r.failing()));
     }
 
@@ -127,8 +132,9 @@ public final class ClusterGatePort implements GatePort {
 
     /**
      * The polls of one wait, to tell a flapping cluster from a steadily unhealthy one: the gates flapped when
-     * they all passed on some polls but never on {@code stablePolls} in a row, i.e. the wait ended on a passing
-     * poll, or turned from passing to failing at least twice. Names the gates that failed in between.
+     * they all passed on some polls but never on {@code stablePolls} in a row and turned from passing to failing:
+     * at least once when the wait ended on a passing poll, twice when it ended on a failing one. Names the gates
+     * that failed in between.
      */
     static final class Flaps {
         private int polls;
@@ -154,7 +160,12 @@ public final class ClusterGatePort implements GatePort {
         }
 
         boolean flapped() {
-            return passed > 0 && (lastPassed || turnedBad >= 2);
+            // a wait that ends on its first passing poll did not flap: the cluster became healthy at the deadline
+            return passed > 0 && (lastPassed ? turnedBad >= 1 : turnedBad >= 2);
+        }
+
+        String lastFailure() {
+            return reasons(lastFailing);
         }
 
         String describe(int stablePolls) {

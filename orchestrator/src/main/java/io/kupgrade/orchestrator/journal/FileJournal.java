@@ -96,6 +96,8 @@ public final class FileJournal implements Journal {
         byte[] line = (toJson(entry) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
             boolean created = !Files.exists(file);
+            // the cache may be extended only when nobody else touched the file since it was filled
+            boolean cacheValid = cached != null && !created && unchangedSinceCached();
             if (created) {
                 Files.createDirectories(file.getParent());
             }
@@ -113,7 +115,7 @@ public final class FileJournal implements Journal {
                     ch.write(buf);
                 }
                 ch.force(true);
-                if (cached != null && validEnd == cachedSize && validEnd == ch.size() - line.length) {
+                if (cacheValid && validEnd == cachedSize && validEnd == ch.size() - line.length) {
                     // the entry as a reader would parse it back, so the cache equals a fresh read
                     cached.add(fromJson(new String(line, 0, line.length - 1, StandardCharsets.UTF_8)));
                     remember(ch.size());

@@ -156,6 +156,17 @@ class FlappingGateTest {
     }
 
     @Test
+    void shouldNotCallAClusterThatBecameHealthyAtTheDeadlineFlapping() {
+        // under-replicated for 60 s, healthy on the last poll: a timeout, not a flap
+        RollOutcome outcome = roll(n -> n >= 60 ? healthy() : underReplicated());
+
+        assertEquals(OutcomeKind.HALTED, outcome.kind(), outcome.message());
+        assertFalse(outcome.message().contains("flapped"), outcome.message());
+        assertTrue(outcome.message().contains("healthy only on the last poll before the timeout (3 polls in a row"
+                + " needed); before it: 1 partitions under-replicated"), outcome.message());
+    }
+
+    @Test
     void shouldNotStopABrokerWhenHealthyPollsAreOneShortOfStablePolls() {
         // healthy, healthy, unhealthy, repeated: 2 in a row, never 3
         RollOutcome outcome = roll(n -> n % 3 == 2 ? underReplicated() : healthy());
