@@ -106,6 +106,7 @@ public final class BrokerRestorer {
     private final Origin origin;
     private final RunSupport run;
     private final Instant runStart;
+    private boolean ownReturnOnly;
 
     public BrokerRestorer(Plan plan, RollRunner.Ports ports, RunSettings settings, Origin origin, Instant runStart) {
         this.plan = plan;
@@ -115,6 +116,23 @@ public final class BrokerRestorer {
         this.runStart = runStart;
         this.run = new RunSupport(ports.executor(), settings, ports.clock(), ports.sleeper(), ports.interrupted(),
                 ports.listener());
+    }
+
+    /**
+     * Gates the restored broker on its own return only (registered, back in every ISR, nothing offline, a
+     * controller), not on the cluster-wide under-replicated count: for a batch member restored while another
+     * member of its batch is still down (see {@link Reverter}). Returns this restorer.
+     */
+    BrokerRestorer ownReturnOnly() {
+        this.ownReturnOnly = true;
+        return this;
+    }
+
+    /** {@link #gatesFor}, without the cluster-wide URP count after the start when {@link #ownReturnOnly}. */
+    private List<GateSpec> gates(RestoreStep step, BrokerPlan bp, int broker) {
+        List<GateSpec> gates = gatesFor(step, bp, broker);
+        return ownReturnOnly && step == RestoreStep.POST_START_GATES
+                ? gates.stream().filter(g -> g.kind() != GateSpec.Kind.NO_UNDER_REPLICATED).toList() : gates;
     }
 
     /** The restore of {@code broker} as the journal says it stands. Pure. */
@@ -236,7 +254,7 @@ public final class BrokerRestorer {
                             d.put("summary", "broker " + broker.id() + " is not running: nothing to stop");
                         } else {
                             gate(phase, wave, broker, s, "broker " + broker.id() + " may stop",
-                                    gatesFor(s, bp, broker.id()), OutcomeKind.HALTED);
+                                    gates(s, bp, broker.id()), OutcomeKind.HALTED);
                             d.put("summary", "gates passed");
                         }
                     }
@@ -348,7 +366,7 @@ public final class BrokerRestorer {
             default -> {
             }
         }
-        List<GateSpec> gates = gatesFor(s, bp, b.id());
+        List<GateSpec> gates = gates(s, bp, b.id());
         if (!gates.isEmpty()) {
             d.put("gates", String.join(", ", gates.stream().map(GateSpec::label).toList()));
         }
@@ -367,7 +385,7 @@ public final class BrokerRestorer {
         run.awaitExit(watched(b), now(), "", waited -> emit(ProgressEvent.Type.WAITING, phase, wave, b,
                 RestoreStep.AWAIT_EXIT, waited, "waiting for broker " + b.id() + "'s process to exit"));
         gate(phase, wave, b, RestoreStep.AWAIT_EXIT, "broker " + b.id() + " to be gone from the cluster",
-                gatesFor(RestoreStep.AWAIT_EXIT, bp, b.id()), OutcomeKind.FAILED);
+                gates(RestoreStep.AWAIT_EXIT, bp, b.id()), OutcomeKind.FAILED);
     }
 
     private void postStart(PhaseSpec phase, Wave wave, BrokerSpec b, BrokerPlan bp, boolean stoppedHere,
@@ -375,7 +393,7 @@ public final class BrokerRestorer {
         Instant t0 = now();
         run.awaitRunning(watched(b), t0);
         List<GateSpec> gates = new ArrayList<>();
-        for (GateSpec g : gatesFor(RestoreStep.POST_START_GATES, bp, b.id())) {
+        for (GateSpec g : gates(RestoreStep.POST_START_GATES, bp, b.id())) {
             if (ports.gates().unsupported().contains(g.kind())) {
                 d.put("notChecked." + g.kind(), ports.gates().whyUnsupported(g.kind()));
             } else {

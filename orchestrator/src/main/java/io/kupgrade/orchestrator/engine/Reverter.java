@@ -1,9 +1,12 @@
 package io.kupgrade.orchestrator.engine;
 
+import io.kupgrade.plans.BrokerSpec;
 import io.kupgrade.plans.OnFailure;
 import io.kupgrade.plans.Plan;
 import io.kupgrade.plans.Wave;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -42,18 +45,55 @@ final class Reverter {
      */
     static String revert(Plan plan, RollRunner.Ports ports, RunSettings settings, Instant runStart, Step step,
                          String failure) {
-        BrokerRestorer restorer = new BrokerRestorer(plan, ports, settings, BrokerRestorer.Origin.REVERT, runStart);
-        JournalView view = JournalView.of(ports.journal().entries(), plan.sha256());
-        int id = step.broker().id();
-        BrokerRestorer.Result r = restorer.restore(view, step.phase(), step.wave(), step.broker());
-        String notes = r.notes().isEmpty() ? "" : " WARNING: " + String.join("; ", r.notes()) + ".";
-        if (r.ok()) {
-            return "failed at " + step.describe() + ": " + failure + ". Reverted (onFailure: revert): " + r.message()
-                    + "; the cluster is healthy." + notes + " Fix the cause, then apply again (a corrected plan too): broker "
-                    + id + " will be rolled from the start";
+        return revert(plan, ports, settings, runStart, step, failure, List.of());
+    }
+
+    /**
+     * Reverts the batch-mates in {@code alsoFailed} (members of the failed step's batch that failed too while
+     * being brought back), each gated on its own return since the others are still down, then the broker of the
+     * failed {@code step}, gated on the whole cluster's health. Stops at the first revert that does not finish.
+     *
+     * @param failure what failed, one line (with what happened to the batch-mates)
+     */
+    static String revert(Plan plan, RollRunner.Ports ports, RunSettings settings, Instant runStart, Step step,
+                         String failure, List<BrokerSpec> alsoFailed) {
+        List<String> done = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        for (BrokerSpec mate : alsoFailed) {
+            BrokerRestorer.Result r = new BrokerRestorer(plan, ports, settings, BrokerRestorer.Origin.REVERT,
+                    runStart).ownReturnOnly().restore(JournalView.of(ports.journal().entries(), plan.sha256()),
+                    step.phase(), step.wave(), mate);
+            notes.addAll(r.notes());
+            if (!r.ok()) {
+                return notFinished(step, failure, done, r, notes, mate.id());
+            }
+            done.add(r.message());
         }
+        BrokerRestorer restorer = new BrokerRestorer(plan, ports, settings, BrokerRestorer.Origin.REVERT, runStart);
+        BrokerRestorer.Result r = restorer.restore(JournalView.of(ports.journal().entries(), plan.sha256()),
+                step.phase(), step.wave(), step.broker());
+        notes.addAll(r.notes());
+        if (!r.ok()) {
+            return notFinished(step, failure, done, r, notes, step.broker().id());
+        }
+        done.add(r.message());
+        List<Integer> ids = new ArrayList<>(alsoFailed.stream().map(BrokerSpec::id).toList());
+        ids.add(step.broker().id());
+        return "failed at " + step.describe() + ": " + failure + ". Reverted (onFailure: revert): "
+                + String.join("; ", done) + "; the cluster is healthy." + warnings(notes) + " Fix the cause, then"
+                + " apply again (a corrected plan too): " + (ids.size() == 1 ? "broker " + ids.get(0) + " will be"
+                : "brokers " + ids + " will be") + " rolled from the start";
+    }
+
+    private static String notFinished(Step step, String failure, List<String> done, BrokerRestorer.Result r,
+                                      List<String> notes, int id) {
         return "failed at " + step.describe() + ": " + failure + ". The revert (onFailure: revert) did not finish: "
-                + r.message() + "." + notes + " Broker " + id + " needs attention; once fixed, finish the revert with"
-                + " `kupgrade rollback PLAN --phase " + step.phase().name() + " --to-wave " + step.wave().name() + "`";
+                + (done.isEmpty() ? "" : String.join("; ", done) + "; then ") + r.message() + "." + warnings(notes)
+                + " Broker " + id + " needs attention; once fixed, finish the revert with `kupgrade rollback PLAN"
+                + " --phase " + step.phase().name() + " --to-wave " + step.wave().name() + "`";
+    }
+
+    private static String warnings(List<String> notes) {
+        return notes.isEmpty() ? "" : " WARNING: " + String.join("; ", notes) + ".";
     }
 }

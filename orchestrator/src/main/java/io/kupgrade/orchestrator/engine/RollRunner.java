@@ -318,12 +318,14 @@ public final class RollRunner {
             case HALTED -> "halted at " + where + ": " + reason + ". The cluster is as it was found;"
                     + " run apply again once it is healthy";
             case FAILED -> {
-                String mates = bringBackBatchMates(step);
+                MatesBack mates = bringBackBatchMates(step);
                 yield Reverter.wanted(step)
-                        ? Reverter.revert(plan, ports, settings, runStart, step, reason + mates)
-                        : "failed at " + where + ": " + reason + mates + ". Broker "
-                        + (step.brokerId() == null ? "state" : step.brokerId()) + " may need attention;"
-                        + " run apply again to resume it";
+                        ? Reverter.revert(plan, ports, settings, runStart, step, reason + mates.sentence(),
+                        mates.failed())
+                        : "failed at " + where + ": " + reason + mates.sentence() + ". "
+                        + (mates.failed().isEmpty() ? "Broker " + (step.brokerId() == null ? "state" : step.brokerId())
+                        + " may need attention" : "Brokers " + mates.down(step) + " may be down and need attention")
+                        + "; run apply again to resume " + (mates.failed().isEmpty() ? "it" : "them");
             }
             default -> reason;
         };
@@ -334,11 +336,12 @@ public final class RollRunner {
     /**
      * rollout.maxParallel &gt; 1: a broker of a batch failed between its stop and its post-start gates. Its
      * batch-mates that were stopped must not be left down: they finish their own cycle first
-     * ({@link RollEngine#batchMateStep}: started together, each gated on its own return). Empty when there is
-     * no such mate; else a sentence for the run's message.
+     * ({@link RollEngine#batchMateStep}: started together, each gated on its own return). A mate that fails too is
+     * left to the wave's {@code onFailure} with the failed broker ({@link Reverter}).
      */
-    private String bringBackBatchMates(Step failedStep) {
+    private MatesBack bringBackBatchMates(Step failedStep) {
         Set<Integer> givenUp = new HashSet<>();
+        List<BrokerSpec> failed = new ArrayList<>();
         Map<Integer, String> outcome = new LinkedHashMap<>();
         while (!ports.interrupted().getAsBoolean()) {
             JournalView view = JournalView.of(ports.journal().entries(), plan.sha256());
@@ -350,16 +353,26 @@ public final class RollRunner {
             StepFailure f = attempt(step);
             if (f != null) {
                 givenUp.add(step.brokerId());
+                failed.add(step.broker());
                 outcome.put(step.brokerId(), "broker " + step.brokerId() + " failed at " + step.kind().journalName()
                         + " (" + f.reason() + ")");
             } else if (step.kind() == StepKind.BROKER_DONE) {
                 outcome.put(step.brokerId(), "broker " + step.brokerId() + " is back and done for the phase");
             }
         }
-        if (outcome.isEmpty()) {
-            return "";
+        String sentence = outcome.isEmpty() ? ""
+                : ". Its batch-mates were brought back first: " + String.join("; ", outcome.values());
+        return new MatesBack(sentence, failed);
+    }
+
+    /** What {@link #bringBackBatchMates} did: a sentence for the run's message, and the mates that failed too. */
+    private record MatesBack(String sentence, List<BrokerSpec> failed) {
+        /** The failed step's broker and the mates that failed: the brokers that may be left down. */
+        List<Integer> down(Step step) {
+            List<Integer> ids = new ArrayList<>(failed.stream().map(BrokerSpec::id).toList());
+            ids.add(0, step.brokerId());
+            return ids;
         }
-        return ". Its batch-mates were brought back first: " + String.join("; ", outcome.values());
     }
 
     private Map<String, String> startDetails(Step step) {

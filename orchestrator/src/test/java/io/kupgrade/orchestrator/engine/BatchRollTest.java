@@ -221,4 +221,39 @@ class BatchRollTest {
         assertTrue(rig.hosts.running.get(3) && rig.hosts.running.get(5), "3 brought back, 5 never stopped: "
                 + rig.hosts.running);
     }
+
+    @Test
+    void shouldNameEveryBrokerLeftDownWhenABatchMateFailsTooOnAHaltingWave() {
+        Rig rig = parallel(3);
+        assertEquals(OutcomeKind.DONE, rig.apply("canary").kind());
+        rig.hosts.failing.add("install 3 3.9.2");
+        rig.hosts.failing.add("install 4 3.9.2"); // e.g. the package mirror is down for both
+
+        RollOutcome outcome = rig.apply("wave-2");
+
+        assertEquals(OutcomeKind.FAILED, outcome.kind(), outcome.message());
+        assertTrue(rig.hosts.running.get(5), "the mate that could come back did");
+        assertTrue(outcome.message().contains("broker 4 failed at install")
+                && outcome.message().contains("Brokers [3, 4] may be down and need attention"), outcome.message());
+    }
+
+    @Test
+    void shouldRevertEveryFailedMemberOfTheBatchWhenTheWaveReverts() {
+        Rig rig = parallel(3);
+        rig.wave2OnFailure = OnFailure.REVERT;
+        assertEquals(OutcomeKind.DONE, rig.apply("canary").kind());
+        rig.hosts.fatalConfigOf.put(3, "inter.broker.protocol.version=3.8");
+        rig.hosts.fatalConfigOf.put(4, "inter.broker.protocol.version=3.8");
+
+        RollOutcome outcome = rig.apply("wave-2");
+
+        assertEquals(OutcomeKind.FAILED, outcome.kind(), outcome.message());
+        assertTrue(rig.hosts.running.values().stream().allMatch(r -> r), "no broker left stopped: "
+                + rig.hosts.running + "; " + outcome.message());
+        assertTrue(outcome.message().contains("Reverted (onFailure: revert)")
+                && outcome.message().contains("the cluster is healthy")
+                && outcome.message().contains("brokers [4, 3] will be rolled from the start"), outcome.message());
+        assertTrue(!rig.config(3).contains("inter.broker.protocol.version=3.8")
+                && !rig.config(4).contains("inter.broker.protocol.version=3.8"), "both have their previous config");
+    }
 }
