@@ -94,6 +94,8 @@ public final class AdminClusterReader implements ClusterReader, ConfigReader {
     private ZooKeeperInspector zooKeeper;
     /** The brokers of the last read, to ask one for its default min ISR on a refresh. */
     private Set<Integer> lastBrokers;
+    /** The topics the last read listed: described alongside listTopics by the next read (one round trip). */
+    private Set<String> lastTopics = Set.of();
 
     /**
      * A reader over an Admin the caller created (tests, or callers with their own client settings). The
@@ -176,6 +178,12 @@ public final class AdminClusterReader implements ClusterReader, ConfigReader {
         DescribeClusterResult cluster = admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs));
         KafkaFuture<Set<String>> topicNames = admin.listTopics(
                 new ListTopicsOptions().listInternal(true).timeoutMs(timeoutMs)).names();
+        // the topics of the last read are described together with the listing instead of after it (a read is
+        // polled every pollInterval while a broker comes back: one round trip less per poll); a topic listed now
+        // that this did not describe is described after the listing, as every topic was before
+        Map<String, KafkaFuture<TopicDescription>> early = lastTopics.isEmpty() ? Map.of()
+                : admin.describeTopics(TopicCollection.ofTopicNames(lastTopics),
+                        new DescribeTopicsOptions().timeoutMs(timeoutMs)).topicNameValues();
         boolean probeQuorum = !quorumUnsupported || ++readsSinceQuorumProbe >= configRefreshPolls;
         KafkaFuture<QuorumInfo> quorum = probeQuorum
                 ? admin.describeMetadataQuorum(new DescribeMetadataQuorumOptions().timeoutMs(timeoutMs)).quorumInfo()
@@ -235,7 +243,8 @@ public final class AdminClusterReader implements ClusterReader, ConfigReader {
         }
 
         Set<String> topics = get(topicNames, deadline, "listTopics");
-        List<ClusterSnapshot.PartitionState> partitions = describePartitions(topics, deadline, timeoutMs);
+        List<ClusterSnapshot.PartitionState> partitions = describePartitions(topics, early, deadline, timeoutMs);
+        lastTopics = Set.copyOf(topics);
         lastBrokers = Set.copyOf(brokers.keySet());
         Map<String, Integer> minIsr = minIsrByTopic(topics, brokers.keySet(), deadline, timeoutMs, notes);
 
@@ -336,38 +345,64 @@ public final class AdminClusterReader implements ClusterReader, ConfigReader {
         }
     }
 
-    private List<ClusterSnapshot.PartitionState> describePartitions(Set<String> topics, long deadline,
-                                                                     int timeoutMs) {
+    /**
+     * The partitions of every listed topic: from {@code early} (described alongside the listing) where it has the
+     * topic, else from a describeTopics of the rest. A topic {@code early} did not know (created since the last
+     * read, or answered by a broker that has not caught up) is described again; one gone by then was deleted in
+     * between and is left out, as a topic deleted between listTopics and describeTopics always was.
+     */
+    private List<ClusterSnapshot.PartitionState> describePartitions(Set<String> topics,
+                                                                     Map<String, KafkaFuture<TopicDescription>> early,
+                                                                     long deadline, int timeoutMs) {
         List<ClusterSnapshot.PartitionState> partitions = new ArrayList<>();
-        if (topics.isEmpty()) {
+        Set<String> rest = new HashSet<>();
+        for (String topic : topics) {
+            KafkaFuture<TopicDescription> f = early.get(topic);
+            TopicDescription description = f == null ? null : described(f, deadline);
+            if (description == null) {
+                rest.add(topic);
+            } else {
+                addPartitions(description, partitions);
+            }
+        }
+        if (rest.isEmpty()) {
             return partitions;
         }
         Map<String, KafkaFuture<TopicDescription>> described = admin.describeTopics(
-                TopicCollection.ofTopicNames(topics), new DescribeTopicsOptions().timeoutMs(timeoutMs))
+                TopicCollection.ofTopicNames(rest), new DescribeTopicsOptions().timeoutMs(timeoutMs))
                 .topicNameValues();
-        for (Map.Entry<String, KafkaFuture<TopicDescription>> entry : described.entrySet()) {
-            TopicDescription description;
-            try {
-                description = entry.getValue().get(remainingMs(deadline), TimeUnit.MILLISECONDS);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                    continue; // deleted between listTopics and describeTopics
-                }
-                throw unreachable("describeTopics", e.getCause());
-            } catch (TimeoutException e) {
-                throw unreachable("describeTopics", e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw unreachable("describeTopics", e);
-            }
-            for (TopicPartitionInfo info : description.partitions()) {
-                Node leader = info.leader();
-                partitions.add(new ClusterSnapshot.PartitionState(description.name(), info.partition(),
-                        ids(info.replicas()), ids(info.isr()),
-                        leader == null || leader.isEmpty() ? -1 : leader.id()));
+        for (KafkaFuture<TopicDescription> f : described.values()) {
+            TopicDescription description = described(f, deadline);
+            if (description != null) {
+                addPartitions(description, partitions);
             }
         }
         return partitions;
+    }
+
+    /** The description, or null when the topic is unknown (deleted, or not known yet to the broker that answered). */
+    private TopicDescription described(KafkaFuture<TopicDescription> f, long deadline) {
+        try {
+            return f.get(remainingMs(deadline), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return null;
+            }
+            throw unreachable("describeTopics", e.getCause());
+        } catch (TimeoutException e) {
+            throw unreachable("describeTopics", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unreachable("describeTopics", e);
+        }
+    }
+
+    private static void addPartitions(TopicDescription description, List<ClusterSnapshot.PartitionState> out) {
+        for (TopicPartitionInfo info : description.partitions()) {
+            Node leader = info.leader();
+            out.add(new ClusterSnapshot.PartitionState(description.name(), info.partition(), ids(info.replicas()),
+                    ids(info.isr()), leader == null || leader.isEmpty() ? -1 : leader.id()));
+        }
     }
 
     /**

@@ -88,7 +88,52 @@ abstract class GateScenarios {
         assertFalse(canStop.passed(), "min ISR 3 = RF: no replica may stop");
         assertTrue(canStop.reason().contains("raised-"), canStop.reason());
         assertFalse(Gates.canStop(3).evaluate(cached).reason().contains("raised-"), "the cached snapshot let it");
-        assertFalse(reader().refreshCachedConfigs(), "nothing changed since");
+        // each broker learns the change from the metadata log on its own: a refresh answered by one that has not
+        // yet may still see 1 for a moment; once every broker has it, a refresh reports no change
+        long settle = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        boolean settled = false;
+        while (!settled && System.nanoTime() < settle) {
+            settled = !reader().refreshCachedConfigs()
+                    && "3".equals(reader().topicConfigs().get("raised").get("min.insync.replicas"));
+            Thread.sleep(settled ? 0 : 100);
+        }
+        assertTrue(settled, "nothing changed since: " + reader().topicConfigs().get("raised"));
+        assertEquals(3, reader().read().minIsr("raised"));
+    }
+
+    @Test
+    @Order(11)
+    void shouldSeeATopicCreatedBetweenReadsAndForgetItOnceDeleted() throws Exception {
+        // each read describes the topics the previous one listed alongside the listing: a topic created after
+        // a read must still appear (described after the listing), and a deleted one must not fail the read
+        ClusterSnapshot before = reader().read();
+        assertFalse(before.partitions().stream().anyMatch(p -> p.topic().equals("late")));
+
+        createTopics(topic("late", 2, 3, 2));
+        ClusterSnapshot withLate = readUntil(s -> s.partitions().stream()
+                .filter(p -> p.topic().equals("late") && p.isr().length == 3).count() == 2);
+        assertEquals(List.of(0, 1), withLate.partitions().stream().filter(p -> p.topic().equals("late"))
+                .map(ClusterSnapshot.PartitionState::partition).sorted().toList());
+
+        try (Admin admin = Admin.create(cluster.adminConfig())) {
+            admin.deleteTopics(List.of("late")).all().get(60, TimeUnit.SECONDS);
+        }
+        ClusterSnapshot gone = readUntil(s -> s.partitions().stream().noneMatch(p -> p.topic().equals("late")));
+        assertTrue(gone.partitions().stream().anyMatch(p -> p.topic().equals("gated")), "the other topics stay");
+        assertTrue(Gates.clusterHealthy(ALL).stream().allMatch(g -> g.evaluate(reader().read()).passed()),
+                "a read after the deletion is a whole, healthy snapshot");
+    }
+
+    /** Reads until {@code done} holds (30 s at most); every read must succeed. */
+    static ClusterSnapshot readUntil(java.util.function.Predicate<ClusterSnapshot> done) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        ClusterSnapshot s = reader().read();
+        while (!done.test(s)) {
+            assertTrue(System.nanoTime() < deadline, "not within 30 s; last read: " + s.partitions());
+            Thread.sleep(100);
+            s = reader().read();
+        }
+        return s;
     }
 
     @AfterAll
