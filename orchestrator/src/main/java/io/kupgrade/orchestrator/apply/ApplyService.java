@@ -116,12 +116,14 @@ public final class ApplyService {
             // a phase is laid out when it starts, with the controller of that moment (it moves after a roll)
             RollRunner.WaveLayouter layouter = phase -> WavePlanner.expand(plan.waves(), brokers,
                     readPatiently(reader).activeController());
-            // the ZooKeeper ensemble, when the plan has one, rolls before any broker (EnsembleFirst)
+            // the ZooKeeper ensemble, when the plan has one, rolls before any broker (EnsembleFirst); a pause stops
+            // it between servers as it stops the brokers' roll between brokers
             EnsembleFirst.Result ensemble = EnsembleFirst.before(plan, request.selection(), journal,
                     () -> new EnsembleRoller(plan, plan.zookeeperEnsemble(), new EnsembleRoller.Ports(executor,
                             env.ensembleProbe(), KafkaHealth.of(reader, brokers.stream()
                                     .map(BrokerSpec::id).collect(Collectors.toSet())), journal, env.clock(), sleeper,
-                            stop, listener), EnsembleRoller.settings(plan, plan.zookeeperEnsemble())));
+                            stop, listener), EnsembleRoller.settings(plan, plan.zookeeperEnsemble()))
+                            .pauseWhen(state.pauseMarker()));
             if (ensemble.stop()) {
                 return ensemble.outcome();
             }

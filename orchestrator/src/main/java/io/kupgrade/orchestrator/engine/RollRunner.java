@@ -287,11 +287,10 @@ public final class RollRunner {
             return failed(step, t0, e.kind(), e.getMessage());
         } catch (HostUnreachableException e) {
             // start and install are never re-sent (their effect is unknown); the next apply probes the broker
-            String tried = step.kind() == StepKind.START || step.kind() == StepKind.INSTALL
-                    ? " (not re-sent; the next apply checks whether the broker runs)"
-                    : " after " + settings.hostRetries() + " retries";
-            return failed(step, t0, failureKind(step.kind()), "host " + hostOf(step) + " unreachable" + tried
-                    + ": " + e.getMessage());
+            boolean notResent = step.kind() == StepKind.START || step.kind() == StepKind.INSTALL;
+            String reason = notResent ? RunSupport.unreachableNotResent(hostOf(step),
+                    "the next apply checks whether the broker runs", e) : run.unreachable(hostOf(step), e);
+            return failed(step, t0, failureKind(step.kind()), reason);
         } catch (LockLostException e) {
             throw e; // nothing more may be journaled or done: run() ends the run
         } catch (RuntimeException e) {

@@ -129,6 +129,25 @@ public final class RunSupport {
         return r.exitCode() == 0;
     }
 
+    /**
+     * Why a step ended when its host could not be reached although the call was retried ({@link #retried}):
+     * "host h3 unreachable after 2 retries: connection to h3 dropped".
+     */
+    public String unreachable(String host, HostUnreachableException e) {
+        return "host " + host + " unreachable after " + settings.hostRetries() + " retries: " + e.getMessage();
+    }
+
+    /**
+     * Why a start or an install ended when its host could not be reached: the command may have run, so it was not
+     * re-sent (never {@link #retried}), and the next run finds out instead: "host h3 unreachable (not re-sent; the
+     * next apply checks whether the broker runs): connection to h3 dropped".
+     *
+     * @param nextRunChecks what the next run does about it, e.g. "the next apply checks whether the broker runs"
+     */
+    public static String unreachableNotResent(String host, String nextRunChecks, HostUnreachableException e) {
+        return "host " + host + " unreachable (not re-sent; " + nextRunChecks + "): " + e.getMessage();
+    }
+
     /** @throws StepFailedException FAILED, with the command's exit code and output, when it did not succeed */
     public static void requireOk(CommandResult r, String what) throws StepFailedException {
         if (!r.ok()) {

@@ -6,6 +6,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
@@ -17,6 +20,13 @@ import org.apache.zookeeper.data.Stat;
  * journal and the lock, holding the {@link Pause} as JSON (what the file marker holds). Persistent, not
  * ephemeral: a pause outlives the session of whoever set it, until {@code kupgrade resume}. Setting or lifting
  * it takes no lock (pausing is what an operator does while another machine's run holds the lock).
+ *
+ * <p>A read first syncs the session's server with the leader ({@code sync}): a follower answers reads from its
+ * own copy, which may lag the leader's, and ZooKeeper promises a session its own writes in order, not another
+ * session's at once. Without it a pause just set from another machine, through another server, could be missed by
+ * a run's check between brokers. {@code sync} exists only asynchronously; its answer is waited for at most the
+ * sync timeout (the session timeout plus a second by default), and a read whose sync is not confirmed by then
+ * throws: the marker is unreadable, which halts a run.
  *
  * <p>After a connection loss an operation waits for the session to reconnect (at most the session timeout plus
  * a second, as the journal does) and tries again: a ZooKeeper leader election does not halt a run. When the
@@ -33,17 +43,30 @@ public final class ZooKeeperPauseMarker implements PauseMarker {
     private final String path;
     private final String location;
     private final Duration reconnectWait;
+    private final Duration syncTimeout;
 
     /**
+     * A marker whose reads wait for their sync at most the session timeout plus a second.
+     *
      * @param clusterPath {@code <root>/<cluster>} ({@link ZooKeeperPaths#clusterPath})
      * @param hosts the ensemble's {@code host:port,...}, for people
      */
     public ZooKeeperPauseMarker(ZooKeeper zk, String clusterPath, String hosts) {
+        this(zk, clusterPath, hosts, null);
+    }
+
+    /**
+     * @param syncTimeout how long a read waits for ZooKeeper to confirm its sync before it calls the marker
+     *     unreadable; null = the session timeout plus a second (by then the client itself has reported the
+     *     connection lost)
+     */
+    public ZooKeeperPauseMarker(ZooKeeper zk, String clusterPath, String hosts, Duration syncTimeout) {
         this.zk = Objects.requireNonNull(zk, "zk");
         this.clusterPath = Objects.requireNonNull(clusterPath, "clusterPath");
         this.path = clusterPath + "/" + NODE_NAME;
         this.location = "zookeeper://" + hosts + path;
         this.reconnectWait = Duration.ofMillis(Math.max(zk.getSessionTimeout(), 1000) + 1000L);
+        this.syncTimeout = syncTimeout != null ? syncTimeout : reconnectWait;
     }
 
     /** The znode, {@code <root>/<cluster>/pause}. */
@@ -59,6 +82,7 @@ public final class ZooKeeperPauseMarker implements PauseMarker {
     @Override
     public Optional<Pause> read() {
         return call("read", () -> {
+            sync();
             Stat stat = new Stat();
             byte[] data;
             try {
@@ -97,6 +121,35 @@ public final class ZooKeeperPauseMarker implements PauseMarker {
             return null;
         });
         return was;
+    }
+
+    /**
+     * Brings the session's server up to date with the leader, so that the read after it sees every write the
+     * leader committed before (a pause set through another server a moment ago).
+     *
+     * @throws KeeperException what ZooKeeper answered instead of OK (a connection loss is ridden out by
+     *     {@link #call} as for any operation)
+     * @throws ClusterUnreachableException when no answer came within the sync timeout
+     */
+    private void sync() throws KeeperException, InterruptedException {
+        CountDownLatch answered = new CountDownLatch(1);
+        AtomicInteger rc = new AtomicInteger();
+        zk.sync(path, (code, p, ctx) -> {
+            rc.set(code);
+            answered.countDown();
+        }, null);
+        if (!answered.await(syncTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw failed("read", "ZooKeeper did not confirm the sync before the read within "
+                    + seconds(syncTimeout) + " (a server that stopped answering?)", null);
+        }
+        KeeperException.Code code = KeeperException.Code.get(rc.get());
+        if (code != KeeperException.Code.OK) {
+            throw KeeperException.create(code, path);
+        }
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     private interface ZkCall<T> {

@@ -306,8 +306,15 @@ public final class EnsembleRestorer {
             } catch (StepFailedException e) {
                 return ended(server, s, t0, e.kind(), e.getMessage(), note);
             } catch (HostUnreachableException e) {
-                return ended(server, s, t0, OutcomeKind.FAILED, "host " + server.host() + " unreachable after "
-                        + settings.hostRetries() + " retries: " + e.getMessage(), note);
+                // a start or an install is never retried (its effect is unknown): do not claim retries for it
+                String reason = switch (s) {
+                    case START -> RunSupport.unreachableNotResent(server.host(), "the next rollback checks whether"
+                            + " the server runs", e);
+                    case INSTALL -> RunSupport.unreachableNotResent(server.host(), "the next rollback runs it again",
+                            e);
+                    default -> run.unreachable(server.host(), e);
+                };
+                return ended(server, s, t0, OutcomeKind.FAILED, reason, note);
             } catch (LockLostException e) {
                 throw e;
             } catch (RuntimeException e) {

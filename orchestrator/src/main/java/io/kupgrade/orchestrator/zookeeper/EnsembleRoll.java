@@ -24,7 +24,9 @@ import java.util.OptionalInt;
  *       an earlier run chose it and its stop never started (the ensemble may have changed meanwhile); once the stop command may have been
  *       sent, it goes on from the stop. Every step is safe to repeat: the
  *       stop of a stopped server and the start of a running one do nothing, and the zoo.cfg edit is a function
- *       of the current file.</li>
+ *       of the current file. (A start or an install an earlier run sent without learning its outcome is
+ *       preceded by "is the server running?" in {@code EnsembleRoller}: a start that took effect is not sent
+ *       again, an install is never run under a running server.)</li>
  *   <li>Otherwise the next server is chosen when the pre-stop gates pass, from the leader they saw: the servers
  *       not done yet, followers first in the plan's order, the leader last (reference §1d: one leader election
  *       per roll). The leader is read anew each time, so a leader that moved is still rolled last.</li>

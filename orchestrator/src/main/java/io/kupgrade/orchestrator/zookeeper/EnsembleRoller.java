@@ -5,6 +5,7 @@ import io.kupgrade.orchestrator.engine.BrokerSummary;
 import io.kupgrade.orchestrator.engine.JournalView;
 import io.kupgrade.orchestrator.engine.Journaling;
 import io.kupgrade.orchestrator.engine.OutcomeKind;
+import io.kupgrade.orchestrator.engine.PauseCheck;
 import io.kupgrade.orchestrator.engine.ProgressEvent;
 import io.kupgrade.orchestrator.engine.RollOutcome;
 import io.kupgrade.orchestrator.engine.RollRunner;
@@ -15,6 +16,7 @@ import io.kupgrade.orchestrator.executor.HostExecutor;
 import io.kupgrade.orchestrator.executor.HostUnreachableException;
 import io.kupgrade.orchestrator.journal.Journal;
 import io.kupgrade.orchestrator.journal.JournalEntry;
+import io.kupgrade.orchestrator.lock.LockLostException;
 import io.kupgrade.plans.Plan;
 import io.kupgrade.plans.ServiceSpec;
 import io.kupgrade.plans.ZooKeeperEnsembleSpec;
@@ -30,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -45,7 +48,14 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Failures are typed as the broker roll types them: a gate that does not pass before a server is stopped halts
  * the run with the ensemble as it was found; anything between a server's stop and its post-start gates fails the
- * run (that server may need attention); an interruption ends the run after the current wait.
+ * run (that server may need attention); an interruption ends the run after the current wait. When the journal
+ * refuses an append because this run lost the cluster's lock ({@link LockLostException}), the run ends at once as
+ * FAILED and records nothing more, as {@link RollRunner} does: another run may hold the lock by then.
+ *
+ * <p>An operator's {@code kupgrade pause} ({@link #pauseWhen}) is honoured between servers only, before the next
+ * server's pre-stop gates (as {@link RollRunner} honours it before a broker's): a paused run leaves every server
+ * either untouched or rolled, and ends HALTED, journaled {@code paused}. A pause marker that cannot be read halts
+ * the run there too, rather than roll the next server without knowing.
  *
  * <p>One instance per run; not thread-safe, except {@code ports.interrupted()}, which another thread may flip.
  */
@@ -82,6 +92,9 @@ public final class EnsembleRoller {
     private final List<BrokerSummary> summaries = new ArrayList<>();
     private final Map<Integer, Timing> timings = new HashMap<>();
     private Instant runStart;
+    /** The step being carried out (its server once chosen), for a lost lock's message. */
+    private EnsembleStep current;
+    private PauseCheck pauseCheck = PauseCheck.NEVER;
 
     /**
      * @param plan the plan (its sha256 keys the journal)
@@ -117,14 +130,49 @@ public final class EnsembleRoller {
     }
 
     /**
+     * Lets an operator pause the roll between servers ({@code kupgrade pause}); default {@link PauseCheck#NEVER}.
+     * Read before each server's pre-stop gates, never while a server is down. A pause ends the run as
+     * {@link OutcomeKind#HALTED}, journaled as {@code paused} with the reason; a check that throws (the marker's
+     * store does not answer) halts it as well.
+     */
+    public EnsembleRoller pauseWhen(PauseCheck check) {
+        this.pauseCheck = Objects.requireNonNull(check, "check");
+        return this;
+    }
+
+    /**
      * Rolls every server not done yet, one at a time.
      *
      * @param closePlan also journal {@code plan-done} at the end (a plan whose only change is the ensemble)
-     * @return DONE when the ensemble is rolled (or already was); HALTED, FAILED or INTERRUPTED with the reason
+     * @return DONE when the ensemble is rolled (or already was); HALTED (a gate, or a pause), FAILED (also: the
+     *     cluster's lock was lost) or INTERRUPTED with the reason
      * @throws io.kupgrade.orchestrator.engine.RunRefusedException when the journal holds another plan's
      *     unfinished run; nothing is touched then
      */
     public RollOutcome run(boolean closePlan) {
+        try {
+            return runFenced(closePlan);
+        } catch (LockLostException e) {
+            return lockLost(e);
+        }
+    }
+
+    /**
+     * The state store refused an append because this run lost the cluster's lock (ZooKeeper session expired):
+     * stop acting at once and journal nothing more; another run may hold the lock now. Worded as
+     * {@code RollRunner}'s, so that an operator reads one message for one situation.
+     */
+    private RollOutcome lockLost(LockLostException e) {
+        Instant start = runStart == null ? now() : runStart;
+        String message = "lost the cluster's lock" + (current == null ? "" : " at " + current.describe()) + ": "
+                + e.getMessage() + ". This run did nothing more; the journal holds everything it did until then."
+                + " Run apply again once no other run holds the lock: it resumes from the journal";
+        Duration elapsed = Duration.between(start, now());
+        emit(ProgressEvent.Type.RUN_FINISHED, null, Journaling.RUN, elapsed, OutcomeKind.FAILED + ": " + message);
+        return new RollOutcome(OutcomeKind.FAILED, message, summaries, elapsed, null, false);
+    }
+
+    private RollOutcome runFenced(boolean closePlan) {
         String sha = plan.sha256();
         JournalView view = JournalView.of(ports.journal().entries(), sha);
         runStart = now();
@@ -147,6 +195,18 @@ public final class EnsembleRoller {
                 return endRun(OutcomeKind.DONE, "ZooKeeper ensemble rolled: servers " + roll.finishedOrder(mine())
                         + " in this order", false);
             }
+            // only between servers (before the next one's pre-stop gates): a pause never leaves a server stopped
+            if (step.kind() == EnsembleStepKind.PRE_STOP_GATES) {
+                Optional<String> pause;
+                try {
+                    pause = pauseCheck.pausedBecause();
+                } catch (RuntimeException e) {
+                    return pauseUnreadable(step, e);
+                }
+                if (pause.isPresent()) {
+                    return paused(step, pause.get());
+                }
+            }
             RollOutcome stopped = execute(step);
             if (stopped != null) {
                 return stopped;
@@ -164,6 +224,47 @@ public final class EnsembleRoller {
         return JournalView.of(ports.journal().entries(), plan.sha256()).entries();
     }
 
+    /** A pause honoured before {@code next}'s pre-stop gates: journaled as {@code paused}, reported as HALTED. */
+    private RollOutcome paused(EnsembleStep next, String why) {
+        String message = "paused before " + nextStop(next) + " (" + why + "); " + progress()
+                + ", none is left half-done. Run kupgrade resume, then apply to continue";
+        ports.journal().append(Journaling.runEntry(now(), plan.sha256(), Journaling.PAUSED,
+                Map.of("message", message, "pause", why)));
+        Duration elapsed = Duration.between(runStart, now());
+        emit(ProgressEvent.Type.RUN_FINISHED, next.server(), Journaling.RUN, elapsed, "PAUSED: " + message);
+        return new RollOutcome(OutcomeKind.HALTED, message, summaries, elapsed, null, false);
+    }
+
+    /**
+     * The pause marker could not be read (its state store does not answer): halt before {@code next} rather than
+     * roll past an operator's pause. Said on the listener first, so the operator learns why even when the halt
+     * itself cannot be journaled (with ZooKeeper state, the same store holds the journal).
+     */
+    private RollOutcome pauseUnreadable(EnsembleStep next, RuntimeException e) {
+        String message = "cannot tell whether the cluster is paused (" + e.getMessage() + "); halted before "
+                + nextStop(next) + " rather than go on without knowing; " + progress() + ", none is left half-done."
+                + " Run apply again once the pause marker can be read";
+        emit(ProgressEvent.Type.INFO, next.server(), Journaling.RUN, Duration.ZERO, message);
+        return endRun(OutcomeKind.HALTED, message, false);
+    }
+
+    /** "ZooKeeper server 3's stop" for a server an earlier run chose; "the next ZooKeeper server's stop" else. */
+    private static String nextStop(EnsembleStep next) {
+        return next.server() == null ? "the next ZooKeeper server's stop"
+                : "ZooKeeper server " + next.server().id() + "'s stop";
+    }
+
+    /** "ZooKeeper servers [1] rolled, [2, 3] still to roll"; "no ZooKeeper server rolled yet". */
+    private String progress() {
+        List<Integer> done = roll.finishedOrder(mine());
+        if (done.isEmpty()) {
+            return "no ZooKeeper server rolled yet";
+        }
+        List<Integer> left = spec.servers().stream().map(ZooKeeperServerSpec::id).filter(id -> !done.contains(id))
+                .toList();
+        return "ZooKeeper servers " + done + " rolled, " + left + " still to roll";
+    }
+
     /** Where failures are typed: once a server may be down, a failure needs attention; before, the run halts. */
     static OutcomeKind failureKind(EnsembleStepKind kind) {
         return kind.serverDown() ? OutcomeKind.FAILED : OutcomeKind.HALTED;
@@ -171,6 +272,7 @@ public final class EnsembleRoller {
 
     /** Executes one step; null when it succeeded, else the run's outcome. */
     private RollOutcome execute(EnsembleStep step) {
+        current = step;
         Instant t0 = now();
         ZooKeeperServerSpec server = step.server();
         Map<String, String> startDetails = startDetails(step, t0);
@@ -182,6 +284,7 @@ public final class EnsembleRoller {
         try {
             Map<String, String> details = new LinkedHashMap<>(startDetails);
             server = perform(step, server, t0, details);
+            current = new EnsembleStep(step.kind(), server, step.resumed());
             ports.journal().append(entry(step.kind(), server, Journaling.SUCCEEDED, details));
             emit(ProgressEvent.Type.STEP_SUCCEEDED, server, step.kind().journalName(), since(t0),
                     details.getOrDefault("summary", "done"));
@@ -193,8 +296,14 @@ public final class EnsembleRoller {
         } catch (StepFailedException e) {
             return stepEnded(step, server, t0, e.kind(), e.getMessage());
         } catch (HostUnreachableException e) {
-            return stepEnded(step, server, t0, failureKind(step.kind()), "host " + (server == null ? "?"
-                    : server.host()) + " unreachable after " + settings.hostRetries() + " retries: " + e.getMessage());
+            String host = server == null ? "?" : server.host();
+            // as for brokers: a start or an install whose effect is unknown is never re-sent; the next apply checks
+            // whether the server runs before it sends either again (perform: START, INSTALL)
+            boolean notResent = step.kind() == EnsembleStepKind.START || step.kind() == EnsembleStepKind.INSTALL;
+            return stepEnded(step, server, t0, failureKind(step.kind()), notResent ? RunSupport.unreachableNotResent(
+                    host, "the next apply checks whether the server runs", e) : run.unreachable(host, e));
+        } catch (LockLostException e) {
+            throw e; // nothing more may be journaled or done: run() ends the run
         } catch (RuntimeException e) {
             return stepEnded(step, server, t0, failureKind(step.kind()), step.describe() + " failed: "
                     + e.getMessage());
@@ -277,20 +386,47 @@ public final class EnsembleRoller {
                         settings.commandTimeout())), "stop command");
             }
             case AWAIT_EXIT -> awaitExit(server, t0, d);
-            case INSTALL -> RunSupport.requireOk(ports.executor().run(server.host(), d.get("command"),
-                    settings.installTimeout()), "install command");
+            case INSTALL -> {
+                if (sentBefore(server, EnsembleStepKind.INSTALL) && run.isRunning(watched(server))) {
+                    // this roll stopped it and saw it exit; binaries are never swapped under a running server
+                    throw new StepFailedException(OutcomeKind.FAILED, "ZooKeeper server " + server.id() + " is"
+                            + " running again, though this roll stopped it and its install (sent by an earlier run,"
+                            + " outcome unknown) was not confirmed: the install is not run under a running server."
+                            + " Find out who started it and which binaries it runs");
+                }
+                RunSupport.requireOk(ports.executor().run(server.host(), d.get("command"),
+                        settings.installTimeout()), "install command");
+            }
             case EDIT_CONFIG -> editConfig(server, d);
             case START -> {
                 timing(server).startCommand = t0;
-                // a start of a running server does nothing (the service's contract, as for brokers)
-                RunSupport.requireOk(ports.executor().run(server.host(), d.get("command"),
-                        settings.startTimeout()), "start command");
+                if (sentBefore(server, EnsembleStepKind.START) && run.isRunning(watched(server))) {
+                    // an earlier run's start, whose answer was lost, did start it: never sent twice (as the broker
+                    // roll's probe finds a started broker running)
+                    d.put("alreadyRunning", "true");
+                    d.put("summary", "already running: the start an earlier run sent took effect; not sent again");
+                } else {
+                    // not retried: a start whose effect is unknown is resolved by the check above in the next run
+                    RunSupport.requireOk(ports.executor().run(server.host(), d.get("command"),
+                            settings.startTimeout()), "start command");
+                }
             }
             case POST_START_GATES -> postStart(server, t0, d);
             case SERVER_DONE -> serverDone(step, server, d);
             case ENSEMBLE_DONE -> d.put("summary", "every ZooKeeper server rolled: " + roll.finishedOrder(mine()));
         }
         return server;
+    }
+
+    /**
+     * True when an earlier attempt sent this server's {@code kind} command (start, install) and it never succeeded
+     * (the host dropped the connection, the command failed): its effect is unknown. This attempt's own
+     * {@code started} entry is journaled already, so it takes two.
+     */
+    private boolean sentBefore(ZooKeeperServerSpec server, EnsembleStepKind kind) {
+        return mine().stream().filter(e -> PHASE.equals(e.phase()) && Objects.equals(EnsembleRoll.serverId(e),
+                server.id()) && kind.journalName().equals(e.step())
+                && Journaling.STARTED.equals(e.event())).count() > 1;
     }
 
     private void awaitExit(ZooKeeperServerSpec server, Instant t0, Map<String, String> d)

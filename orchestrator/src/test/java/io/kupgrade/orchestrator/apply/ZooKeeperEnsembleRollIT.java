@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kupgrade.gates.ZooKeeperInspector;
 import io.kupgrade.orchestrator.engine.OutcomeKind;
+import io.kupgrade.orchestrator.engine.ProgressEvent;
 import io.kupgrade.orchestrator.engine.RollOutcome;
 import io.kupgrade.orchestrator.engine.RollRunner;
 import io.kupgrade.orchestrator.engine.RunRefusedException;
 import io.kupgrade.orchestrator.engine.Selection;
 import io.kupgrade.orchestrator.journal.JournalEntry;
+import io.kupgrade.orchestrator.pause.ClusterPausedException;
+import io.kupgrade.orchestrator.pause.PauseService;
 import io.kupgrade.orchestrator.zookeeper.EnsembleHealth;
 import io.kupgrade.orchestrator.zookeeper.EnsembleRoll;
 import io.kupgrade.orchestrator.zookeeper.FourLetterWordProbe;
@@ -46,7 +49,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The ZooKeeper ensemble roll on real processes: a 3-server ensemble under 3 ZooKeeper-mode 3.8.1 brokers, an
  * acks=all numbered load the whole time, and a plan whose {@code zookeeperEnsemble} raises {@code maxClientCnxns}
- * in every {@code zoo.cfg}. One cluster for the class; the tests run in order and build on each other.
+ * in every {@code zoo.cfg}. One cluster for the class; the tests run in order and build on each other: an operator's
+ * {@code kupgrade pause} stops the roll after its first server, {@code resume} and apply again finish it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ZooKeeperEnsembleRollIT {
@@ -99,9 +103,13 @@ class ZooKeeperEnsembleRollIT {
     }
 
     static RollOutcome apply(Selection selection) {
+        return apply(selection, ItSupport.printer("zk"));
+    }
+
+    static RollOutcome apply(Selection selection, ProgressEvent.Listener listener) {
         long t = System.nanoTime();
         RollOutcome o = new ApplyService().apply(new ApplyRequest(plan, selection, true, state),
-                ItSupport.printer("zk"), RollRunner.Confirmer.NEVER, () -> false);
+                listener, RollRunner.Confirmer.NEVER, () -> false);
         rollNanos += System.nanoTime() - t;
         System.out.println(DemoRunner.summaryTable(o.brokers()));
         return o;
@@ -126,7 +134,44 @@ class ZooKeeperEnsembleRollIT {
 
     @Test
     @Order(2)
-    void theEnsembleRollsFollowersFirstAndTheLeaderLast() {
+    void aPauseSetDuringTheFirstServerStopsTheRollBeforeTheNextServerIsStopped() {
+        ProgressEvent.Listener printer = ItSupport.printer("zk");
+        ProgressEvent.Listener operatorPausesAfterTheFirstServer = e -> {
+            printer.onEvent(e);
+            if (e.type() == ProgressEvent.Type.STEP_SUCCEEDED && "server-done".equals(e.step())) {
+                new PauseService().pause(plan, state, "consumers lagging");
+            }
+        };
+
+        RollOutcome o = apply(new Selection(ZooKeeperEnsembleSpec.PHASE_NAME, null), operatorPausesAfterTheFirstServer);
+
+        assertEquals(OutcomeKind.HALTED, o.kind(), o.message());
+        assertTrue(o.message().startsWith("paused before the next ZooKeeper server's stop (paused by "), o.message());
+        assertTrue(o.message().contains("consumers lagging") && o.message().contains("Run kupgrade resume"),
+                o.message());
+        List<JournalEntry> journal = ItSupport.journal(state, cluster.name());
+        JournalEntry last = journal.get(journal.size() - 1);
+        assertEquals(List.of("run", "paused"), List.of(last.step(), last.event()));
+        List<Integer> order = new EnsembleRoll(PlanParser.parse(plan).zookeeperEnsemble()).finishedOrder(journal);
+        assertEquals(1, order.size(), "one server rolled: " + order);
+        assertNotEquals(leaderBefore, order.get(0), "a follower first");
+        for (SandboxZooKeeper z : cluster.zookeepers()) {
+            assertTrue(cluster.isZooKeeperRunning(z.id()), "server " + z.id() + " running: none left stopped");
+            if (z.id() != order.get(0)) {
+                assertEquals(pidsBefore.get(z.id()), cluster.zookeeperPid(z.id()).orElseThrow(),
+                        "server " + z.id() + " untouched");
+            }
+        }
+        ClusterPausedException refused = assertThrows(ClusterPausedException.class,
+                () -> apply(new Selection(ZooKeeperEnsembleSpec.PHASE_NAME, null)));
+        assertTrue(refused.getMessage().contains("kupgrade resume"), refused.getMessage());
+    }
+
+    @Test
+    @Order(3)
+    void afterResumeTheEnsembleRollsOnFollowersFirstAndTheLeaderLast() {
+        new PauseService().resume(plan, state);
+
         RollOutcome o = apply(new Selection(ZooKeeperEnsembleSpec.PHASE_NAME, null));
 
         assertEquals(OutcomeKind.DONE, o.kind(), o.message());
@@ -138,11 +183,11 @@ class ZooKeeperEnsembleRollIT {
         List<String> roles = ItSupport.succeeded(entries, "pre-stop-gates").stream()
                 .map(e -> e.details().get("role")).toList();
         assertEquals(List.of("follower", "follower", "leader"), roles, "as the pre-stop gates saw them");
-        assertEquals(3, o.brokers().size());
+        assertEquals(2, o.brokers().size(), "this run rolled the two servers left");
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void everyServerRunsANewProcessWithTheEditedZooCfgAndABackup() throws IOException {
         for (SandboxZooKeeper z : cluster.zookeepers()) {
             long pid = cluster.zookeeperPid(z.id()).orElseThrow();
@@ -158,7 +203,7 @@ class ZooKeeperEnsembleRollIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void theEnsembleIsHealthyAndTheBrokersKeptTheirSessionsAndController() {
         FourLetterWordProbe probe = new FourLetterWordProbe(Duration.ofSeconds(5));
         ZooKeeperEnsembleSpec spec = PlanParser.parse(plan).zookeeperEnsemble();
@@ -176,7 +221,7 @@ class ZooKeeperEnsembleRollIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void rollingAgainDoesNothing() {
         Map<Integer, Long> pids = new LinkedHashMap<>();
         cluster.zookeepers().forEach(z -> pids.put(z.id(), cluster.zookeeperPid(z.id()).orElseThrow()));
@@ -189,7 +234,7 @@ class ZooKeeperEnsembleRollIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void theProducerLostNothingAcknowledged() {
         LoadResult produced = load.stop();
         Verification v = Verifier.verify(cluster.bootstrapServers(), TOPIC, produced.acked());

@@ -22,6 +22,7 @@ import io.kupgrade.orchestrator.lock.LockHeldException;
 import io.kupgrade.orchestrator.lock.LockLostException;
 import io.kupgrade.orchestrator.lock.ZooKeeperClusterLock;
 import io.kupgrade.orchestrator.pause.ClusterPausedException;
+import io.kupgrade.orchestrator.pause.Pause;
 import io.kupgrade.orchestrator.pause.PauseService;
 import io.kupgrade.orchestrator.pause.ZooKeeperPauseMarker;
 import io.kupgrade.plans.PlanParser;
@@ -56,7 +57,8 @@ import org.junit.jupiter.api.io.TempDir;
  * test uses its own cluster name): one holder at a time, named to the refused; the file journal's entries
  * round-trip; fencing (a holder whose session expired cannot append, and the next run takes over); a killed
  * holder on this host is taken over; one on another host is not. The pause marker lives there too: a pause set
- * through one session stops an apply running in another, refuses the next one, and resume lifts it.
+ * through one session stops an apply running in another, refuses the next one, and resume lifts it; its read syncs
+ * first, and a sync ZooKeeper does not confirm in time makes the marker unreadable.
  */
 class ZooKeeperStateIT {
     static SandboxCluster cluster;
@@ -313,6 +315,39 @@ class ZooKeeperStateIT {
 
         assertTrue(e.getMessage().startsWith("cannot read the pause marker zookeeper://"), e.getMessage());
         assertTrue(e.getMessage().contains("/kupgrade-it/unreadable/pause"), e.getMessage());
+    }
+
+    @Test
+    void shouldSyncBeforeReadingThePauseAndCallItUnreadableWhileZooKeeperDoesNotAnswer() throws Exception {
+        ZooKeeperStateStore operator = store();
+        ZooKeeperPauseMarker runsCheck = new ZooKeeperPauseMarker(rawClient(), operator.clusterPath("synced"),
+                cluster.zookeeperConnect(), Duration.ofSeconds(1));
+        assertEquals(Optional.empty(), runsCheck.pausedBecause());
+        Pause pause = new Pause("consumers lagging", "alice@ops", Instant.parse("2026-11-25T10:00:00Z"));
+        operator.pauseMarker("synced").write(pause);
+        assertEquals(Optional.of(pause.describe()), runsCheck.pausedBecause(), "set through another session: seen");
+        long pid = cluster.zookeeperPid(cluster.zookeepers().get(0).id()).orElseThrow();
+
+        ClusterUnreachableException e;
+        long t = System.nanoTime();
+        signal(pid, "STOP"); // a ZooKeeper server that stops answering (GC, frozen VM); shorter than any session
+        try {
+            e = assertThrows(ClusterUnreachableException.class, runsCheck::pausedBecause);
+        } finally {
+            signal(pid, "CONT");
+        }
+        double waited = (System.nanoTime() - t) / 1e9;
+
+        assertTrue(e.getMessage().startsWith("cannot read the pause marker zookeeper://"), e.getMessage());
+        assertTrue(e.getMessage().contains("ZooKeeper did not confirm the sync before the read within 1 s"),
+                e.getMessage());
+        assertTrue(waited < 5, "unreadable after the sync timeout, not a session timeout: " + waited + " s");
+        assertEquals(Optional.of(pause.describe()), runsCheck.pausedBecause(), "readable again once it answers");
+    }
+
+    static void signal(long pid, String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start();
+        assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -" + signal + " " + pid);
     }
 
     /** The sandbox's plan for cluster {@code name}, with its journal, lock and pause in this class's ZooKeeper root. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kupgrade.orchestrator.engine.JournalView;
+import io.kupgrade.orchestrator.engine.Journaling;
 import io.kupgrade.orchestrator.engine.OutcomeKind;
 import io.kupgrade.orchestrator.engine.ProgressEvent;
 import io.kupgrade.orchestrator.engine.RollOutcome;
@@ -13,7 +14,6 @@ import io.kupgrade.orchestrator.engine.RollbackOutcome;
 import io.kupgrade.orchestrator.engine.Rollbacks;
 import io.kupgrade.orchestrator.engine.RunSettings;
 import io.kupgrade.orchestrator.executor.HostExecutor;
-import io.kupgrade.orchestrator.journal.InMemoryJournal;
 import io.kupgrade.orchestrator.journal.JournalEntry;
 import io.kupgrade.plans.PhaseSpec;
 import io.kupgrade.plans.Plan;
@@ -42,7 +42,7 @@ class EnsembleRestorerTest {
 
     final EnsembleRollerTest.TestClock clock = new EnsembleRollerTest.TestClock();
     final FakeEnsemble ensemble = new FakeEnsemble(3, 1);
-    final InMemoryJournal journal = new InMemoryJournal();
+    final FencedJournal journal = new FencedJournal();
     final List<ProgressEvent> events = new ArrayList<>();
     final AtomicBoolean interrupted = new AtomicBoolean();
     final Map<String, String> before = new HashMap<>(ensemble.files);
@@ -269,6 +269,55 @@ class EnsembleRestorerTest {
                 .orElseThrow();
         assertEquals("zookeeper-ensemble", forced.phase());
         assertTrue(forced.details().get("overrode.0").contains("binaries"));
+    }
+
+    // ---- a lost lock ends the rollback at once, as RollbackRunner ends a broker rollback ----
+
+    @Test
+    void shouldEndARollbackAtOnceWhenTheJournalRefusesBecauseTheLockWasLost() {
+        roll(SPEC);
+        int entries = journal.entries().size();
+        journal.loseLockAt = e -> "rollback-start".equals(e.step()) && Journaling.STARTED.equals(e.event());
+
+        RollbackOutcome outcome = rollback();
+
+        assertEquals(OutcomeKind.FAILED, outcome.kind(), outcome.message());
+        assertEquals("lost the cluster's lock: its ZooKeeper session expired. This rollback did nothing more; run it"
+                + " again once no other run holds the lock", outcome.message());
+        assertEquals(List.of("stop 1", "write /zk/1/zoo.cfg"), rollbackActions(), "no start sent unjournaled");
+        assertTrue(journal.entries().size() > entries, "the rollback journaled until the refusal");
+        assertTrue(journal.entries().stream().skip(entries).noneMatch(e -> Journaling.FAILED.equals(e.event())),
+                "and nothing after it");
+
+        journal.regainLock();
+        RollbackOutcome again = rollback();
+
+        assertEquals(OutcomeKind.DONE, again.kind(), again.message());
+        assertEquals(List.of(1, 3, 2), again.restored(), "resumed with server 1's start");
+        assertEquals(1, rollbackActions().stream().filter("stop 1"::equals).count(), "server 1 not stopped twice");
+    }
+
+    // ---- a host that drops the connection: a start is never re-sent ----
+
+    @Test
+    void shouldNeverResendARollbackStartWhoseEffectIsUnknownAndFindItRunningNextTime() {
+        roll(SPEC);
+        ensemble.dropsAfter.put("start 1", 1);
+
+        RollbackOutcome outcome = rollback();
+
+        assertEquals(OutcomeKind.FAILED, outcome.kind(), outcome.message());
+        String reason = "host zk1 unreachable (not re-sent; the next rollback checks whether the server runs):"
+                + " connection to zk1 dropped";
+        assertEquals(List.of(reason), journal.entries().stream().filter(e -> "rollback-start".equals(e.step())
+                && Journaling.FAILED.equals(e.event())).map(e -> e.details().get("reason")).toList());
+        assertEquals("rollback failed at ZooKeeper server 1's rollback-start: " + reason + ". ZooKeeper server 1 needs"
+                + " attention; run rollback again to resume it", outcome.message());
+
+        RollbackOutcome again = rollback();
+
+        assertEquals(OutcomeKind.DONE, again.kind(), again.message());
+        assertEquals(1, rollbackActions().stream().filter("start 1"::equals).count(), "found running: not re-sent");
     }
 
     private RollOutcome roll(ZooKeeperEnsembleSpec spec) {

@@ -2,6 +2,7 @@ package io.kupgrade.orchestrator.zookeeper;
 
 import io.kupgrade.orchestrator.executor.CommandResult;
 import io.kupgrade.orchestrator.executor.HostExecutor;
+import io.kupgrade.orchestrator.executor.HostUnreachableException;
 import io.kupgrade.plans.ZooKeeperEnsembleSpec.ZooKeeperServerSpec;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +17,8 @@ import java.util.TreeSet;
  * A scripted ZooKeeper ensemble: commands {@code stop N}, {@code start N}, {@code running N}, {@code install N}
  * (binaries "new"), {@code uninstall N} (binaries "old" again); {@code zoo.cfg} files (and their backups) in memory; four-letter-word answers as a real quorum gives them. A stopped leader is
  * replaced by the lowest running follower; a started server follows, and is synced after {@link #syncAfterReads}
- * probe reads of the leader.
+ * probe reads of the leader. {@link #dropsAfter} makes a command take effect and then lose its answer, as a
+ * connection that drops does.
  */
 final class FakeEnsemble implements HostExecutor, EnsembleProbe {
     final Set<Integer> running = new TreeSet<>();
@@ -27,6 +29,8 @@ final class FakeEnsemble implements HostExecutor, EnsembleProbe {
     final Set<Integer> neverStarts = new HashSet<>();
     final Map<Integer, Integer> incarnation = new HashMap<>();
     final Map<Integer, String> binaries = new HashMap<>();
+    /** Command -> how many more times it runs and then throws HostUnreachableException ("connection dropped"). */
+    final Map<String, Integer> dropsAfter = new HashMap<>();
     int leader;
     int syncAfterReads = 2;
     boolean mntrWhitelisted = true;
@@ -49,6 +53,17 @@ final class FakeEnsemble implements HostExecutor, EnsembleProbe {
 
     @Override
     public CommandResult run(String host, String command, Duration timeout) {
+        CommandResult result = execute(command);
+        int drops = dropsAfter.getOrDefault(command, 0);
+        if (drops > 0) {
+            // the command ran, but its answer never came back
+            dropsAfter.put(command, drops - 1);
+            throw new HostUnreachableException("connection to " + host + " dropped", null);
+        }
+        return result;
+    }
+
+    private CommandResult execute(String command) {
         commands.add(command);
         String[] w = command.split(" ");
         int id = Integer.parseInt(w[1]);
