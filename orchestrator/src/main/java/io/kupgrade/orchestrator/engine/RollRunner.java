@@ -135,9 +135,7 @@ public final class RollRunner {
      */
     private RollOutcome lockLost(LockLostException e) {
         Instant start = runStart == null ? now() : runStart;
-        String message = "lost the cluster's lock" + (current == null ? "" : " at " + current.describe()) + ": "
-                + e.getMessage() + ". This run did nothing more; the journal holds everything it did until then."
-                + " Run apply again once no other run holds the lock: it resumes from the journal";
+        String message = RunSupport.lockLost(current == null ? null : current.describe(), e);
         Duration elapsed = Duration.between(start, now());
         emit(ProgressEvent.Type.RUN_FINISHED, current, Journaling.RUN, elapsed, OutcomeKind.FAILED + ": " + message);
         return new RollOutcome(OutcomeKind.FAILED, message, summaries, elapsed, current, false);

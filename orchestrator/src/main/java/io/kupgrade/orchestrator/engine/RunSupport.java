@@ -5,6 +5,7 @@ import dev.failsafe.RetryPolicy;
 import io.kupgrade.orchestrator.executor.CommandResult;
 import io.kupgrade.orchestrator.executor.HostExecutor;
 import io.kupgrade.orchestrator.executor.HostUnreachableException;
+import io.kupgrade.orchestrator.lock.LockLostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -146,6 +147,18 @@ public final class RunSupport {
      */
     public static String unreachableNotResent(String host, String nextRunChecks, HostUnreachableException e) {
         return "host " + host + " unreachable (not re-sent; " + nextRunChecks + "): " + e.getMessage();
+    }
+
+    /**
+     * Why an apply ended when the state store refused an append because the run lost the cluster's lock (its
+     * ZooKeeper session expired): one wording for the brokers' roll and the ensemble's.
+     *
+     * @param at where the run was ({@code "restart/canary broker 3: stop"}); null when no step had started
+     */
+    public static String lockLost(String at, LockLostException e) {
+        return "lost the cluster's lock" + (at == null ? "" : " at " + at) + ": " + e.getMessage()
+                + ". This run did nothing more; the journal holds everything it did until then."
+                + " Run apply again once no other run holds the lock: it resumes from the journal";
     }
 
     /** @throws StepFailedException FAILED, with the command's exit code and output, when it did not succeed */
