@@ -311,28 +311,11 @@ public final class RollEngine {
         if (plan.rollout().maxParallel() <= 1) {
             return null;
         }
-        String ph = phase.name();
-        List<BrokerSpec> notDone = new ArrayList<>();
-        for (BrokerSpec b : wave.brokers()) {
-            if (!view.brokerDone(ph, b.id())) {
-                notDone.add(b);
-            }
-        }
+        List<BrokerSpec> notDone = notDone(view, phase, wave);
         if (notDone.isEmpty()) {
             return null;
         }
-        int at = view.lastIndex(0, StepKind.BATCH_START, ph, wave.name(), null, Journaling.SUCCEEDED);
-        List<BrokerSpec> active = new ArrayList<>();
-        if (at >= 0) {
-            boolean thisRun = at >= view.currentRunStart();
-            for (int id : Journaling.batchFrom(view.entries().get(at).details())) {
-                BrokerSpec b = brokersById.get(id);
-                if (b != null && notDone.contains(b)
-                        && (thisRun || view.startedSince(at, StepKind.STOP, ph, id))) {
-                    active.add(b);
-                }
-            }
-        }
+        List<BrokerSpec> active = openBatch(view, phase, wave, notDone);
         if (active.isEmpty()) {
             return new Decision.Next(new Step(StepKind.BATCH_START, phase, wave, null, false, clusterGates(), false,
                     notDone));
@@ -353,6 +336,62 @@ public final class RollEngine {
             first = withoutGate(first, GateSpec.Kind.NO_UNDER_REPLICATED);
         }
         return new Decision.Next(first);
+    }
+
+    private static List<BrokerSpec> notDone(JournalView view, PhaseSpec phase, Wave wave) {
+        List<BrokerSpec> notDone = new ArrayList<>();
+        for (BrokerSpec b : wave.brokers()) {
+            if (!view.brokerDone(phase.name(), b.id())) {
+                notDone.add(b);
+            }
+        }
+        return notDone;
+    }
+
+    /** The open batch's brokers still going through their steps (see {@link #batchStep}); empty for none. */
+    private List<BrokerSpec> openBatch(JournalView view, PhaseSpec phase, Wave wave, List<BrokerSpec> notDone) {
+        String ph = phase.name();
+        int at = view.lastIndex(0, StepKind.BATCH_START, ph, wave.name(), null, Journaling.SUCCEEDED);
+        List<BrokerSpec> active = new ArrayList<>();
+        if (at >= 0) {
+            boolean thisRun = at >= view.currentRunStart();
+            for (int id : Journaling.batchFrom(view.entries().get(at).details())) {
+                BrokerSpec b = brokersById.get(id);
+                if (b != null && notDone.contains(b)
+                        && (thisRun || view.startedSince(at, StepKind.STOP, ph, id))) {
+                    active.add(b);
+                }
+            }
+        }
+        return active;
+    }
+
+    /**
+     * The start steps to send together with {@code start} (the engine's next step): it, then every other broker
+     * of its open batch whose next step is its start too, in batch order. Only {@code start} when brokers roll one
+     * by one or no batch-mate is ready. Sending them together is the interleaving of {@link #batchStep} done at
+     * once: each is journaled {@code started} before any command is sent, so a run killed meanwhile probes them
+     * all, as it would a single start.
+     */
+    public List<Step> batchStarts(JournalView view, Step start) {
+        if (plan.rollout().maxParallel() <= 1 || start.kind() != StepKind.START || start.broker() == null
+                || start.wave() == null) {
+            return List.of(start);
+        }
+        List<Step> together = new ArrayList<>(List.of(start));
+        for (BrokerSpec b : openBatch(view, start.phase(), start.wave(), notDone(view, start.phase(), start.wave()))) {
+            if (b.id() != start.brokerId()
+                    && brokerStep(view, start.phase(), start.wave(), b) instanceof Decision.Next n
+                    && n.step().kind() == StepKind.START) {
+                together.add(n.step());
+            }
+        }
+        return together;
+    }
+
+    /** The broker of this roll with {@code id}; null when the plan has none. */
+    public BrokerSpec broker(int id) {
+        return brokersById.get(id);
     }
 
     /** The step without the gates of {@code kind}. */

@@ -24,6 +24,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -96,6 +98,8 @@ public final class RollRunner {
     private Instant runStart;
     private Step current;
     private PauseCheck pauseCheck = PauseCheck.NEVER;
+    /** Batch-mates whose start failed together with another's ({@link #startTogether}), with why. */
+    private final Map<Integer, String> failedTogether = new LinkedHashMap<>();
 
     public RollRunner(RollEngine engine, Ports ports, RunSettings settings) {
         this.engine = engine;
@@ -240,10 +244,96 @@ public final class RollRunner {
         };
     }
 
-    /** Executes one step; null when it succeeded, else the run's outcome. */
+    /** Executes one step (a batch's starts together); null when it succeeded, else the run's outcome. */
     private RollOutcome execute(Step step) {
+        if (step.kind() == StepKind.START) {
+            List<Step> together = engine.batchStarts(JournalView.of(ports.journal().entries(), plan.sha256()), step);
+            if (together.size() > 1) {
+                return startTogether(together);
+            }
+        }
         StepFailure failure = attempt(step);
         return failure == null ? null : stepEnded(step, failure);
+    }
+
+    /**
+     * A batch's start commands, sent at once (one thread each) instead of one after the other: a start command
+     * may take a while to return (the sandbox's returns once the JVM runs, 0.5-1.6 s), and every member it made
+     * wait started that much later (issue 7). Each start is journaled {@code started} before any command is sent
+     * (a run killed meanwhile probes them all, as it would one start), then each is journaled as it ended, in
+     * batch order. A start is never re-sent: one that fails ends the run as a single failed start does, and a
+     * second one that fails is named with it ({@link #bringBackBatchMates} does not start it again).
+     */
+    private RollOutcome startTogether(List<Step> steps) {
+        List<Map<String, String>> details = new ArrayList<>();
+        List<Instant> starts = new ArrayList<>();
+        for (Step s : steps) {
+            current = s;
+            Instant t0 = now();
+            Map<String, String> d = startDetails(s);
+            ports.journal().append(Journaling.entry(t0, plan.sha256(), s, Journaling.STARTED, d));
+            emit(ProgressEvent.Type.STEP_STARTED, s, s.kind().journalName(), Duration.ZERO, describeStart(s, d));
+            details.add(d);
+            starts.add(t0);
+        }
+        ports.gates().beforeAction();
+        List<CompletableFuture<CommandResult>> sent = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            Step s = steps.get(i);
+            String command = details.get(i).get("command");
+            timing(s).startCommand = now();
+            sent.add(CompletableFuture.supplyAsync(() -> ports.executor().run(s.broker().host(), command,
+                    settings.startTimeout()), runnable -> {
+                        Thread t = new Thread(runnable, "kupgrade-start-" + s.brokerId());
+                        t.setDaemon(true);
+                        t.start();
+                    }));
+        }
+        // every command has returned before any result is acted on: no start outlives this step
+        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        Step firstFailed = null;
+        StepFailure firstFailure = null;
+        for (int i = 0; i < steps.size(); i++) {
+            Step s = steps.get(i);
+            current = s;
+            StepFailure f;
+            try {
+                RunSupport.requireOk(ended(sent.get(i)), "start command");
+                Map<String, String> d = new LinkedHashMap<>(details.get(i));
+                ports.journal().append(Journaling.entry(now(), plan.sha256(), s, Journaling.SUCCEEDED, d));
+                emit(ProgressEvent.Type.STEP_SUCCEEDED, s, s.kind().journalName(), since(starts.get(i)), "done");
+                continue;
+            } catch (StepFailedException e) {
+                f = failed(s, starts.get(i), e.kind(), e.getMessage());
+            } catch (HostUnreachableException e) {
+                f = failed(s, starts.get(i), OutcomeKind.FAILED, RunSupport.unreachableNotResent(hostOf(s),
+                        "the next apply checks whether the broker runs", e));
+            } catch (RuntimeException e) {
+                f = failed(s, starts.get(i), OutcomeKind.FAILED, s.describe() + " failed: " + e.getMessage());
+            }
+            if (firstFailed == null) {
+                firstFailed = s;
+                firstFailure = f;
+            } else {
+                failedTogether.put(s.brokerId(), f.reason());
+            }
+        }
+        return firstFailed == null ? null : stepEnded(firstFailed, firstFailure);
+    }
+
+    /** A sent command's result; what it threw, unwrapped (an Error, such as a test's simulated crash, too). */
+    private static CommandResult ended(CompletableFuture<CommandResult> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
     }
 
     /** How a step ended that did not succeed: its kind (halted, failed, interrupted) and one line why. */
@@ -340,6 +430,12 @@ public final class RollRunner {
         Set<Integer> givenUp = new HashSet<>();
         List<BrokerSpec> failed = new ArrayList<>();
         Map<Integer, String> outcome = new LinkedHashMap<>();
+        // mates whose start, sent together with the failed one's, failed too: not started again
+        failedTogether.forEach((id, why) -> {
+            givenUp.add(id);
+            failed.add(engine.broker(id));
+            outcome.put(id, "broker " + id + " failed at start (" + why + ")");
+        });
         while (!ports.interrupted().getAsBoolean()) {
             JournalView view = JournalView.of(ports.journal().entries(), plan.sha256());
             Optional<Step> next = engine.batchMateStep(view, failedStep, givenUp);

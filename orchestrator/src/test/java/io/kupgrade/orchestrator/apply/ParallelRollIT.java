@@ -143,6 +143,12 @@ class ParallelRollIT {
         for (List<Integer> batch : batches) {
             assertTrue(watcher.samples().stream().anyMatch(sample -> batch.stream().noneMatch(sample.running()::contains)),
                     "the watcher saw every member of batch " + batch + " down at the same moment");
+            // the batch's start commands were sent together: every member's start journaled before any returned
+            List<String> starts = parallel.journal().stream()
+                    .filter(e -> "start".equals(e.step()) && batch.contains(e.brokerId())).map(JournalEntry::event)
+                    .toList();
+            assertEquals(java.util.Collections.nCopies(batch.size(), "started"), starts.subList(0, batch.size()),
+                    "batch " + batch + ": " + starts);
         }
     }
 

@@ -40,10 +40,47 @@ class BatchRollTest {
 
         assertEquals(OutcomeKind.DONE, outcome.kind(), outcome.message());
         assertEquals(List.of("stop 3", "stop 4", "stop 5", "install 3 3.9.2", "install 4 3.9.2", "install 5 3.9.2",
-                "write /srv/3/server.properties", "write /srv/4/server.properties", "write /srv/5/server.properties",
-                "start 3", "start 4", "start 5"), rig.hosts.actions().subList(4, 16));
+                "write /srv/3/server.properties", "write /srv/4/server.properties", "write /srv/5/server.properties"),
+                rig.hosts.actions().subList(4, 13));
+        // the starts are sent together: in any order
+        assertEquals(java.util.Set.of("start 3", "start 4", "start 5"), java.util.Set.copyOf(rig.hosts.actions()
+                .subList(13, 16)));
         assertEquals(List.of("binaries/canary:2", "binaries/wave-2:3,4,5"), batches(rig));
         assertEquals(List.of("binaries:2", "binaries:3", "binaries:4", "binaries:5"), rig.journal.steps("broker-done"));
+    }
+
+    @Test
+    void shouldSendTheBatchsStartsTogetherEachJournaledStartedFirst() {
+        Rig rig = parallel(3);
+        assertEquals(OutcomeKind.DONE, rig.apply("canary").kind());
+        rig.hosts.startsTogether = new java.util.concurrent.CountDownLatch(3);
+
+        RollOutcome outcome = rig.apply("wave-2");
+
+        assertEquals(OutcomeKind.DONE, outcome.kind(), outcome.message());
+        assertTrue(rig.hosts.startsOverlapped, "each start command waited for the other two to be sent");
+        List<JournalEntry> starts = rig.journal.entries.stream()
+                .filter(e -> e.step().equals("start") && "wave-2".equals(e.wave())).toList();
+        assertEquals(List.of("started", "started", "started", "succeeded", "succeeded", "succeeded"),
+                starts.stream().map(JournalEntry::event).toList(), "no command before every start is journaled");
+        assertEquals(List.of(3, 4, 5, 3, 4, 5), starts.stream().map(JournalEntry::brokerId).toList());
+    }
+
+    @Test
+    void shouldNotResendAStartThatFailedTogetherWithAnother() {
+        Rig rig = parallel(3);
+        assertEquals(OutcomeKind.DONE, rig.apply("canary").kind());
+        rig.hosts.failing.add("start 3");
+        rig.hosts.failing.add("start 5");
+
+        RollOutcome outcome = rig.apply("wave-2");
+
+        assertEquals(OutcomeKind.FAILED, outcome.kind(), outcome.message());
+        assertTrue(outcome.message().contains("failed at binaries/wave-2 broker 3: start"), outcome.message());
+        assertTrue(outcome.message().contains("broker 5 failed at start (start command"), outcome.message());
+        assertTrue(outcome.message().contains("broker 4 is back and done for the phase"), outcome.message());
+        assertEquals(1, rig.hosts.actions().stream().filter("start 5"::equals).count(), rig.hosts.actions()::toString);
+        assertEquals(1, rig.hosts.actions().stream().filter("start 3"::equals).count(), rig.hosts.actions()::toString);
     }
 
     @Test
@@ -131,8 +168,14 @@ class BatchRollTest {
         RollOutcome outcome = rig.apply("wave-2");
 
         assertEquals(OutcomeKind.DONE, outcome.kind(), outcome.message());
-        assertEquals(List.of("start 5"), rig.hosts.actions().subList(0, 1),
-                "3 and 4 already running the new binary: only gated; 5 stopped by the batch is started");
+        // the batch's starts were sent together, each journaled started first: the resume probes all three,
+        // finds them running the new binary and only gates them
+        assertTrue(rig.hosts.actions().stream().noneMatch(c -> c.startsWith("start ") || c.startsWith("stop ")),
+                rig.hosts.actions()::toString);
+        for (int id : List.of(3, 4, 5)) {
+            assertEquals(2, rig.hosts.incarnation.get(id), "broker " + id + " started exactly once");
+            assertEquals("3.9.2", rig.hosts.runningVersion.get(id));
+        }
         assertEquals(List.of("binaries:2", "binaries:3", "binaries:4", "binaries:5"), rig.journal.steps("broker-done"));
         assertEquals(List.of("binaries/canary:2", "binaries/wave-2:3,4,5"), batches(rig));
     }

@@ -67,8 +67,31 @@ final class FakeHosts implements HostExecutor {
         return commands.stream().filter(c -> !c.startsWith("running")).toList();
     }
 
+    /**
+     * When set, each {@code start} waits (at most 5 s) until this many starts have been sent: with a batch's starts
+     * sent one after the other, the first waits in vain and {@link #startsOverlapped} turns false.
+     */
+    volatile java.util.concurrent.CountDownLatch startsTogether;
+    volatile boolean startsOverlapped = true;
+
     @Override
     public CommandResult run(String host, String command, Duration timeout) {
+        java.util.concurrent.CountDownLatch together = startsTogether;
+        if (together != null && command.startsWith("start ")) {
+            together.countDown();
+            try {
+                if (!together.await(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                    startsOverlapped = false;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                startsOverlapped = false;
+            }
+        }
+        return runNow(host, command);
+    }
+
+    private synchronized CommandResult runNow(String host, String command) {
         if (command.equals(crashBefore)) {
             throw new Crash("before " + command);
         }
@@ -126,7 +149,7 @@ final class FakeHosts implements HostExecutor {
     }
 
     @Override
-    public String readFile(String host, String path) {
+    public synchronized String readFile(String host, String path) {
         String content = files.containsKey(path) ? files.get(path) : backups.get(path);
         if (content == null) {
             throw new IllegalStateException(path + " does not exist on " + host);
@@ -135,7 +158,7 @@ final class FakeHosts implements HostExecutor {
     }
 
     @Override
-    public void writeFile(String host, String path, String content, String backupPath) {
+    public synchronized void writeFile(String host, String path, String content, String backupPath) {
         backups.put(backupPath, files.get(path));
         files.put(path, content);
         commands.add("write " + path);
