@@ -90,7 +90,8 @@ public final class GateWaiter {
      * this one (see {@link RecentPolls} for the rule): when they are younger than the poll interval and the
      * gates pass on the last {@code stablePolls} of them, the wait passes at once without a read; when only the
      * last few pass, they count toward {@code stablePolls} and the next read comes one poll interval after the
-     * newest of them. Every read of this wait is added to {@code recent}; a failed read clears it.
+     * newest of them. Polls younger than two intervals (but not one) count toward {@code stablePolls} only
+     * together with a read made at once. Every read of this wait is added to {@code recent}; a failed read clears it.
      *
      * @param recent the run's recent polls; null to poll afresh
      * @throws InterruptedException when the sleeper is interrupted (the wait is abandoned)
@@ -107,12 +108,19 @@ public final class GateWaiter {
         List<GateResult> results = List.of();
         Instant previousPoll = null;
         if (recent != null) {
-            for (RecentPolls.Poll earlier : recent.usable(start, pollInterval)) {
+            List<RecentPolls.Poll> fresh = recent.usable(start, pollInterval);
+            // older than one interval (the runner checked processes and journaled in between) but younger than
+            // two: they still count toward stablePolls, never alone: the wait reads at once and passes only on
+            // that fresh read (so two polls at most two intervals apart, the last one new)
+            boolean stale = fresh.isEmpty();
+            for (RecentPolls.Poll earlier : stale ? recent.usable(start, pollInterval.multipliedBy(2)) : fresh) {
                 results = evaluate(toCheck, earlier.snapshot());
                 consecutive = results.stream().allMatch(GateResult::passed) ? consecutive + 1 : 0;
                 previousPoll = earlier.at();
             }
-            if (consecutive >= needed) {
+            if (stale) {
+                consecutive = Math.min(consecutive, needed - 1);
+            } else if (consecutive >= needed) {
                 return new WaitResult(WaitResult.Outcome.PASSED, Duration.ZERO, 0, results);
             }
         }

@@ -223,12 +223,47 @@ class GateWaiterTest {
     }
 
     @Test
-    void shouldPollAfreshWhenTheRecentPollsAreOlderThanThePollInterval() throws InterruptedException {
+    void shouldCountRecentPollsOlderThanOneIntervalOnlyWithAFreshRead() throws InterruptedException {
+        // broker 4's gates passed; the runner checked its process, journaled, checked broker 5's process: 1.5
+        // intervals later broker 5's wait starts
         ScriptedReader reader = new ScriptedReader().then(cluster().build(), 1);
         RecentPolls recent = new RecentPolls(2);
         GateWaiter waiter = waiter(reader);
         waiter.await("", List.of(Gates.noUnderReplicated()), Duration.ofSeconds(30), GateWaiter.Listener.NONE, recent);
-        time.now = time.now.plusSeconds(1);
+        time.now = time.now.plusMillis(1500);
+        int sleepsBefore = time.sleeps.size();
+
+        WaitResult result = waiter.await("", List.of(Gates.canStop(3)), Duration.ofSeconds(30),
+                GateWaiter.Listener.NONE, recent);
+
+        assertTrue(result.passed());
+        assertEquals(1, result.polls(), "one fresh read, confirmed by the recent poll");
+        assertEquals(sleepsBefore, time.sleeps.size(), "read at once");
+    }
+
+    @Test
+    void shouldNotPassOnRecentPollsOlderThanOneIntervalWhenTheFreshReadFails() throws InterruptedException {
+        ScriptedReader reader = new ScriptedReader().then(cluster().build(), 2).then(cluster().stopped(2).build(), 1)
+                .then(cluster().build(), 2);
+        RecentPolls recent = new RecentPolls(2);
+        GateWaiter waiter = waiter(reader);
+        waiter.await("", List.of(Gates.noUnderReplicated()), Duration.ofSeconds(30), GateWaiter.Listener.NONE, recent);
+        time.now = time.now.plusMillis(1500);
+
+        WaitResult result = waiter.await("", List.of(Gates.noUnderReplicated()), Duration.ofSeconds(30),
+                GateWaiter.Listener.NONE, recent);
+
+        assertTrue(result.passed());
+        assertEquals(3, result.polls(), "the failing fresh read restarts the count: two more passing reads");
+    }
+
+    @Test
+    void shouldPollAfreshWhenTheRecentPollsAreOlderThanTwoPollIntervals() throws InterruptedException {
+        ScriptedReader reader = new ScriptedReader().then(cluster().build(), 1);
+        RecentPolls recent = new RecentPolls(2);
+        GateWaiter waiter = waiter(reader);
+        waiter.await("", List.of(Gates.noUnderReplicated()), Duration.ofSeconds(30), GateWaiter.Listener.NONE, recent);
+        time.now = time.now.plusSeconds(2);
 
         WaitResult result = waiter.await("", List.of(Gates.canStop(3)), Duration.ofSeconds(30),
                 GateWaiter.Listener.NONE, recent);
