@@ -18,7 +18,8 @@ import java.util.List;
  * <p>The rule that keeps this as safe as fresh polling:
  * <ul>
  *   <li>the most recent poll must be younger than the poll interval (it is as fresh as the next poll of a
- *       running wait would be), see {@link #usable};</li>
+ *       running wait would be), see {@link #usable}; polls younger than two intervals count only together with
+ *       a read the wait makes at once ({@link GateWaiter}), so the decision rests on a fresh read;</li>
  *   <li>whoever acts on the cluster (a stop, a start, a config edit, an election) calls {@link #forget()}
  *       first: a poll made before an action says nothing about the cluster after it;</li>
  *   <li>a read that failed breaks the sequence ({@link #forget()}), as it does inside one wait.</li>
