@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -125,7 +126,7 @@ abstract class GateScenarios {
     }
 
     /** Reads until {@code done} holds (30 s at most); every read must succeed. */
-    static ClusterSnapshot readUntil(java.util.function.Predicate<ClusterSnapshot> done) throws InterruptedException {
+    static ClusterSnapshot readUntil(Predicate<ClusterSnapshot> done) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         ClusterSnapshot s = reader().read();
         while (!done.test(s)) {

@@ -299,17 +299,12 @@ public final class RollRunner {
             StepFailure f;
             try {
                 RunSupport.requireOk(ended(sent.get(i)), "start command");
-                Map<String, String> d = new LinkedHashMap<>(details.get(i));
-                ports.journal().append(Journaling.entry(now(), plan.sha256(), s, Journaling.SUCCEEDED, d));
+                ports.journal().append(Journaling.entry(now(), plan.sha256(), s, Journaling.SUCCEEDED,
+                        details.get(i)));
                 emit(ProgressEvent.Type.STEP_SUCCEEDED, s, s.kind().journalName(), since(starts.get(i)), "done");
                 continue;
-            } catch (StepFailedException e) {
-                f = failed(s, starts.get(i), e.kind(), e.getMessage());
-            } catch (HostUnreachableException e) {
-                f = failed(s, starts.get(i), OutcomeKind.FAILED, RunSupport.unreachableNotResent(hostOf(s),
-                        "the next apply checks whether the broker runs", e));
-            } catch (RuntimeException e) {
-                f = failed(s, starts.get(i), OutcomeKind.FAILED, s.describe() + " failed: " + e.getMessage());
+            } catch (StepFailedException | RuntimeException e) {
+                f = failedBy(s, starts.get(i), e);
             }
             if (firstFailed == null) {
                 firstFailed = s;
@@ -371,19 +366,31 @@ public final class RollRunner {
             Thread.interrupted();
             return failed(step, t0, OutcomeKind.INTERRUPTED, "interrupted while " + step.describe()
                     + "; run apply again to resume here");
-        } catch (StepFailedException e) {
-            return failed(step, t0, e.kind(), e.getMessage());
-        } catch (HostUnreachableException e) {
+        } catch (StepFailedException | RuntimeException e) {
+            return failedBy(step, t0, e);
+        }
+    }
+
+    /**
+     * Journals and reports why {@code step} did not succeed, from what its work threw.
+     *
+     * @throws LockLostException rethrown: nothing more may be journaled or done, run() ends the run
+     */
+    private StepFailure failedBy(Step step, Instant t0, Exception e) {
+        if (e instanceof LockLostException lost) {
+            throw lost;
+        }
+        if (e instanceof StepFailedException f) {
+            return failed(step, t0, f.kind(), f.getMessage());
+        }
+        if (e instanceof HostUnreachableException h) {
             // start and install are never re-sent (their effect is unknown); the next apply probes the broker
             boolean notResent = step.kind() == StepKind.START || step.kind() == StepKind.INSTALL;
             String reason = notResent ? RunSupport.unreachableNotResent(hostOf(step),
-                    "the next apply checks whether the broker runs", e) : run.unreachable(hostOf(step), e);
+                    "the next apply checks whether the broker runs", h) : run.unreachable(hostOf(step), h);
             return failed(step, t0, failureKind(step.kind()), reason);
-        } catch (LockLostException e) {
-            throw e; // nothing more may be journaled or done: run() ends the run
-        } catch (RuntimeException e) {
-            return failed(step, t0, failureKind(step.kind()), step.describe() + " failed: " + e.getMessage());
         }
+        return failed(step, t0, failureKind(step.kind()), step.describe() + " failed: " + e.getMessage());
     }
 
     /** Journals and reports a step that did not succeed. */
