@@ -46,6 +46,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
@@ -92,46 +93,55 @@ public final class ApplyService {
         Plan plan = PlanParser.parse(request.planFile());
         Path stateDir = stateDir(request.stateDir());
         String cluster = plan.cluster().name();
-        // the pause lives with the journal and the lock (a znode with the ZooKeeper store): read before the lock
-        PauseService.current(plan, stateDir).ifPresent(p -> {
-            throw new ClusterPausedException(cluster, p);
-        });
-        try (StateStores.Held state = StateStores.acquire(plan, stateDir, "kupgrade apply " + request.planFile());
-             HostExecutor executor = env.executors().apply(plan);
-             AdminClusterReader reader = env.readers().apply(plan.cluster())) {
-            Journal journal = state.journal();
-            ClusterSnapshot first = readPatiently(reader);
-            List<BrokerSpec> brokers = Layouts.brokers(plan, first);
-            RollEngine engine = new RollEngine(plan, brokers, Layouts.proposed(plan, brokers,
-                    first.activeController()));
-            BooleanSupplier stop = interrupted == null ? () -> false : interrupted;
-            RollRunner.Sleeper sleeper = interruptible(env.sleeper(), stop);
-            Sleeper gateSleeper = sleeper::sleep;
-            JmxVersions versions = new JmxVersions();
-            // URP over time beside the journal, for `kupgrade report`; elections through the same Admin client
-            ClusterReader sampled = new SamplingClusterReader(reader, UrpLog.forCluster(stateDir, cluster));
-            ClusterGatePort gates = new ClusterGatePort(sampled, plan.gates(), env.clock(), gateSleeper, brokers,
-                    versions, LeaderElections.admin(reader.admin(), ADMIN_TIMEOUT));
-            Finalizer finalizer = new AdminFinalizer(reader.admin(), brokers, versions, ADMIN_TIMEOUT);
-            // a phase is laid out when it starts, with the controller of that moment (it moves after a roll)
-            RollRunner.WaveLayouter layouter = phase -> WavePlanner.expand(plan.waves(), brokers,
-                    readPatiently(reader).activeController());
-            // the ZooKeeper ensemble, when the plan has one, rolls before any broker (EnsembleFirst); a pause stops
-            // it between servers as it stops the brokers' roll between brokers
-            EnsembleFirst.Result ensemble = EnsembleFirst.before(plan, request.selection(), journal,
-                    () -> new EnsembleRoller(plan, plan.zookeeperEnsemble(), new EnsembleRoller.Ports(executor,
-                            env.ensembleProbe(), KafkaHealth.of(reader, brokers.stream()
-                                    .map(BrokerSpec::id).collect(Collectors.toSet())), journal, env.clock(), sleeper,
-                            stop, listener), EnsembleRoller.settings(plan, plan.zookeeperEnsemble()))
-                            .pauseWhen(state.pauseMarker()));
-            if (ensemble.stop()) {
-                return ensemble.outcome();
+        try (FirstRead<AdminClusterReader> firstRead = FirstRead.start(() -> env.readers().apply(plan.cluster()),
+                ApplyService::readPatiently)) {
+            // the pause lives with the journal and the lock (a znode with the ZooKeeper store): read before the lock
+            PauseService.current(plan, stateDir).ifPresent(p -> {
+                throw new ClusterPausedException(cluster, p);
+            });
+            try (StateStores.Held state = StateStores.acquire(plan, stateDir, "kupgrade apply " + request.planFile());
+                 HostExecutor executor = env.executors().apply(plan);
+                 AdminClusterReader reader = firstRead.reader()) {
+                Journal journal = state.journal();
+                ClusterSnapshot first = firstRead.snapshot();
+                List<BrokerSpec> brokers = Layouts.brokers(plan, first);
+                RollEngine engine = new RollEngine(plan, brokers, Layouts.proposed(plan, brokers,
+                        first.activeController()));
+                BooleanSupplier stop = interrupted == null ? () -> false : interrupted;
+                RollRunner.Sleeper sleeper = interruptible(env.sleeper(), stop);
+                Sleeper gateSleeper = sleeper::sleep;
+                JmxVersions versions = new JmxVersions();
+                // URP over time beside the journal, for `kupgrade report`; elections through the same Admin client
+                ClusterReader sampled = new SamplingClusterReader(reader, UrpLog.forCluster(stateDir, cluster));
+                ClusterGatePort gates = new ClusterGatePort(sampled, plan.gates(), env.clock(), gateSleeper, brokers,
+                        versions, LeaderElections.admin(reader.admin(), ADMIN_TIMEOUT));
+                Finalizer finalizer = new AdminFinalizer(reader.admin(), brokers, versions, ADMIN_TIMEOUT);
+                // the ZooKeeper ensemble, when the plan has one, rolls before any broker (EnsembleFirst); a pause
+                // stops it between servers as it stops the brokers' roll between brokers
+                EnsembleFirst.Result ensemble = EnsembleFirst.before(plan, request.selection(), journal,
+                        () -> new EnsembleRoller(plan, plan.zookeeperEnsemble(), new EnsembleRoller.Ports(executor,
+                                env.ensembleProbe(), KafkaHealth.of(reader, brokers.stream().map(BrokerSpec::id)
+                                        .collect(Collectors.toSet())), journal, env.clock(), sleeper, stop, listener),
+                                EnsembleRoller.settings(plan, plan.zookeeperEnsemble()))
+                                .pauseWhen(state.pauseMarker()));
+                if (ensemble.stop()) {
+                    return ensemble.outcome();
+                }
+                // a phase is laid out when it starts, with the controller of that moment (it moves after a roll);
+                // the first phase with the first read when nothing ran since it (no ensemble roll)
+                AtomicReference<ClusterSnapshot> unused = new AtomicReference<>(ensemble.outcome() == null
+                        ? first : null);
+                RollRunner.WaveLayouter layouter = phase -> {
+                    ClusterSnapshot fresh = unused.getAndSet(null);
+                    return WavePlanner.expand(plan.waves(), brokers,
+                            (fresh == null ? readPatiently(reader) : fresh).activeController());
+                };
+                RollRunner.Ports ports = new RollRunner.Ports(executor, gates, finalizer, layouter,
+                        (text, phase) -> PropertiesEditor.apply(text, phase.set(), phase.unset(), phase.name()),
+                        journal, env.clock(), sleeper, stop, listener, confirmer);
+                return ensemble.then(new RollRunner(engine, ports, RunSettings.from(plan, request.yes()))
+                        .pauseWhen(state.pauseMarker()).run(request.selection()));
             }
-            RollRunner.Ports ports = new RollRunner.Ports(executor, gates, finalizer, layouter,
-                    (text, phase) -> PropertiesEditor.apply(text, phase.set(), phase.unset(), phase.name()),
-                    journal, env.clock(), sleeper, stop, listener, confirmer);
-            return ensemble.then(new RollRunner(engine, ports, RunSettings.from(plan, request.yes()))
-                    .pauseWhen(state.pauseMarker()).run(request.selection()));
         }
     }
 

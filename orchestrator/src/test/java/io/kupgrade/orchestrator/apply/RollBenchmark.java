@@ -5,8 +5,10 @@ import io.kupgrade.orchestrator.journal.JournalEntry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -117,6 +119,47 @@ final class RollBenchmark {
         return out;
     }
 
+    /**
+     * Where a roll's time inside the run went, from its journal alone: the summed duration of each step kind
+     * (its {@code started} to its end; a step journaled only at its end, such as {@code phase-start}, counts 0),
+     * and the time between one step's end and the next one's start or the run's end (deciding, pause checks,
+     * progress output).
+     * The kinds that are all waiting on the brokers (await-exit, post-start-gates) hold the inherent time too.
+     */
+    static Map<String, Duration> profile(Run run) {
+        Map<String, Duration> out = new LinkedHashMap<>();
+        Map<String, Instant> open = new LinkedHashMap<>();
+        Instant lastEnd = null;
+        Duration between = Duration.ZERO;
+        Instant runEnd = null;
+        for (JournalEntry e : run.journal()) {
+            if (Journaling.RUN.equals(e.step())) {
+                if (Journaling.STARTED.equals(e.event())) {
+                    lastEnd = e.at();
+                } else {
+                    runEnd = e.at();
+                }
+                continue;
+            }
+            String key = e.step() + "/" + e.brokerId();
+            if (Journaling.STARTED.equals(e.event())) {
+                if (lastEnd != null && open.isEmpty()) {
+                    between = between.plus(Duration.between(lastEnd, e.at()));
+                }
+                open.put(key, e.at());
+            } else {
+                Instant began = open.remove(key);
+                out.merge(e.step(), began == null ? Duration.ZERO : Duration.between(began, e.at()), Duration::plus);
+                lastEnd = e.at();
+            }
+        }
+        if (runEnd != null && lastEnd != null) {
+            between = between.plus(Duration.between(lastEnd, runEnd));
+        }
+        out.put("between steps", between);
+        return out;
+    }
+
     static String report(Run sequential, Run parallel, ClusterWatcher watcher) {
         List<ClusterWatcher.Sample> samples = watcher.samples();
         StringBuilder b = new StringBuilder();
@@ -140,6 +183,10 @@ final class RollBenchmark {
                     100.0 * overhead.toMillis() / run.wall().toMillis(), secs(outside),
                     100.0 * overhead.minus(outside).toMillis() / run.inRun().toMillis(),
                     reactions.get(reactions.size() / 2) / 1e3, reactions.get(reactions.size() - 1) / 1e3));
+            StringBuilder steps = new StringBuilder();
+            profile(run).forEach((step, d) -> steps.append(String.format(Locale.ROOT, " %s %.2f s;", step,
+                    secs(d))));
+            b.append("bench:   in the run, summed by step:").append(steps).append(System.lineSeparator());
             for (Cycle c : cycles) {
                 b.append(String.format(Locale.ROOT, "bench:   cycle %-8s stop->exit %.1f s, start->healthy %.1f s,"
                         + " reaction %.2f s%n", c.brokers(), secs(c.stopToExit()), secs(c.startToHealthy()),
