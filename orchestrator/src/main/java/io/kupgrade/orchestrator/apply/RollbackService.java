@@ -20,6 +20,8 @@ import io.kupgrade.orchestrator.engine.RunSettings;
 import io.kupgrade.orchestrator.executor.HostExecutor;
 import io.kupgrade.orchestrator.journal.Journal;
 import io.kupgrade.orchestrator.journal.JournalEntry;
+import io.kupgrade.orchestrator.pause.ClusterPausedException;
+import io.kupgrade.orchestrator.pause.PauseService;
 import io.kupgrade.orchestrator.state.StateStores;
 import io.kupgrade.orchestrator.zookeeper.EnsembleProbe;
 import io.kupgrade.orchestrator.zookeeper.EnsembleRestorer;
@@ -51,7 +53,9 @@ import java.util.stream.Collectors;
  * <p>Thrown before anything is touched: {@link io.kupgrade.plans.PlanException},
  * {@link io.kupgrade.orchestrator.engine.RollbackRefusedException} (point of no return, not forced),
  * {@link io.kupgrade.orchestrator.engine.RunRefusedException} (unknown phase or wave, another plan's journal),
- * {@link io.kupgrade.orchestrator.lock.LockHeldException}, {@link ClusterUnreachableException}.
+ * {@link io.kupgrade.orchestrator.lock.LockHeldException}, {@link ClusterUnreachableException},
+ * {@link ClusterPausedException} (the cluster is paused: {@code kupgrade resume} first). A pause set while it
+ * runs stops it before the next broker (or ZooKeeper server), as it stops {@code apply}.
  */
 public final class RollbackService {
     private final ApplyEnvironment env;
@@ -75,6 +79,10 @@ public final class RollbackService {
         Plan plan = PlanParser.parse(request.planFile());
         Path stateDir = ApplyService.stateDir(request.stateDir());
         List<String> forcedOver = preflight(plan, StateStores.readJournal(plan, stateDir), request);
+        // a rollback is a run like any other: a pause keeps it off too (apply: ApplyService)
+        PauseService.current(plan, stateDir).ifPresent(p -> {
+            throw new ClusterPausedException(plan.cluster().name(), p, "rollback");
+        });
         try (StateStores.Held state = StateStores.acquire(plan, stateDir, "kupgrade rollback " + request.planFile());
              HostExecutor executor = env.executors().apply(plan);
              AdminClusterReader reader = env.readers().apply(plan.cluster())) {
@@ -93,7 +101,7 @@ public final class RollbackService {
                         KafkaHealth.of(reader, brokers.stream().map(BrokerSpec::id).collect(Collectors.toSet())),
                         journal, env.clock(), sleeper, stop, listener);
                 return new EnsembleRestorer(plan, ensemble, ports, EnsembleRoller.settings(plan, ensemble,
-                        request.yes()), confirmer).run(label(request), forced);
+                        request.yes()), confirmer).pauseWhen(state.pauseMarker()).run(label(request), forced);
             }
             Sleeper gateSleeper = sleeper::sleep;
             ClusterGatePort gates = new ClusterGatePort(reader, plan.gates(), env.clock(), gateSleeper, brokers,
@@ -104,7 +112,7 @@ public final class RollbackService {
                     (text, phase) -> PropertiesEditor.apply(text, phase.set(), phase.unset(), phase.name()),
                     journal, env.clock(), sleeper, stop, listener, confirmer);
             return new RollbackRunner(engine, brokers, ports, RunSettings.from(plan, request.yes()))
-                    .run(request.phase(), request.toWave(), request.force());
+                    .pauseWhen(state.pauseMarker()).run(request.phase(), request.toWave(), request.force());
         }
     }
 
@@ -118,6 +126,8 @@ public final class RollbackService {
         List<String> notes = new ArrayList<>();
         List<JournalEntry> entries = StateStores.readJournal(plan, stateDir);
         List<String> forcedOver = preflight(plan, entries, request);
+        PauseService.current(plan, stateDir).ifPresent(p -> notes.add("the cluster is " + p.describe()
+                + ": rollback refuses to start until `kupgrade resume`"));
         if (forcedOver != null) {
             return ensembleDryRun(plan, entries, request, forcedOver, notes);
         }

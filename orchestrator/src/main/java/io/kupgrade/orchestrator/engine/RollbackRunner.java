@@ -1,6 +1,7 @@
 package io.kupgrade.orchestrator.engine;
 
 import io.kupgrade.orchestrator.journal.JournalEntry;
+import io.kupgrade.plans.BrokerSpec;
 import io.kupgrade.plans.Plan;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,6 +9,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Carries out {@code kupgrade rollback}: asks {@link RollbackPlanner} for the next broker, restores it with
@@ -16,6 +19,10 @@ import java.util.Map;
  * refused rollback throws before anything is written; a forced one journals {@code rollback-forced} with the
  * refusals it overrode. Resumable: run it again and it goes on with the broker where it stopped.
  *
+ * <p>An operator's {@code kupgrade pause} ({@link #pauseWhen}) is honoured between brokers only, before a broker
+ * whose restore has not begun (never after its stop): the run ends HALTED, journaled {@code paused}, as
+ * {@code apply} does.
+ *
  * <p>One instance per run; not thread-safe, except {@code ports.interrupted()}.
  */
 public final class RollbackRunner {
@@ -23,13 +30,20 @@ public final class RollbackRunner {
     private final RollbackPlanner planner;
     private final RollRunner.Ports ports;
     private final RunSettings settings;
+    private PauseCheck pauseCheck = PauseCheck.NEVER;
 
-    public RollbackRunner(RollEngine engine, List<io.kupgrade.plans.BrokerSpec> brokers, RollRunner.Ports ports,
+    public RollbackRunner(RollEngine engine, List<BrokerSpec> brokers, RollRunner.Ports ports,
                           RunSettings settings) {
         this.plan = engine.plan();
         this.planner = new RollbackPlanner(engine, brokers);
         this.ports = ports;
         this.settings = settings;
+    }
+
+    /** Honours {@code check} between brokers; {@link PauseCheck#NEVER} by default. */
+    public RollbackRunner pauseWhen(PauseCheck check) {
+        this.pauseCheck = Objects.requireNonNull(check, "check");
+        return this;
     }
 
     /**
@@ -99,7 +113,27 @@ public final class RollbackRunner {
                         + "apply will roll them again";
                 return end(OutcomeKind.DONE, msg, target, restored, notes, runStart);
             }
-            BrokerRestorer.Result r = restorer.restore(view, target.phase(), next.get().wave(), next.get().broker());
+            BrokerSpec broker = next.get().broker();
+            // only before a broker's restore begins (its pre-stop gates): a pause never leaves a broker stopped
+            List<RestoreStep> toDo = BrokerRestorer.planFor(view, plan, target.phase(), broker).steps();
+            if (!toDo.isEmpty() && toDo.get(0) == RestoreStep.PRE_STOP_GATES) {
+                Optional<String> pause;
+                try {
+                    pause = pauseCheck.pausedBecause();
+                } catch (RuntimeException e) {
+                    String message = "cannot tell whether the cluster is paused (" + e.getMessage() + "); rollback"
+                            + " halted before broker " + broker.id() + " rather than go on without knowing; no broker"
+                            + " is left half-done. Run rollback again once the pause marker can be read";
+                    emit(ProgressEvent.Type.INFO, runStart, name, message);
+                    return end(OutcomeKind.HALTED, message, target, restored, notes, runStart);
+                }
+                if (pause.isPresent()) {
+                    return end(OutcomeKind.HALTED, Journaling.PAUSED, "rollback paused before broker " + broker.id()
+                            + " (" + pause.get() + "); no broker is left half-done. Run kupgrade resume, then rollback"
+                            + " to continue", Map.of("pause", pause.get()), target, restored, notes, runStart);
+                }
+            }
+            BrokerRestorer.Result r = restorer.restore(view, target.phase(), next.get().wave(), broker);
             notes.addAll(r.notes());
             if (!r.ok()) {
                 String msg = switch (r.kind()) {
@@ -111,15 +145,22 @@ public final class RollbackRunner {
                 };
                 return end(r.kind(), msg, target, restored, notes, runStart);
             }
-            restored.add(next.get().broker().id());
+            restored.add(broker.id());
         }
     }
 
     private RollbackOutcome end(OutcomeKind kind, String message, RollbackPlanner.Target target, List<Integer> restored,
                                 List<String> notes, Instant runStart) {
-        String event = Journaling.event(kind);
+        return end(kind, Journaling.event(kind), message, Map.of(), target, restored, notes, runStart);
+    }
+
+    private RollbackOutcome end(OutcomeKind kind, String event, String message, Map<String, String> details,
+                                RollbackPlanner.Target target, List<Integer> restored, List<String> notes,
+                                Instant runStart) {
         String full = notes.isEmpty() ? message : message + ". WARNING: " + String.join("; ", notes);
-        ports.journal().append(runEntry(event, Map.of("message", full)));
+        Map<String, String> d = new LinkedHashMap<>(details);
+        d.put("message", full);
+        ports.journal().append(runEntry(event, d));
         emit(ProgressEvent.Type.RUN_FINISHED, runStart, target.phase().name(), kind + ": " + full);
         return new RollbackOutcome(kind, full, target.phase().name(), restored, notes, target.forcedOver(),
                 Duration.between(runStart, now()));

@@ -4,6 +4,7 @@ import io.kupgrade.orchestrator.engine.BrokerRestorer;
 import io.kupgrade.orchestrator.engine.JournalView;
 import io.kupgrade.orchestrator.engine.Journaling;
 import io.kupgrade.orchestrator.engine.OutcomeKind;
+import io.kupgrade.orchestrator.engine.PauseCheck;
 import io.kupgrade.orchestrator.engine.ProgressEvent;
 import io.kupgrade.orchestrator.engine.RestoreStep;
 import io.kupgrade.orchestrator.engine.RollRunner;
@@ -28,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -69,6 +71,7 @@ public final class EnsembleRestorer {
     private final RollRunner.Confirmer confirmer;
     private final RunSupport run;
     private final EnsembleGate gate;
+    private PauseCheck pauseCheck = PauseCheck.NEVER;
     private Instant runStart;
 
     /**
@@ -85,6 +88,12 @@ public final class EnsembleRestorer {
         this.run = new RunSupport(ports.executor(), settings, ports.clock(), ports.sleeper(), ports.interrupted(),
                 ports.listener());
         this.gate = new EnsembleGate(spec.servers(), ports.probe(), ports.kafka(), run);
+    }
+
+    /** Honours {@code check} between servers (before one's restore begins); {@link PauseCheck#NEVER} by default. */
+    public EnsembleRestorer pauseWhen(PauseCheck check) {
+        this.pauseCheck = Objects.requireNonNull(check, "check");
+        return this;
     }
 
     /** The gates of a restore step, for people (dry run, journal). */
@@ -167,6 +176,24 @@ public final class EnsembleRestorer {
                         + " order; every one back in the quorum, the leader sees all followers synced, Kafka kept"
                         + " its controller and brokers. apply will roll them again", restored, notes, forcedOver);
             }
+            // only before a server's restore begins (its pre-stop gates): a pause never leaves a server stopped
+            if (betweenServers()) {
+                Optional<String> pause;
+                try {
+                    pause = pauseCheck.pausedBecause();
+                } catch (RuntimeException e) {
+                    String message = "cannot tell whether the cluster is paused (" + e.getMessage() + "); rollback"
+                            + " halted before the next ZooKeeper server rather than go on without knowing; no server"
+                            + " is left half-done. Run rollback again once the pause marker can be read";
+                    emit(ProgressEvent.Type.INFO, null, Rollbacks.ROLLBACK_RUN, Duration.ZERO, message);
+                    return end(OutcomeKind.HALTED, message, restored, notes, forcedOver);
+                }
+                if (pause.isPresent()) {
+                    return end(OutcomeKind.HALTED, Journaling.PAUSED, "rollback paused before the next ZooKeeper"
+                            + " server (" + pause.get() + "); no server is left half-done. Run kupgrade resume, then"
+                            + " rollback to continue", Map.of("pause", pause.get()), restored, notes, forcedOver);
+                }
+            }
             Restored r = restoreNext();
             if (r.note != null && !notes.contains(r.note)) {
                 notes.add(r.note);
@@ -191,6 +218,14 @@ public final class EnsembleRestorer {
 
     private JournalView view() {
         return JournalView.of(ports.journal().entries(), plan.sha256());
+    }
+
+    /** True when no server's restore has begun beyond its pre-stop gates: none is stopped by this rollback. */
+    private boolean betweenServers() {
+        JournalView view = view();
+        OptionalInt open = rollback.inProgress(view);
+        return open.isEmpty() || rollback.planFor(view, spec.server(open.getAsInt())).steps()
+                .contains(RestoreStep.PRE_STOP_GATES);
     }
 
     /** Restores the next server (the one in progress, else chosen when the pre-stop gates pass). */
@@ -428,9 +463,15 @@ public final class EnsembleRestorer {
 
     private RollbackOutcome end(OutcomeKind kind, String message, List<Integer> restored, List<String> notes,
                                 List<String> forcedOver) {
-        String event = Journaling.event(kind);
+        return end(kind, Journaling.event(kind), message, Map.of(), restored, notes, forcedOver);
+    }
+
+    private RollbackOutcome end(OutcomeKind kind, String event, String message, Map<String, String> details,
+                                List<Integer> restored, List<String> notes, List<String> forcedOver) {
         String full = notes.isEmpty() ? message : message + ". WARNING: " + String.join("; ", notes);
-        ports.journal().append(Rollbacks.runEntry(run.now(), plan.sha256(), event, Map.of("message", full)));
+        Map<String, String> d = new LinkedHashMap<>(details);
+        d.put("message", full);
+        ports.journal().append(Rollbacks.runEntry(run.now(), plan.sha256(), event, d));
         emit(ProgressEvent.Type.RUN_FINISHED, null, Rollbacks.ROLLBACK_RUN, Duration.ZERO, kind + ": " + full);
         return new RollbackOutcome(kind, full, PHASE, restored, notes, forcedOver, run.since(runStart));
     }

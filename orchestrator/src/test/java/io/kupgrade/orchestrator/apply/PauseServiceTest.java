@@ -61,6 +61,19 @@ class PauseServiceTest {
     }
 
     @Test
+    void shouldRefuseRollbackWhilePausedNamingResumeAndTouchNothing() {
+        service.pause(planFile, state, "change freeze");
+
+        ClusterPausedException e = assertThrows(ClusterPausedException.class, () -> new RollbackService().rollback(
+                new RollbackRequest(planFile, null, null, false, true, state), null, null, null));
+
+        assertTrue(e.getMessage().contains("change freeze"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("then rollback again"), e.getMessage());
+        assertFalse(Files.exists(state.resolve("sb").resolve("journal.jsonl")), "no journal written");
+        assertFalse(Files.exists(state.resolve("sb").resolve("lock")), "no lock taken");
+    }
+
+    @Test
     void shouldShowThePauseInStatusUntilResumed() {
         service.pause(planFile, state, "change freeze");
         StatusReport paused = new StatusService().status(planFile, state);

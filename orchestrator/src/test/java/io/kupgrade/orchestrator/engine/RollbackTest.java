@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -343,6 +345,59 @@ class RollbackTest {
         assertEquals(List.of(5, 4, 3, 2), outcome.restored());
         assertFalse(rig.hosts.actions().contains("stop 5"), "broker 5 was not stopped again");
         assertFalse(rig.hosts.actions().contains("start 5"), "nor started again");
+    }
+
+    @Test
+    void shouldPauseARollbackBetweenBrokersNeverLeavingOneStoppedAndGoOnOnceResumed() {
+        Rig rig = binariesDone();
+        rig.hosts.commands.clear();
+        AtomicReference<String> pause = new AtomicReference<>();
+        // the operator pauses while broker 1 (the first to roll back) is down: honoured once it is back
+        PauseCheck operator = () -> {
+            if (rig.hosts.commands.contains("stop 1")) {
+                pause.compareAndSet(null, "paused by alice@ops since 10:00: consumers lagging");
+            }
+            return Optional.ofNullable(pause.get());
+        };
+
+        RollbackOutcome paused = runner(rig).pauseWhen(operator).run(null, null, false);
+
+        assertEquals(OutcomeKind.HALTED, paused.kind(), paused.message());
+        assertEquals(List.of(1), paused.restored(), "broker 1 finished, broker 5 untouched");
+        assertTrue(paused.message().contains("consumers lagging"), paused.message());
+        assertTrue(paused.message().contains("kupgrade resume, then rollback"), paused.message());
+        assertEquals(List.of("stop 1", "start 1"), rig.hosts.actions().stream().filter(a -> a.startsWith("st"))
+                .toList());
+        assertTrue(rig.hosts.running.get(1));
+        JournalEntry last = rig.journal.entries.get(rig.journal.entries.size() - 1);
+        assertEquals(List.of(Rollbacks.ROLLBACK_RUN, "paused"), List.of(last.step(), last.event()));
+        assertEquals("paused by alice@ops since 10:00: consumers lagging", last.details().get("pause"));
+
+        pause.set(null);
+        RollbackOutcome resumed = runner(rig).pauseWhen(() -> Optional.ofNullable(pause.get())).run(null, null, false);
+
+        assertEquals(OutcomeKind.DONE, resumed.kind(), resumed.message());
+        assertEquals(List.of(5, 4, 3, 2), resumed.restored());
+    }
+
+    @Test
+    void shouldHaltARollbackBetweenBrokersWhenThePauseCannotBeRead() {
+        Rig rig = binariesDone();
+        rig.hosts.commands.clear();
+        PauseCheck unreadable = () -> {
+            if (rig.hosts.commands.contains("start 1")) {
+                throw new IllegalStateException("ZooKeeper did not answer");
+            }
+            return Optional.empty();
+        };
+
+        RollbackOutcome outcome = runner(rig).pauseWhen(unreadable).run(null, null, false);
+
+        assertEquals(OutcomeKind.HALTED, outcome.kind(), outcome.message());
+        assertTrue(outcome.message().startsWith("cannot tell whether the cluster is paused (ZooKeeper did not"
+                + " answer)"), outcome.message());
+        assertEquals(List.of(1), outcome.restored());
+        assertFalse(rig.hosts.actions().contains("stop 5"), "no further broker stopped");
     }
 
     @Test

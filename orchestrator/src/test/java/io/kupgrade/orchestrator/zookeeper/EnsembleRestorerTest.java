@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kupgrade.orchestrator.engine.JournalView;
 import io.kupgrade.orchestrator.engine.Journaling;
 import io.kupgrade.orchestrator.engine.OutcomeKind;
+import io.kupgrade.orchestrator.engine.PauseCheck;
 import io.kupgrade.orchestrator.engine.ProgressEvent;
 import io.kupgrade.orchestrator.engine.RollOutcome;
 import io.kupgrade.orchestrator.engine.RollRunner;
@@ -320,6 +321,29 @@ class EnsembleRestorerTest {
         assertEquals(1, rollbackActions().stream().filter("start 1"::equals).count(), "found running: not re-sent");
     }
 
+    @Test
+    void shouldPauseBetweenServersNeverLeavingOneStopped() {
+        roll(SPEC);
+        // the operator pauses while server 1 (the first to roll back) is down: honoured once it is back
+        PauseCheck operator = () -> rollbackActions().contains("stop 1") ? Optional.of("paused by alice: audit")
+                : Optional.empty();
+
+        RollbackOutcome outcome = restorer(SPEC).pauseWhen(operator).run("rollback --phase"
+                + " zookeeper-ensemble", List.of());
+
+        assertEquals(OutcomeKind.HALTED, outcome.kind(), outcome.message());
+        assertEquals(List.of(1), outcome.restored());
+        assertTrue(outcome.message().contains("audit"), outcome.message());
+        assertEquals(List.of("stop 1", "write /zk/1/zoo.cfg", "start 1"), rollbackActions());
+        JournalEntry last = journal.entries().get(journal.entries().size() - 1);
+        assertEquals(List.of("rollback", "paused"), List.of(last.step(), last.event()));
+
+        RollbackOutcome resumed = rollback();
+
+        assertEquals(OutcomeKind.DONE, resumed.kind(), resumed.message());
+        assertEquals(List.of(3, 2), resumed.restored());
+    }
+
     private RollOutcome roll(ZooKeeperEnsembleSpec spec) {
         RollOutcome o = new EnsembleRoller(plan(), spec, ports(), settings()).run(false);
         afterRoll = ensemble.actions().size();
@@ -335,11 +359,14 @@ class EnsembleRestorerTest {
     }
 
     private RollbackOutcome rollback(ZooKeeperEnsembleSpec spec, List<String> forcedOver) {
+        return restorer(spec).run("rollback --phase zookeeper-ensemble", forcedOver);
+    }
+
+    private EnsembleRestorer restorer(ZooKeeperEnsembleSpec spec) {
         RunSettings s = settings();
         RunSettings asked = new RunSettings(s.gateTimeout(), s.pollInterval(), s.stopTimeout(), s.startTimeout(),
                 s.commandTimeout(), s.installTimeout(), s.hostRetries(), s.retryDelay(), yes);
-        return new EnsembleRestorer(plan(), spec, ports(), asked, confirmer).run("rollback --phase zookeeper-ensemble",
-                forcedOver);
+        return new EnsembleRestorer(plan(), spec, ports(), asked, confirmer);
     }
 
     /** Commands other than isRunning polls since the last roll ended. */
