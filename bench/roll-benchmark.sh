@@ -9,7 +9,8 @@
 # (zero loss, canStop never violated, real rack batches, a failing batch member leaving no mate down).
 #
 # Usage: bench/roll-benchmark.sh [MAVEN OPTIONS]   (from the repository root; needs the Maven repository warm:
-#        -o), e.g. bench/roll-benchmark.sh -Dbench.pollInterval=100ms to poll the gates every 100 ms
+#        -o), e.g. bench/roll-benchmark.sh -Dbench.pollInterval=100ms to poll the gates every 100 ms, or
+#        -Dbench.stablePolls=1 to pass the gates on one clean poll instead of two
 # Re-runnable: every run starts its own sandbox in a temporary directory and stops it at the end.
 # Figures are also written to orchestrator/target/roll-benchmark.txt.
 set -euo pipefail

@@ -71,6 +71,9 @@ final class RollBenchmark {
     /** The gates' poll interval of the benchmark's plans; {@code -Dbench.pollInterval=100ms} to compare. */
     static final String POLL_INTERVAL = System.getProperty("bench.pollInterval", "250ms");
 
+    /** The gates' stable polls of the benchmark's plans; {@code -Dbench.stablePolls=1} to see what the second costs. */
+    static final int STABLE_POLLS = Integer.getInteger("bench.stablePolls", 2);
+
     /** A rolling restart of the sandbox's brokers in one wave, gates polled every {@link #POLL_INTERVAL}. */
     static String restartPlan(String sandboxPlan, int maxParallel) {
         int at = sandboxPlan.indexOf("\nwaves:");
@@ -79,7 +82,7 @@ final class RollBenchmark {
         }
         return sandboxPlan.substring(0, at + 1)
                 + "waves: [\"100%\"]\n"
-                + "gates: {pollInterval: " + POLL_INTERVAL + ", timeout: 3m, stablePolls: 2}\n"
+                + "gates: {pollInterval: " + POLL_INTERVAL + ", timeout: 3m, stablePolls: " + STABLE_POLLS + "}\n"
                 + "rollout: {maxParallel: " + maxParallel + ", rackAware: true, leaders: {electPreferred: false}}\n"
                 + "phases:\n"
                 + "  - name: restart\n";
@@ -162,7 +165,8 @@ final class RollBenchmark {
 
     static String report(Run sequential, Run parallel, ClusterWatcher watcher) {
         List<ClusterWatcher.Sample> samples = watcher.samples();
-        StringBuilder b = new StringBuilder();
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "bench: gates polled every %s, %d stable"
+                + " polls%n", POLL_INTERVAL, STABLE_POLLS));
         double sequentialOverhead = 0;
         long worstReaction = 0;
         for (Run run : List.of(sequential, parallel)) {
