@@ -328,7 +328,7 @@ public final class EnsembleRestorer {
                             d.put("summary", "start command ran");
                         }
                     }
-                    case POST_START_GATES -> postStart(server, t0, stoppedHere, d);
+                    case POST_START_GATES -> postStart(server, sp, t0, stoppedHere, d);
                     default -> {
                     }
                 }
@@ -422,14 +422,22 @@ public final class EnsembleRestorer {
                 "as before the roll", d);
     }
 
-    private void postStart(ZooKeeperServerSpec server, Instant t0, boolean stoppedHere, Map<String, String> d)
-            throws InterruptedException, StepFailedException {
+    private void postStart(ZooKeeperServerSpec server, EnsembleRollback.ServerPlan sp, Instant t0, boolean stoppedHere,
+                           Map<String, String> d) throws InterruptedException, StepFailedException {
         run.awaitRunning(watched(server), t0);
         String purpose = "ZooKeeper server " + server.id() + " to " + (stoppedHere ? "rejoin" : "be in")
                 + " the quorum (leader sees every follower synced) with Kafka healthy";
+        // binaries given back: the server must run what it ran before the roll (journaled at the roll's stop)
+        String version = sp.binariesNotRestored() ? null : sp.versionBefore();
         EnsembleHealth.Verdict v = gate.await(states -> {
             EnsembleHealth.Verdict all = EnsembleHealth.of(spec.servers(), states);
-            return new EnsembleGate.Poll<>(all, all.leader(), EnsembleGate.problems(all));
+            List<String> problems = new ArrayList<>(EnsembleGate.problems(all));
+            ServerState mine = states.get(server.id());
+            if (version != null && mine != null && mine.mode().isPresent()) {
+                EnsembleHealth.versionProblem(mine, version).ifPresent(p -> problems.add(p + " (its version before"
+                        + " the roll)"));
+            }
+            return new EnsembleGate.Poll<>(all, all.leader(), problems);
         }, purpose, OutcomeKind.FAILED, t0, (waited, message) -> emit(ProgressEvent.Type.WAITING, server,
                 RestoreStep.POST_START_GATES.journalName(Rollbacks.ROLLBACK_PREFIX), waited, message), failing -> {
                 if (!run.isRunning(watched(server))) {
@@ -444,6 +452,9 @@ public final class EnsembleRestorer {
         Duration back = run.since(t0);
         d.put("syncedMs", Long.toString(back.toMillis()));
         d.put("leader", Integer.toString(v.leader().getAsInt()));
+        if (version != null) {
+            d.put(EnsembleRoller.VERSION, version);
+        }
         d.put("summary", "server " + server.id() + " back in the quorum " + RunSupport.seconds(back) + " after its"
                 + " start (" + v.reason() + ")");
     }

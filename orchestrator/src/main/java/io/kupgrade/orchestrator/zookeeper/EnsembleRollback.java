@@ -69,7 +69,7 @@ public final class EnsembleRollback {
      * @param rolled true when the roll finished the server ({@code server-done})
      */
     public record ServerPlan(List<RestoreStep> steps, String configFile, String backup, boolean backupCertain,
-                             String installCommand, boolean binariesNotRestored, boolean rolled) {
+                             String installCommand, boolean binariesNotRestored, boolean rolled, String versionBefore) {
         public ServerPlan {
             steps = List.copyOf(steps);
         }
@@ -195,9 +195,15 @@ public final class EnsembleRollback {
         String maybeBackup = null;
         List<RestoreStep> done = new ArrayList<>();
         boolean stopStarted = false;
+        String versionBefore = null;
         for (JournalEntry e : view.entries()) {
             if (!PHASE.equals(e.phase()) || !Objects.equals(EnsembleRoll.serverId(e), server.id())) {
                 continue;
+            }
+            if (versionBefore == null && EnsembleStepKind.PRE_STOP_GATES.journalName().equals(e.step())
+                    && Journaling.SUCCEEDED.equals(e.event())) {
+                // what the server reported on the polls that let the roll stop it (EnsembleRoller)
+                versionBefore = e.details().get(EnsembleRoller.VERSION);
             }
             if (Rollbacks.isRestoreStep(e.step())) {
                 RestoreStep s = Rollbacks.restoreStep(e.step());
@@ -233,9 +239,10 @@ public final class EnsembleRollback {
         boolean hasInstall = installed && spec.install() != null && !spec.install().isBlank();
         String rollbackInstall = spec.rollbackInstall();
         boolean notRestored = hasInstall && (rollbackInstall == null || rollbackInstall.isBlank());
-        return new ServerPlan(RestoreStep.toDo(hasInstall, backup != null, done), ZooKeeperEnsembleSpec.render(spec.service().configFile(), server), backup,
-                certain, hasInstall && !notRestored ? ZooKeeperEnsembleSpec.render(rollbackInstall, server) : null,
-                notRestored, rolled);
+        return new ServerPlan(RestoreStep.toDo(hasInstall, backup != null, done),
+                ZooKeeperEnsembleSpec.render(spec.service().configFile(), server), backup, certain,
+                hasInstall && !notRestored ? ZooKeeperEnsembleSpec.render(rollbackInstall, server) : null,
+                notRestored, rolled, versionBefore);
     }
 
     /** The roll's own entries of the ensemble (not the rollback's steps and markers). */

@@ -80,6 +80,8 @@ public final class EnsembleRoller {
     static final int STABLE_POLLS = EnsembleGate.STABLE_POLLS;
     private static final DateTimeFormatter BACKUP_STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    /** Detail of a server's {@code pre-stop-gates}: the ZooKeeper version it reported before its stop. */
+    public static final String VERSION = "version";
     private static final String PHASE = ZooKeeperEnsembleSpec.PHASE_NAME;
 
     private final Plan plan;
@@ -89,6 +91,8 @@ public final class EnsembleRoller {
     private final RunSettings settings;
     private final RunSupport run;
     private final EnsembleGate gate;
+    /** The servers as the last gate poll found them (the chosen server's version is journaled before its stop). */
+    private Map<Integer, ServerState> lastStates = Map.of();
     private final List<BrokerSummary> summaries = new ArrayList<>();
     private final Map<Integer, Timing> timings = new HashMap<>();
     private Instant runStart;
@@ -374,6 +378,11 @@ public final class EnsembleRoller {
                 d.put("host", chosen.host());
                 d.put("leader", Integer.toString(v.leader().getAsInt()));
                 d.put("role", leader ? "leader" : "follower");
+                // what it ran before the roll: a rollback that restores binaries checks it runs that again
+                ServerState before = lastStates.get(chosen.id());
+                if (before != null && before.version().isPresent()) {
+                    d.put(VERSION, before.version().get());
+                }
                 d.put("summary", v.reason() + "; server " + chosen.id() + " (" + (leader ? "the leader, last"
                         : "a follower") + ") may stop");
                 return chosen;
@@ -507,6 +516,7 @@ public final class EnsembleRoller {
         String step = restarted == null ? EnsembleStepKind.PRE_STOP_GATES.journalName()
                 : EnsembleStepKind.POST_START_GATES.journalName();
         return gate.await(states -> {
+            lastStates = states;
             EnsembleHealth.Verdict v = EnsembleHealth.of(spec.servers(), states);
             List<String> problems = new ArrayList<>(EnsembleGate.problems(v));
             if (restarted != null) {

@@ -165,6 +165,12 @@ class ZooKeeperEnsembleRollbackIT {
         List<String> roles = ItSupport.succeeded(ensembleEntries(), "rollback-pre-stop-gates").stream()
                 .map(e -> e.details().get("role")).toList();
         assertEquals(List.of("follower", "follower", "leader"), roles, "as the pre-stop gates saw them");
+        // the ZooKeeper version srvr reported before the roll's stop, checked again after the rollback's start
+        // (Kafka 3.8.1 and 3.9.2 both bundle ZooKeeper 3.8.4)
+        assertEquals(List.of("3.8.4", "3.8.4", "3.8.4"), ItSupport.succeeded(ensembleEntries(), "pre-stop-gates")
+                .stream().map(e -> e.details().get("version")).toList());
+        assertEquals(List.of("3.8.4", "3.8.4", "3.8.4"), ItSupport.succeeded(ensembleEntries(),
+                "rollback-post-start-gates").stream().map(e -> e.details().get("version")).toList());
     }
 
     @Test

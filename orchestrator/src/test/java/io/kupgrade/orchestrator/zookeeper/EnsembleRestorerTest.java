@@ -115,6 +115,24 @@ class EnsembleRestorerTest {
         assertEquals(OutcomeKind.DONE, outcome.kind(), outcome.message());
         assertEquals(List.of("stop 1", "uninstall 1", "write /zk/1/zoo.cfg", "start 1"), rollbackActions().subList(0, 4));
         ensemble.binaries.forEach((id, b) -> assertEquals("old", b, "server " + id));
+        assertEquals(List.of("3.8.4", "3.8.4", "3.8.4"), succeeded("pre-stop-gates").stream()
+                .map(e -> e.details().get("version")).toList(), "the roll noted what each server ran before");
+        assertEquals(List.of("3.8.4", "3.8.4", "3.8.4"), succeeded("rollback-post-start-gates").stream()
+                .map(e -> e.details().get("version")).toList(), "the rollback checked each runs it again");
+    }
+
+    @Test
+    void shouldFailWhenARestoredServerDoesNotRunItsVersionFromBeforeTheRollAndStopNoOther() {
+        roll(BINARIES);
+        ensemble.uninstallKeepsNew = true;
+
+        RollbackOutcome outcome = rollback(BINARIES);
+
+        assertEquals(OutcomeKind.FAILED, outcome.kind(), outcome.message());
+        assertTrue(outcome.message().contains("server 1 reports ZooKeeper 3.9.2, not 3.8.4 (its version before the"
+                + " roll)"), outcome.message());
+        assertEquals(List.of("stop 1", "uninstall 1", "write /zk/1/zoo.cfg", "start 1"), rollbackActions(),
+                "no other server stopped");
     }
 
     @Test

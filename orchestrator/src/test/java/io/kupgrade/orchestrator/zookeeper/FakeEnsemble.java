@@ -29,6 +29,8 @@ final class FakeEnsemble implements HostExecutor, EnsembleProbe {
     final Set<Integer> neverStarts = new HashSet<>();
     final Map<Integer, Integer> incarnation = new HashMap<>();
     final Map<Integer, String> binaries = new HashMap<>();
+    /** A broken {@code uninstall}: exits 0 but leaves the new binaries in place. */
+    boolean uninstallKeepsNew;
     /** Command -> how many more times it runs and then throws HostUnreachableException ("connection dropped"). */
     final Map<String, Integer> dropsAfter = new HashMap<>();
     int leader;
@@ -86,7 +88,7 @@ final class FakeEnsemble implements HostExecutor, EnsembleProbe {
                 }
             }
             case "install" -> binaries.put(id, "new");
-            case "uninstall" -> binaries.put(id, "old");
+            case "uninstall" -> binaries.put(id, uninstallKeepsNew ? "new" : "old");
             default -> throw new IllegalArgumentException(command);
         }
         return ok;
@@ -99,7 +101,7 @@ final class FakeEnsemble implements HostExecutor, EnsembleProbe {
             return ServerState.down(id, "java.net.ConnectException: Connection refused");
         }
         if (id != leader) {
-            return ServerState.serving(id, "follower", -1, "3.8.4");
+            return ServerState.serving(id, "follower", -1, version(id));
         }
         long synced = 0;
         for (int f : running) {
@@ -113,7 +115,12 @@ final class FakeEnsemble implements HostExecutor, EnsembleProbe {
                 unsyncedReads.put(f, left - 1);
             }
         }
-        return ServerState.serving(id, "leader", mntrWhitelisted ? synced : -1, "3.8.4");
+        return ServerState.serving(id, "leader", mntrWhitelisted ? synced : -1, version(id));
+    }
+
+    /** What {@code srvr} reports: 3.8.4 with the "old" binaries, 3.9.2 with the "new". */
+    String version(int id) {
+        return "new".equals(binaries.get(id)) ? "3.9.2" : "3.8.4";
     }
 
     @Override
