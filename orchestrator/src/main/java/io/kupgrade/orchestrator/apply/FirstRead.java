@@ -1,8 +1,8 @@
 package io.kupgrade.orchestrator.apply;
 
 import io.kupgrade.gates.ClusterSnapshot;
+import io.kupgrade.orchestrator.engine.RunSupport;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -47,7 +47,7 @@ final class FirstRead<R extends AutoCloseable> implements AutoCloseable {
      * @throws RuntimeException what opening it threw
      */
     R reader() {
-        R r = joined(reader);
+        R r = RunSupport.joined(reader);
         handedOver = true;
         return r;
     }
@@ -58,7 +58,7 @@ final class FirstRead<R extends AutoCloseable> implements AutoCloseable {
      * @throws RuntimeException what opening the reader or reading threw (e.g. ClusterUnreachableException)
      */
     ClusterSnapshot snapshot() {
-        return joined(snapshot);
+        return RunSupport.joined(snapshot);
     }
 
     @Override
@@ -74,20 +74,6 @@ final class FirstRead<R extends AutoCloseable> implements AutoCloseable {
             r.close();
         } catch (Exception e) {
             // nobody uses it; the caller's own error (a held lock, a pause) is the one to report
-        }
-    }
-
-    private static <T> T joined(CompletableFuture<T> f) {
-        try {
-            return f.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw e;
         }
     }
 }

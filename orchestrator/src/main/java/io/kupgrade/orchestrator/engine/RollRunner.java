@@ -25,7 +25,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -298,7 +297,7 @@ public final class RollRunner {
             current = s;
             StepFailure f;
             try {
-                RunSupport.requireOk(ended(sent.get(i)), "start command");
+                RunSupport.requireOk(RunSupport.joined(sent.get(i)), "start command");
                 ports.journal().append(Journaling.entry(now(), plan.sha256(), s, Journaling.SUCCEEDED,
                         details.get(i)));
                 emit(ProgressEvent.Type.STEP_SUCCEEDED, s, s.kind().journalName(), since(starts.get(i)), "done");
@@ -314,21 +313,6 @@ public final class RollRunner {
             }
         }
         return firstFailed == null ? null : stepEnded(firstFailed, firstFailure);
-    }
-
-    /** A sent command's result; what it threw, unwrapped (an Error, such as a test's simulated crash, too). */
-    private static CommandResult ended(CompletableFuture<CommandResult> f) {
-        try {
-            return f.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw e;
-        }
     }
 
     /** How a step ended that did not succeed: its kind (halted, failed, interrupted) and one line why. */

@@ -12,6 +12,8 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -147,6 +149,24 @@ public final class RunSupport {
      */
     public static String unreachableNotResent(String host, String nextRunChecks, HostUnreachableException e) {
         return "host " + host + " unreachable (not re-sent; " + nextRunChecks + "): " + e.getMessage();
+    }
+
+    /**
+     * The future's result; what its work threw, unwrapped (an Error, such as a test's simulated crash, too), so
+     * that work done on another thread fails as it would have on this one.
+     */
+    public static <T> T joined(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
     }
 
     /**
