@@ -182,10 +182,11 @@ final class RollBenchmark {
             b.append(String.format(Locale.ROOT, "bench: %-10s maxParallel %d: wall %.1f s, %d cycles %s; inherent"
                             + " (stop->exit + start->healthy) %.1f s; kupgrade overhead %.1f s = %.1f%% of wall"
                             + " (%.1f s of it outside the run: JVM warm-up, plan, lock, first read, closing; %.1f%%"
-                            + " without); reaction to healthy median %.2f s, max %.2f s%n", run.name(),
+                            + " without, %.2f s a cycle); reaction to healthy median %.2f s, max %.2f s%n", run.name(),
                     run.maxParallel(), secs(run.wall()), cycles.size(), run.cycles(), secs(inherent), secs(overhead),
                     100.0 * overhead.toMillis() / run.wall().toMillis(), secs(outside),
                     100.0 * overhead.minus(outside).toMillis() / run.inRun().toMillis(),
+                    secs(overhead.minus(outside)) / cycles.size(),
                     reactions.get(reactions.size() / 2) / 1e3, reactions.get(reactions.size() - 1) / 1e3));
             StringBuilder steps = new StringBuilder();
             profile(run).forEach((step, d) -> steps.append(String.format(Locale.ROOT, " %s %.2f s;", step,
