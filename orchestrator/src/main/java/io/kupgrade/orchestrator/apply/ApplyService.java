@@ -46,7 +46,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
@@ -127,15 +126,10 @@ public final class ApplyService {
                 if (ensemble.stop()) {
                     return ensemble.outcome();
                 }
-                // a phase is laid out when it starts, with the controller of that moment (it moves after a roll);
-                // the first phase with the first read when nothing ran since it (no ensemble roll)
-                AtomicReference<ClusterSnapshot> unused = new AtomicReference<>(ensemble.outcome() == null
-                        ? first : null);
-                RollRunner.WaveLayouter layouter = phase -> {
-                    ClusterSnapshot fresh = unused.getAndSet(null);
-                    return WavePlanner.expand(plan.waves(), brokers,
-                            (fresh == null ? readPatiently(reader) : fresh).activeController());
-                };
+                // a phase is laid out when it starts, with the controller of that moment (it moves after a roll; and a
+                // run that starts inside a phase rolls brokers before it lays the next one out): read anew
+                RollRunner.WaveLayouter layouter = phase -> WavePlanner.expand(plan.waves(), brokers,
+                        readPatiently(reader).activeController());
                 RollRunner.Ports ports = new RollRunner.Ports(executor, gates, finalizer, layouter,
                         (text, phase) -> PropertiesEditor.apply(text, phase.set(), phase.unset(), phase.name()),
                         journal, env.clock(), sleeper, stop, listener, confirmer);

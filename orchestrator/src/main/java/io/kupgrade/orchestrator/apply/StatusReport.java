@@ -63,10 +63,12 @@ public record StatusReport(String planFile, String planSha256, String cluster, S
     }
 
     /**
+     * @param command {@code apply} or {@code rollback}: whichever of the two ran last
      * @param outcome {@code succeeded}, {@code halted}, {@code failed}, {@code interrupted}, {@code declined},
      *     {@code paused}, or
      *     {@code unfinished} when the run has no end entry (it is running, or was killed)
      */
-    public record LastRun(Instant startedAt, String selection, String outcome, Instant endedAt, String message) {
+    public record LastRun(String command, Instant startedAt, String selection, String outcome, Instant endedAt,
+                          String message) {
     }
 }

@@ -159,16 +159,18 @@ public final class StatusService {
         return null;
     }
 
+    /** The last run of apply or of rollback (their run-level entries: {@code run}, {@code rollback}). */
     private static StatusReport.LastRun lastRun(JournalView view) {
         List<JournalEntry> entries = view.entries();
         JournalEntry start = null;
         JournalEntry end = null;
         for (JournalEntry e : entries) {
-            if (Journaling.RUN.equals(e.step())) {
+            boolean apply = Journaling.RUN.equals(e.step());
+            if (apply || Rollbacks.ROLLBACK_RUN.equals(e.step())) {
                 if (Journaling.STARTED.equals(e.event())) {
                     start = e;
                     end = null;
-                } else {
+                } else if (start != null && start.step().equals(e.step())) {
                     end = e;
                 }
             }
@@ -176,9 +178,10 @@ public final class StatusService {
         if (start == null) {
             return null;
         }
-        return new StatusReport.LastRun(start.at(), start.details().get("selection"),
+        String command = Journaling.RUN.equals(start.step()) ? "apply" : "rollback";
+        return new StatusReport.LastRun(command, start.at(), start.details().get("selection"),
                 end == null ? "unfinished" : end.event(), end == null ? null : end.at(),
-                end == null ? "no end recorded: the run is still going, or was killed (apply resumes it)"
+                end == null ? "no end recorded: the run is still going, or was killed (" + command + " resumes it)"
                         : end.details().get("message"));
     }
 }
