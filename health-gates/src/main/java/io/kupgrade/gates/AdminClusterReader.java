@@ -407,8 +407,8 @@ public final class AdminClusterReader implements ClusterReader, ConfigReader {
 
     /**
      * Re-reads every cached topic config and the brokers' default {@code min.insync.replicas} now (one
-     * describeConfigs of the topics known, one of a broker), so that a change made during the roll is seen by
-     * the next {@code canStop}.
+     * describeConfigs of the topics known, one of a broker, sent together), so that a change made during the
+     * roll is seen by the next {@code canStop}.
      *
      * @return true when a topic's min ISR or throttle lists, or the default, differ from what was cached
      */
@@ -417,6 +417,10 @@ public final class AdminClusterReader implements ClusterReader, ConfigReader {
         long deadline = System.nanoTime() + readTimeout.toNanos();
         int timeoutMs = (int) readTimeout.toMillis();
         List<String> notes = new ArrayList<>();
+        // the default asked first, so that both reads are in flight together: a stop decision waits for one
+        // round trip, not two (issue 7: kupgrade's own time per broker)
+        KafkaFuture<Config> brokerDefault = brokerDefaultMinIsr != null && lastBrokers != null
+                && !lastBrokers.isEmpty() ? askBrokerDefaultMinIsr(lastBrokers.iterator().next()) : null;
         Map<String, Map<String, String>> fresh = describeTopicConfigs(topicConfigs.keySet(), deadline, timeoutMs,
                 notes);
         // a topic whose config could not be read again leaves the cache: the next read counts its min ISR as
@@ -424,8 +428,8 @@ public final class AdminClusterReader implements ClusterReader, ConfigReader {
         boolean changed = !fresh.equals(topicConfigs);
         topicConfigs = Map.copyOf(fresh);
         readsSinceConfigRefresh = 0;
-        if (brokerDefaultMinIsr != null && lastBrokers != null && !lastBrokers.isEmpty()) {
-            Integer now = readBrokerDefaultMinIsr(lastBrokers);
+        if (brokerDefault != null) {
+            Integer now = brokerDefaultMinIsr(brokerDefault, deadline);
             if (now != null) {
                 changed |= !now.equals(brokerDefaultMinIsr);
                 brokerDefaultMinIsr = now;
@@ -533,12 +537,30 @@ public final class AdminClusterReader implements ClusterReader, ConfigReader {
 
     /** One broker's {@code min.insync.replicas} (the default for topics without their own); null when unreadable. */
     private Integer readBrokerDefaultMinIsr(Set<Integer> brokerIds) {
+        long deadline = System.nanoTime() + readTimeout.toNanos();
+        return brokerDefaultMinIsr(askBrokerDefaultMinIsr(brokerIds.iterator().next()), deadline);
+    }
+
+    /** Sends the describeConfigs of {@code broker}; {@link #brokerDefaultMinIsr(KafkaFuture, long)} reads the answer. */
+    private KafkaFuture<Config> askBrokerDefaultMinIsr(int broker) {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.BROKER, String.valueOf(broker));
+        return admin.describeConfigs(List.of(resource), new DescribeConfigsOptions()
+                .timeoutMs((int) readTimeout.toMillis())).values().get(resource);
+    }
+
+    /**
+     * The broker's {@code min.insync.replicas} as set in its config or dynamically (Kafka's default, 1, when it
+     * is not set); null when the broker did not answer by {@code deadline}.
+     */
+    private static Integer brokerDefaultMinIsr(KafkaFuture<Config> answer, long deadline) {
         try {
-            int anyBroker = brokerIds.iterator().next();
-            Map<Integer, Map<String, String>> configs = brokerConfigs(List.of(anyBroker), Set.of(MIN_ISR));
-            String value = configs.getOrDefault(anyBroker, Map.of()).get(MIN_ISR);
-            return value == null ? ClusterSnapshot.DEFAULT_MIN_ISR : Integer.parseInt(value.trim());
-        } catch (ClusterUnreachableException e) {
+            ConfigEntry entry = answer.get(remainingMs(deadline), TimeUnit.MILLISECONDS).get(MIN_ISR);
+            return entry == null || entry.isDefault() || entry.value() == null ? ClusterSnapshot.DEFAULT_MIN_ISR
+                    : Integer.parseInt(entry.value().trim());
+        } catch (ExecutionException | TimeoutException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return null;
         }
     }

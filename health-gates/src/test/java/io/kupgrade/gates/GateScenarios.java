@@ -125,6 +125,45 @@ abstract class GateScenarios {
                 "a read after the deletion is a whole, healthy snapshot");
     }
 
+    @Test
+    @Order(12)
+    void shouldSeeTheClusterWideDefaultMinIsrRaisedDuringTheRollBeforeTheNextStop() throws Exception {
+        // a topic without a min ISR of its own takes the brokers' default; an operator raises it cluster-wide
+        createTopics(new NewTopic("defaulted", 2, (short) 3));
+        readUntil(s -> s.partitions().stream().filter(p -> p.topic().equals("defaulted") && p.isr().length == 3)
+                .count() == 2);
+        reader().refreshCachedConfigs();
+        int before = reader().read().minIsr("defaulted");
+        ConfigResource clusterDefault = new ConfigResource(ConfigResource.Type.BROKER, "");
+        alterDefaultMinIsr(clusterDefault, new AlterConfigOp(new ConfigEntry("min.insync.replicas", "3"),
+                AlterConfigOp.OpType.SET));
+        try {
+            // each broker learns it on its own: refresh until the reader sees it
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (reader().read().minIsr("defaulted") != 3 && System.nanoTime() < deadline) {
+                reader().refreshCachedConfigs();
+                Thread.sleep(200);
+            }
+            ClusterSnapshot raised = reader().read();
+
+            assertTrue(before < 3, "the default before: " + before);
+            assertEquals(3, raised.minIsr("defaulted"));
+            GateResult canStop = Gates.canStop(raised.partitions().stream().filter(p -> p.topic()
+                    .equals("defaulted")).findFirst().orElseThrow().isr()[0]).evaluate(raised);
+            assertFalse(canStop.passed(), "min ISR 3 = RF: no replica may stop");
+            assertTrue(canStop.reason().contains("defaulted-"), canStop.reason());
+        } finally {
+            alterDefaultMinIsr(clusterDefault, new AlterConfigOp(new ConfigEntry("min.insync.replicas", ""),
+                    AlterConfigOp.OpType.DELETE));
+        }
+    }
+
+    private static void alterDefaultMinIsr(ConfigResource resource, AlterConfigOp op) throws Exception {
+        try (Admin admin = Admin.create(cluster.adminConfig())) {
+            admin.incrementalAlterConfigs(Map.of(resource, List.of(op))).all().get(60, TimeUnit.SECONDS);
+        }
+    }
+
     /** Reads until {@code done} holds (30 s at most); every read must succeed. */
     static ClusterSnapshot readUntil(Predicate<ClusterSnapshot> done) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
