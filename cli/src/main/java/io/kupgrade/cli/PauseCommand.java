@@ -12,8 +12,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code kupgrade pause PLAN}: stop runs of the cluster before their next broker. */
 @Command(name = "pause", mixinStandardHelpOptions = true,
-        description = {"Pause runs of the plan's cluster: a running apply stops before its next broker (never in",
-            "the middle of one) and exits 3; a new apply is refused until `kupgrade resume`."})
+        description = {"Pause runs of the plan's cluster: a running apply or rollback stops before its next broker",
+            "(never in the middle of one) and exits 3; a new apply or rollback is refused until `kupgrade resume`."})
 final class PauseCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "PLAN", description = "The plan file (YAML).")
@@ -35,7 +35,8 @@ final class PauseCommand implements Callable<Integer> {
         out.printf("cluster %s %s%n", r.cluster(), r.now().orElseThrow().describe());
         out.println("pause marker: " + r.marker());
         r.previous().ifPresent(p -> out.println("(replaces: " + p.describe() + ")"));
-        out.println("a running apply stops before its next broker; `kupgrade resume " + planFile + "` lifts the pause");
+        out.println("a running apply or rollback stops before its next broker; `kupgrade resume " + planFile
+                + "` lifts the pause");
         out.flush();
         return ExitCode.OK.code();
     }

@@ -75,7 +75,7 @@ final class StatusCommand implements Callable<Integer> {
         }
         if (r.lastRun() != null) {
             StatusReport.LastRun l = r.lastRun();
-            out.printf("last run: %s %s, started %s, %s%s%n", l.command(), l.selection(), l.startedAt(), l.outcome(),
+            out.printf("last run: %s, started %s, %s%s%n", l.commandLine(), l.startedAt(), l.outcome(),
                     l.message() == null ? "" : ": " + l.message());
         }
         for (TopicFormatJournal.Recorded t : r.topicFormats()) {

@@ -70,5 +70,12 @@ public record StatusReport(String planFile, String planSha256, String cluster, S
      */
     public record LastRun(String command, Instant startedAt, String selection, String outcome, Instant endedAt,
                           String message) {
+        /** The run as typed, e.g. {@code apply --wave canary}, {@code rollback --phase binaries}. */
+        public String commandLine() {
+            if (selection == null) {
+                return command;
+            }
+            return selection.startsWith(command + " ") ? selection : command + " " + selection;
+        }
     }
 }

@@ -142,7 +142,7 @@ class StatusServiceTest {
         StatusReport status = new StatusService().status(planFile, dir.resolve("state"));
 
         assertEquals("unfinished", status.lastRun().outcome());
-        assertEquals("apply", status.lastRun().command());
+        assertEquals("apply --wave canary", status.lastRun().commandLine());
         assertEquals(canary.id(), status.inProgress().brokerId());
         assertEquals("await-exit", status.inProgress().lastStep());
         assertEquals(StatusReport.State.IN_PROGRESS, status.phases().get(0).state());
@@ -156,14 +156,14 @@ class StatusServiceTest {
         journal.append(Journaling.runEntry(at, plan.sha256(), "started", Map.of("selection", "all")));
         append(null, null, null, "run", "failed", Map.of("message", "failed at binaries/canary broker 2"));
         append(null, null, null, "rollback", "started", Map.of("phase", "binaries", "selection",
-                "phase binaries"));
+                "rollback --phase binaries"));
         append(null, null, null, "rollback", "paused", Map.of("message", "rollback paused before broker 3"
                 + " (paused by alice: audit); no broker is left half-done", "pause", "paused by alice: audit"));
 
         StatusReport.LastRun last = new StatusService().status(planFile, dir.resolve("state")).lastRun();
 
         assertEquals("rollback", last.command());
-        assertEquals("phase binaries", last.selection());
+        assertEquals("rollback --phase binaries", last.commandLine());
         assertEquals("paused", last.outcome());
         assertTrue(last.message().startsWith("rollback paused before broker 3"), last.message());
     }
