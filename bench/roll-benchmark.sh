@@ -10,7 +10,8 @@
 #
 # Usage: bench/roll-benchmark.sh [MAVEN OPTIONS]   (from the repository root; needs the Maven repository warm:
 #        -o), e.g. bench/roll-benchmark.sh -Dbench.pollInterval=100ms to poll the gates every 100 ms, or
-#        -Dbench.stablePolls=1 to pass the gates on one clean poll instead of two
+#        -Dbench.stablePolls=1 to pass the gates on one clean poll instead of two, or -Dbench.rounds=3 to
+#        roll three times each way on the same sandbox and judge the targets on the medians
 # Re-runnable: every run starts its own sandbox in a temporary directory and stops it at the end.
 # Figures are also written to orchestrator/target/roll-benchmark.txt.
 set -euo pipefail

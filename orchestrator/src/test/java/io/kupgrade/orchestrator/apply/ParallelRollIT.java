@@ -62,6 +62,8 @@ class ParallelRollIT {
     static ClusterWatcher watcher;
     static RollBenchmark.Run sequential;
     static RollBenchmark.Run parallel;
+    /** Every round's two rolls, the first round's too ({@code -Dbench.rounds}, default 1). */
+    static final List<RollBenchmark.Round> rounds = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -119,15 +121,24 @@ class ParallelRollIT {
     void sequentialRollRestartsEveryBrokerOnceOneByOne() throws IOException {
         sequential = roll("sequential", 1);
 
-        assertEquals(6, ItSupport.succeeded(sequential.journal(), "broker-done").size());
-        assertEquals(List.of(), ItSupport.succeeded(sequential.journal(), "batch-start"));
+        assertRolledOneByOne(sequential);
+    }
+
+    static void assertRolledOneByOne(RollBenchmark.Run run) {
+        assertEquals(6, ItSupport.succeeded(run.journal(), "broker-done").size());
+        assertEquals(List.of(), ItSupport.succeeded(run.journal(), "batch-start"));
     }
 
     @Test
     @Order(2)
     void parallelRollRestartsEveryBrokerOnceInRackBatches() throws IOException {
         parallel = roll("parallel", 3);
+        rounds.add(new RollBenchmark.Round(sequential, parallel));
 
+        assertRolledInRackBatches(parallel);
+    }
+
+    static void assertRolledInRackBatches(RollBenchmark.Run parallel) {
         List<Integer> done = ItSupport.succeeded(parallel.journal(), "broker-done").stream()
                 .map(JournalEntry::brokerId).toList();
         assertEquals(Set.copyOf(brokerIds()), Set.copyOf(done), "every broker once: " + done);
@@ -140,8 +151,13 @@ class ParallelRollIT {
             assertEquals(1, racks.size(), "batch " + batch + " is one rack: " + racks);
         }
         assertEquals(3, batches.size(), "one batch per rack: " + batches);
+        java.time.Instant from = parallel.journal().get(0).at();
+        java.time.Instant to = parallel.journal().get(parallel.journal().size() - 1).at();
         for (List<Integer> batch : batches) {
-            assertTrue(watcher.samples().stream().anyMatch(sample -> batch.stream().noneMatch(sample.running()::contains)),
+            // during this roll (an earlier round rolled the same batches)
+            assertTrue(watcher.samples().stream().filter(sample -> !sample.at().isBefore(from)
+                            && !sample.at().isAfter(to)).anyMatch(sample -> batch.stream()
+                            .noneMatch(sample.running()::contains)),
                     "the watcher saw every member of batch " + batch + " down at the same moment");
             // the batch's start commands were sent together: every member's start journaled before any returned
             List<String> starts = parallel.journal().stream()
@@ -154,6 +170,20 @@ class ParallelRollIT {
 
     @Test
     @Order(3)
+    void furtherRoundsOfTheBenchmarkRollTheSameWay() throws IOException {
+        // bench/roll-benchmark.sh -Dbench.rounds=3: the figures of one round vary too much to prove anything
+        for (int i = 2; i <= RollBenchmark.ROUNDS; i++) {
+            RollBenchmark.Run s = roll("sequential-" + i, 1);
+            assertRolledOneByOne(s);
+            RollBenchmark.Run p = roll("parallel-" + i, 3);
+            assertRolledInRackBatches(p);
+            rounds.add(new RollBenchmark.Round(s, p));
+        }
+        assertEquals(RollBenchmark.ROUNDS, rounds.size());
+    }
+
+    @Test
+    @Order(4)
     void everyJournaledBatchCouldStopTogetherUnderTheAssignment() throws Exception {
         Map<String, int[]> assignment = new TreeMap<>();
         try (Admin admin = Admin.create(cluster.adminConfig())) {
@@ -163,9 +193,12 @@ class ParallelRollIT {
                     d.partitions().forEach(p -> assignment.put(topic + "-" + p.partition(),
                             p.replicas().stream().mapToInt(n -> n.id()).toArray())));
         }
-        List<List<Integer>> stopped = new ArrayList<>(parallel.batches());
-        for (JournalEntry e : ItSupport.succeeded(sequential.journal(), "pre-stop-gates")) {
-            stopped.add(List.of(e.brokerId()));
+        List<List<Integer>> stopped = new ArrayList<>();
+        for (RollBenchmark.Round round : rounds) {
+            stopped.addAll(round.parallel().batches());
+            for (JournalEntry e : ItSupport.succeeded(round.sequential().journal(), "pre-stop-gates")) {
+                stopped.add(List.of(e.brokerId()));
+            }
         }
         for (List<Integer> batch : stopped) {
             for (Map.Entry<String, int[]> p : assignment.entrySet()) {
@@ -183,7 +216,7 @@ class ParallelRollIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aBrokerThatFailsInABatchIsRevertedAndLeavesNoBatchMateDown() throws IOException {
         Path sandboxPlan = dir.resolve("sandbox.yaml");
         String base = Files.readString(sandboxPlan);
@@ -232,7 +265,7 @@ class ParallelRollIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void theWatcherSawNoPartitionUnderMinIsrOrOffline() {
         List<String> violations = watcher.violations();
         System.out.printf("watcher: %d polls, %d violations%n", watcher.polls(), violations.size());
@@ -241,11 +274,11 @@ class ParallelRollIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void nothingAcknowledgedWasLostAndTheBenchmarkFiguresArePrinted() throws IOException {
         LoadResult produced = load.stop();
         Verification v = Verifier.verify(cluster.bootstrapServers(), "orders", produced.acked());
-        String report = RollBenchmark.report(sequential, parallel, watcher) + String.format(
+        String report = RollBenchmark.report(rounds, watcher) + String.format(
                 "load: %d sent, %d acked, %d failed; %s%n", produced.sent(), produced.ackedCount(), produced.failed(), v);
         System.out.print(report);
         Files.writeString(Path.of("target", "roll-benchmark.txt"), report);
