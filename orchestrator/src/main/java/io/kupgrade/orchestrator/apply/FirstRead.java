@@ -3,6 +3,7 @@ package io.kupgrade.orchestrator.apply;
 import io.kupgrade.gates.ClusterSnapshot;
 import io.kupgrade.orchestrator.engine.RunSupport;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -31,14 +32,16 @@ final class FirstRead<R extends AutoCloseable> implements AutoCloseable {
         this.snapshot = snapshot;
     }
 
-    /** Starts opening a reader with {@code open}, then reading it with {@code read}, on one daemon thread. */
+    /** Starts opening a reader with {@code open}, then reading it with {@code read}, on daemon threads. */
     static <R extends AutoCloseable> FirstRead<R> start(Supplier<R> open, Function<R, ClusterSnapshot> read) {
-        CompletableFuture<R> reader = CompletableFuture.supplyAsync(open, runnable -> {
+        Executor daemon = runnable -> {
             Thread t = new Thread(runnable, "kupgrade-first-read");
             t.setDaemon(true);
             t.start();
-        });
-        return new FirstRead<>(reader, reader.thenApply(read));
+        };
+        CompletableFuture<R> reader = CompletableFuture.supplyAsync(open, daemon);
+        // async: a plain thenApply runs the read on this thread when the reader is already open by now
+        return new FirstRead<>(reader, reader.thenApplyAsync(read, daemon));
     }
 
     /**

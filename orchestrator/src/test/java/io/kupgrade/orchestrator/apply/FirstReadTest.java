@@ -16,7 +16,9 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(20)
 class FirstReadTest {
     static final ClusterSnapshot SNAPSHOT = new ClusterSnapshot(Instant.EPOCH, Map.of(), OptionalInt.of(1), true,
             List.of(), Map.of(), Set.of(), Map.of(), Map.of());
@@ -49,6 +51,24 @@ class FirstReadTest {
             ClusterUnreachableException e = assertThrows(ClusterUnreachableException.class, first::snapshot);
             assertEquals("no broker answered at 127.0.0.1:1", e.getMessage());
         }
+    }
+
+    @Test
+    void theReadNeverRunsOnTheCallersThreadEvenWhenTheReaderOpensAtOnce() throws Exception {
+        Thread caller = Thread.currentThread();
+        CountDownLatch opened = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<Thread> readOn = new java.util.concurrent.atomic.AtomicReference<>();
+        try (FirstRead<Reader> first = FirstRead.start(() -> {
+            opened.countDown();
+            return new Reader();
+        }, r -> {
+            readOn.set(Thread.currentThread());
+            return SNAPSHOT;
+        })) {
+            assertSame(SNAPSHOT, first.snapshot());
+        }
+        assertTrue(opened.await(0, TimeUnit.SECONDS));
+        assertFalse(readOn.get() == caller, "read on " + readOn.get());
     }
 
     @Test
