@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
 /** {@code kupgrade pause PLAN}: stop runs of the cluster before their next broker. */
 @Command(name = "pause", mixinStandardHelpOptions = true,
         description = {"Pause runs of the plan's cluster: a running apply or rollback stops before its next broker",
-            "(never in the middle of one) and exits 3; a new apply or rollback is refused until `kupgrade resume`."})
+            "(never in the middle of one) and exits 3; a new apply is refused until `kupgrade resume` (a rollback",
+            "still starts: it is the way out of a paused roll)."})
 final class PauseCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "PLAN", description = "The plan file (YAML).")

@@ -16,12 +16,13 @@ import io.kupgrade.orchestrator.engine.RollRunner;
 import io.kupgrade.orchestrator.engine.RollbackOutcome;
 import io.kupgrade.orchestrator.engine.RollbackPlanner;
 import io.kupgrade.orchestrator.engine.RollbackRunner;
+import io.kupgrade.orchestrator.engine.Rollbacks;
 import io.kupgrade.orchestrator.engine.RunSettings;
 import io.kupgrade.orchestrator.executor.HostExecutor;
 import io.kupgrade.orchestrator.journal.Journal;
 import io.kupgrade.orchestrator.journal.JournalEntry;
-import io.kupgrade.orchestrator.pause.ClusterPausedException;
 import io.kupgrade.orchestrator.pause.PauseService;
+import io.kupgrade.orchestrator.pause.PausesSetLater;
 import io.kupgrade.orchestrator.state.StateStores;
 import io.kupgrade.orchestrator.zookeeper.EnsembleProbe;
 import io.kupgrade.orchestrator.zookeeper.EnsembleRestorer;
@@ -36,6 +37,7 @@ import io.kupgrade.plans.Wave;
 import io.kupgrade.plans.WavePlanner;
 import io.kupgrade.plans.ZooKeeperEnsembleSpec;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
@@ -53,9 +55,9 @@ import java.util.stream.Collectors;
  * <p>Thrown before anything is touched: {@link io.kupgrade.plans.PlanException},
  * {@link io.kupgrade.orchestrator.engine.RollbackRefusedException} (point of no return, not forced),
  * {@link io.kupgrade.orchestrator.engine.RunRefusedException} (unknown phase or wave, another plan's journal),
- * {@link io.kupgrade.orchestrator.lock.LockHeldException}, {@link ClusterUnreachableException},
- * {@link ClusterPausedException} (the cluster is paused: {@code kupgrade resume} first). A pause set while it
- * runs stops it before the next broker (or ZooKeeper server), as it stops {@code apply}.
+ * {@link io.kupgrade.orchestrator.lock.LockHeldException}, {@link ClusterUnreachableException}. A pause in effect
+ * when it starts does not keep it off ({@link PausesSetLater}); one set while it runs stops it before the next
+ * broker (or ZooKeeper server), as it stops {@code apply}.
  */
 public final class RollbackService {
     private final ApplyEnvironment env;
@@ -79,14 +81,16 @@ public final class RollbackService {
         Plan plan = PlanParser.parse(request.planFile());
         Path stateDir = ApplyService.stateDir(request.stateDir());
         List<String> forcedOver = preflight(plan, StateStores.readJournal(plan, stateDir), request);
-        // a rollback is a run like any other: a pause keeps it off too (apply: ApplyService)
-        PauseService.current(plan, stateDir).ifPresent(p -> {
-            throw new ClusterPausedException(plan.cluster().name(), p, "rollback");
-        });
         try (StateStores.Held state = StateStores.acquire(plan, stateDir, "kupgrade rollback " + request.planFile());
              HostExecutor executor = env.executors().apply(plan);
              AdminClusterReader reader = env.readers().apply(plan.cluster())) {
             Journal journal = state.journal();
+            // a pause in effect now does not keep the rollback off (it is the way out of a paused roll); one set
+            // from now on stops it before its next broker or server
+            PausesSetLater pauses = PausesSetLater.from(state.pauseMarker());
+            pauses.atStart().ifPresent(p -> info(listener, "the cluster is " + p.describe() + ": this rollback runs"
+                    + " anyway; a pause set from now on stops it before its next broker, and apply stays refused"
+                    + " until kupgrade resume"));
             ClusterSnapshot first = ApplyService.readPatiently(reader);
             List<BrokerSpec> brokers = Layouts.brokers(plan, first);
             RollEngine engine = new RollEngine(plan, brokers, Layouts.proposed(plan, brokers,
@@ -101,7 +105,7 @@ public final class RollbackService {
                         KafkaHealth.of(reader, brokers.stream().map(BrokerSpec::id).collect(Collectors.toSet())),
                         journal, env.clock(), sleeper, stop, listener);
                 return new EnsembleRestorer(plan, ensemble, ports, EnsembleRoller.settings(plan, ensemble,
-                        request.yes()), confirmer).pauseWhen(state.pauseMarker()).run(label(request), forced);
+                        request.yes()), confirmer).pauseWhen(pauses).run(label(request), forced);
             }
             Sleeper gateSleeper = sleeper::sleep;
             ClusterGatePort gates = new ClusterGatePort(reader, plan.gates(), env.clock(), gateSleeper, brokers,
@@ -112,7 +116,14 @@ public final class RollbackService {
                     (text, phase) -> PropertiesEditor.apply(text, phase.set(), phase.unset(), phase.name()),
                     journal, env.clock(), sleeper, stop, listener, confirmer);
             return new RollbackRunner(engine, brokers, ports, RunSettings.from(plan, request.yes()))
-                    .pauseWhen(state.pauseMarker()).run(request.phase(), request.toWave(), request.force());
+                    .pauseWhen(pauses).run(request.phase(), request.toWave(), request.force());
+        }
+    }
+
+    private void info(ProgressEvent.Listener listener, String message) {
+        if (listener != null) {
+            listener.onEvent(new ProgressEvent(env.clock().instant(), ProgressEvent.Type.INFO, null, null, null,
+                    Rollbacks.ROLLBACK_RUN, Duration.ZERO, Duration.ZERO, message));
         }
     }
 
@@ -127,7 +138,8 @@ public final class RollbackService {
         List<JournalEntry> entries = StateStores.readJournal(plan, stateDir);
         List<String> forcedOver = preflight(plan, entries, request);
         PauseService.current(plan, stateDir).ifPresent(p -> notes.add("the cluster is " + p.describe()
-                + ": rollback refuses to start until `kupgrade resume`"));
+                + ": rollback runs anyway (a pause set once it runs stops it); apply stays refused until"
+                + " `kupgrade resume`"));
         if (forcedOver != null) {
             return ensembleDryRun(plan, entries, request, forcedOver, notes);
         }

@@ -1,8 +1,7 @@
 package io.kupgrade.orchestrator.pause;
 
 /**
- * {@code apply} (or {@code rollback}) refused to start because the cluster is paused ({@code kupgrade pause});
- * nothing was touched.
+ * {@code apply} refused to start because the cluster is paused ({@code kupgrade pause}); nothing was touched.
  * The message is one line for the user and says how to resume.
  */
 public final class ClusterPausedException extends RuntimeException {
@@ -10,13 +9,8 @@ public final class ClusterPausedException extends RuntimeException {
     private final transient Pause pause;
 
     public ClusterPausedException(String cluster, Pause pause) {
-        this(cluster, pause, "apply");
-    }
-
-    /** @param command what refused to start, and is to be run again once resumed: apply, rollback */
-    public ClusterPausedException(String cluster, Pause pause, String command) {
         super("cluster " + cluster + " is " + pause.describe() + "; nothing was done. Run `kupgrade resume PLAN`"
-                + " to lift the pause, then " + command + " again", null, false, false);
+                + " to lift the pause, then apply again", null, false, false);
         this.pause = pause;
     }
 

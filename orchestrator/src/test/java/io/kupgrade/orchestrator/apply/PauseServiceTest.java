@@ -10,6 +10,7 @@ import io.kupgrade.orchestrator.pause.ClusterPausedException;
 import io.kupgrade.orchestrator.pause.Pause;
 import io.kupgrade.orchestrator.pause.FilePauseMarker;
 import io.kupgrade.orchestrator.pause.PauseService;
+import io.kupgrade.orchestrator.pause.PausesSetLater;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,16 +62,20 @@ class PauseServiceTest {
     }
 
     @Test
-    void shouldRefuseRollbackWhilePausedNamingResumeAndTouchNothing() {
-        service.pause(planFile, state, "change freeze");
+    void shouldLetARollbackRunPastThePauseItStartedUnderButStopForOneSetLater() {
+        service.pause(planFile, state, "consumers lagging");
+        FilePauseMarker marker = FilePauseMarker.forCluster(state, "sb");
 
-        ClusterPausedException e = assertThrows(ClusterPausedException.class, () -> new RollbackService().rollback(
-                new RollbackRequest(planFile, null, null, false, true, state), null, null, null));
+        PausesSetLater pauses = PausesSetLater.from(marker);
 
-        assertTrue(e.getMessage().contains("change freeze"), e.getMessage());
-        assertTrue(e.getMessage().endsWith("then rollback again"), e.getMessage());
-        assertFalse(Files.exists(state.resolve("sb").resolve("journal.jsonl")), "no journal written");
-        assertFalse(Files.exists(state.resolve("sb").resolve("lock")), "no lock taken");
+        assertEquals("consumers lagging", pauses.atStart().orElseThrow().reason());
+        assertTrue(pauses.pausedBecause().isEmpty(), "the pause it started under is the one it is the way out of");
+        new PauseService(Clock.fixed(AT.plusSeconds(60), ZoneOffset.UTC)).pause(planFile, state, "rollback too");
+        assertEquals("paused by " + marker.read().orElseThrow().by() + " since 2026-11-25T10:01:00Z: rollback too",
+                pauses.pausedBecause().orElseThrow(), "a pause set while it runs stops it");
+        service.resume(planFile, state);
+        assertTrue(pauses.pausedBecause().isEmpty());
+        assertTrue(PausesSetLater.from(marker).atStart().isEmpty());
     }
 
     @Test
