@@ -165,8 +165,7 @@ public final class StatusService {
         JournalEntry start = null;
         JournalEntry end = null;
         for (JournalEntry e : entries) {
-            boolean apply = Journaling.RUN.equals(e.step());
-            if (apply || Rollbacks.ROLLBACK_RUN.equals(e.step())) {
+            if (Journaling.RUN.equals(e.step()) || Rollbacks.ROLLBACK_RUN.equals(e.step())) {
                 if (Journaling.STARTED.equals(e.event())) {
                     start = e;
                     end = null;
