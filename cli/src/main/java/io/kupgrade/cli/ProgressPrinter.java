@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Renders progress events: one line per step for people (stderr), or JSON lines for CI (stdout). */
 final class ProgressPrinter implements ProgressEvent.Listener {
@@ -68,11 +70,7 @@ final class ProgressPrinter implements ProgressEvent.Listener {
         b.append(mark);
         String message = e.message() == null ? "" : e.message();
         if (e.type() == ProgressEvent.Type.STEP_STARTED && e.step() != null) {
-            // the engine's start message repeats "phase/wave broker N: step"; the line already says it
-            int at = message.indexOf(e.step());
-            if (at >= 0) {
-                message = message.substring(at + e.step().length()).replaceFirst("^: ", "");
-            }
+            message = withoutRepeatedStep(message, e.step());
         }
         if (e.step() != null && !"run".equals(e.step())) {
             b.append(e.step()).append(message.isEmpty() ? "" : ": ");
@@ -83,6 +81,15 @@ final class ProgressPrinter implements ProgressEvent.Listener {
         }
         out.println(b);
         out.flush();
+    }
+
+    /**
+     * The engine's start message repeats "phase/wave broker N: step"; the line already says it. The step's name
+     * counts only as a word of its own ("start" in "restart/canary broker 2: start: bin/start" is the second).
+     */
+    static String withoutRepeatedStep(String message, String step) {
+        Matcher m = Pattern.compile("(?:^|\\s)" + Pattern.quote(step) + "(?:: |$)").matcher(message);
+        return m.find() ? message.substring(m.end()) : message;
     }
 
     private static String clock(Duration d) {
