@@ -236,8 +236,13 @@ public final class ClusterGatePort implements GatePort {
             return GatePort.super.restorePreferredLeaders(brokerId, timeout, listener);
         }
         Gate gate = LeaderGates.preferredLeadersRestored(brokerId);
-        recent.forget(); // elections change the cluster: no earlier poll counts after them
         Instant start = clock.instant();
+        GateResult already = passedOnRecentPolls(gate, start);
+        if (already != null) {
+            // the post-start gates' polls, a moment ago, show it leading every partition it prefers: no election
+            return new LeaderOutcome(true, Duration.ZERO, already.reason(),
+                    leaderDetails(LeaderElections.Result.NONE, 0, already));
+        }
         Instant deadline = start.plus(timeout);
         Instant nextElection = start;
         LeaderElections.Result total = LeaderElections.Result.NONE;
@@ -251,9 +256,13 @@ public final class ClusterGatePort implements GatePort {
             } catch (ClusterUnreachableException e) {
                 last = GateResult.inconclusive(GateWaiter.CLUSTER_READ, "cluster not readable: " + e.getMessage());
                 passes = 0;
+                recent.forget();
             }
             Instant now = clock.instant();
             if (snapshot != null) {
+                // counted by the next broker's pre-stop gates, as the post-start polls are: all are made after
+                // the last election (it forgets the polls before it)
+                recent.add(now, snapshot);
                 last = gate.evaluate(snapshot);
                 passes = last.passed() ? passes + 1 : 0;
                 if (passes >= stablePolls) {
@@ -262,6 +271,8 @@ public final class ClusterGatePort implements GatePort {
                 }
                 List<ClusterSnapshot.PartitionState> electable = LeaderGates.electable(snapshot, brokerId);
                 if (!electable.isEmpty() && !now.isBefore(nextElection)) {
+                    recent.forget(); // an election changes the cluster: no earlier poll counts after it
+                    passes = 0;
                     try {
                         total = total.plus(elector.electPreferred(electable));
                         requests++;
@@ -286,6 +297,25 @@ public final class ClusterGatePort implements GatePort {
                 sleeper.sleep(pause);
             }
         }
+    }
+
+    /**
+     * The gate's result on the last {@code stablePolls} recent polls when it passes on every one of them and they
+     * may still be counted ({@link RecentPolls#usable}); null otherwise.
+     */
+    private GateResult passedOnRecentPolls(Gate gate, Instant now) {
+        List<RecentPolls.Poll> usable = recent.usable(now, pollInterval);
+        if (usable.size() < stablePolls) {
+            return null;
+        }
+        GateResult result = null;
+        for (RecentPolls.Poll p : usable.subList(usable.size() - stablePolls, usable.size())) {
+            result = gate.evaluate(p.snapshot());
+            if (!result.passed()) {
+                return null;
+            }
+        }
+        return result;
     }
 
     private static Map<String, String> leaderDetails(LeaderElections.Result total, int requests, GateResult last) {

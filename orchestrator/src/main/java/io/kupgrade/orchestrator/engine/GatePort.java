@@ -67,6 +67,10 @@ public interface GatePort {
      * whose preferred replica is not in the ISR is reported in the details, never waited on (reference §3
      * "Preferred leader"). The default, for ports without an Admin client, fails with the reason.
      *
+     * <p>The runner does not call {@link #beforeAction()} first: a port that counts recent polls forgets them
+     * before each election it sends, and may pass at once, electing nothing, when the polls of the wait just
+     * before show the broker leading every such partition.
+     *
      * @throws InterruptedException when the run is interrupted while waiting
      */
     default LeaderOutcome restorePreferredLeaders(int brokerId, Duration timeout, WaitListener listener)

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kupgrade.gates.ClusterReader;
 import io.kupgrade.gates.ClusterSnapshot;
+import io.kupgrade.gates.LeaderElections;
 import io.kupgrade.gates.Snapshots;
 import io.kupgrade.orchestrator.engine.GatePort;
 import io.kupgrade.orchestrator.engine.GateSpec;
@@ -18,6 +19,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ClusterGatePortTest {
@@ -141,6 +143,57 @@ class ClusterGatePortTest {
 
         assertFalse(healthy.passed(), "the healthy poll from before the stop must not count");
         assertTrue(healthy.reason().contains("under-replicated"), healthy.reason());
+    }
+
+    /** A port with two stable polls and an elector that hands orders-1 back to broker 2 (reads show it after). */
+    final class Elections {
+        int requests;
+        final ClusterGatePort port = new ClusterGatePort(reader, new GateSettings(Duration.ofSeconds(1),
+                Duration.ofSeconds(30), 2), clock, d -> clock.now = clock.now.plus(d), BROKERS, new JmxVersions(),
+                partitions -> {
+                    requests++;
+                    reader.script.add(cluster().build());
+                    return new LeaderElections.Result(partitions.size(), 0, List.of(), Map.of());
+                });
+
+        GatePort.GateOutcome await(String purpose, GateSpec... specs) throws InterruptedException {
+            return port.await(purpose, List.of(specs), Duration.ofSeconds(10), (m, e) -> { });
+        }
+    }
+
+    @Test
+    void shouldNotElectWhenThePostStartPollsShowTheBrokerLeadingWhatItPrefers() throws InterruptedException {
+        Elections e = new Elections();
+        reader.script.add(cluster().build());
+        assertTrue(e.await("broker 2 back", GateSpec.broker(GateSpec.Kind.BACK_IN_ALL_ISRS, 2)).passed());
+        int reads = reader.reads;
+
+        GatePort.LeaderOutcome restored = e.port.restorePreferredLeaders(2, Duration.ofSeconds(30), (m, t) -> { });
+
+        assertTrue(restored.passed(), restored.reason());
+        assertEquals(Duration.ZERO, restored.elapsed());
+        assertEquals("0", restored.details().get("elected"));
+        assertEquals(0, e.requests);
+        assertEquals(reads, reader.reads, "decided on the two polls that just passed");
+    }
+
+    @Test
+    void shouldLetTheNextPreStopGatesCountThePollsMadeAfterTheElectionOnly() throws InterruptedException {
+        Elections e = new Elections();
+        reader.script.add(cluster().leader("orders", 1, 3).build()); // broker 2 back, orders-1 still led by 3
+        assertTrue(e.await("broker 2 back", GateSpec.broker(GateSpec.Kind.BACK_IN_ALL_ISRS, 2)).passed());
+        int reads = reader.reads;
+
+        GatePort.LeaderOutcome restored = e.port.restorePreferredLeaders(2, Duration.ofSeconds(30), (m, t) -> { });
+        int readsToRestore = reader.reads - reads;
+        GatePort.GateOutcome next = e.await("broker 3 may stop", GateSpec.broker(GateSpec.Kind.CAN_STOP, 3),
+                GateSpec.cluster(GateSpec.Kind.NO_UNDER_REPLICATED));
+
+        assertTrue(restored.passed(), restored.reason());
+        assertEquals(1, e.requests);
+        assertEquals(3, readsToRestore, "one read that found orders-1 electable, two stable polls after the election");
+        assertTrue(next.passed(), next.reason());
+        assertEquals(reads + readsToRestore, reader.reads, "broker 3's gates passed on the restore's last two polls");
     }
 
     @Test
