@@ -742,9 +742,13 @@ public final class RollRunner {
         Duration took = Duration.between(t0, t.leadersDone);
         d.putAll(o.details());
         d.put("leadersMs", Long.toString(took.toMillis()));
-        d.put("summary", "broker " + b.id() + " leads its preferred partitions again after "
-                + RunSupport.seconds(took) + " (" + d.getOrDefault("elected", "0") + " elected"
-                + (d.containsKey("notInIsr") ? ", " + d.get("notInIsr") + " not electable: not in ISR" : "") + ")");
+        String notInIsr = d.containsKey("notInIsr") ? d.get("notInIsr") + " not electable: not in ISR" : null;
+        d.put("summary", "0".equals(d.get("requests"))
+                ? "broker " + b.id() + " already leads its preferred partitions: no election needed"
+                        + (notInIsr != null ? " (" + notInIsr + ")" : "")
+                : "broker " + b.id() + " leads its preferred partitions again after " + RunSupport.seconds(took)
+                        + " (" + d.getOrDefault("elected", "0") + " elected" + (notInIsr != null ? ", " + notInIsr : "")
+                        + ")");
     }
 
     private static Duration between(Instant from, Instant to) {

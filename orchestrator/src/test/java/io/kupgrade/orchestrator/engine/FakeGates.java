@@ -95,6 +95,8 @@ final class FakeGates implements GatePort {
     /** Brokers whose leadership never comes back (e.g. the preferred replica lags). */
     final Set<Integer> leadershipStaysAway = new HashSet<>();
     final List<Integer> leaderRestores = new ArrayList<>();
+    /** Brokers that lead their preferred partitions again on the post-start polls: restored with no election. */
+    final Set<Integer> alreadyLeading = new HashSet<>();
 
     /** Elections take 2 s on the clock; a running broker leads its partitions again unless told otherwise. */
     @Override
@@ -105,9 +107,13 @@ final class FakeGates implements GatePort {
             return new LeaderOutcome(false, timeout, "broker " + brokerId + " is not yet the leader of 2 of the 4"
                     + " partitions it is the preferred replica of: t-0, t-3", java.util.Map.of());
         }
+        if (alreadyLeading.contains(brokerId)) {
+            return new LeaderOutcome(true, Duration.ZERO, "broker " + brokerId + " leads all 4",
+                    java.util.Map.of("requests", "0", "elected", "0", "notNeeded", "0", "preferred", "4"));
+        }
         clock.advance(Duration.ofSeconds(2));
         return new LeaderOutcome(true, Duration.ofSeconds(2), "broker " + brokerId + " leads all 4",
-                java.util.Map.of("elected", "4", "notNeeded", "0", "preferred", "4"));
+                java.util.Map.of("requests", "1", "elected", "4", "notNeeded", "0", "preferred", "4"));
     }
 
     @Override

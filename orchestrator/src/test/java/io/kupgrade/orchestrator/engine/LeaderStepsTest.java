@@ -48,6 +48,23 @@ class LeaderStepsTest {
     }
 
     @Test
+    void shouldSaySoWhenTheBrokerAlreadyLedItsPartitions() {
+        Rig already = rig(true, false);
+        already.gates.alreadyLeading.add(2);
+        Rig elected = rig(true, false);
+
+        already.apply("canary");
+        elected.apply("canary");
+
+        JournalEntry none = last(already, 2, "restore-leaders");
+        assertEquals("broker 2 already leads its preferred partitions: no election needed",
+                none.details().get("summary"));
+        assertEquals("0", none.details().get("leadersMs"));
+        assertEquals("broker 2 leads its preferred partitions again after 2.0 s (4 elected)",
+                last(elected, 2, "restore-leaders").details().get("summary"));
+    }
+
+    @Test
     void shouldNotElectWhenThePlanTurnsItOff() {
         Rig rig = rig(false, false);
 
