@@ -250,6 +250,7 @@ public final class ClusterGatePort implements GatePort {
         int passes = 0;
         GateResult last = null;
         while (true) {
+            boolean elected = false;
             ClusterSnapshot snapshot = null;
             try {
                 snapshot = reader.read();
@@ -276,6 +277,7 @@ public final class ClusterGatePort implements GatePort {
                     try {
                         total = total.plus(elector.electPreferred(electable));
                         requests++;
+                        elected = true;
                     } catch (ClusterUnreachableException e) {
                         last = GateResult.inconclusive(gate.name(), "election failed: " + e.getMessage());
                     }
@@ -289,7 +291,9 @@ public final class ClusterGatePort implements GatePort {
             }
             listener.waiting("waiting for broker " + brokerId + " to lead its preferred partitions again: "
                     + last.reason() + ", " + elapsed.toSeconds() + " s", elapsed);
-            Duration pause = pollInterval;
+            // after an answered election, read at once (as a wait reads at once after a start): the controller has
+            // moved the leaders; the stable polls that confirm it are then spaced one interval apart
+            Duration pause = elected ? Duration.ZERO : pollInterval;
             if (now.plus(pause).isAfter(deadline)) {
                 pause = Duration.between(now, deadline);
             }

@@ -192,6 +192,8 @@ class ClusterGatePortTest {
         assertTrue(restored.passed(), restored.reason());
         assertEquals(1, e.requests);
         assertEquals(3, readsToRestore, "one read that found orders-1 electable, two stable polls after the election");
+        assertEquals(Duration.ofSeconds(1), restored.elapsed(), "the first poll at once after the election, the second"
+                + " one interval later");
         assertTrue(next.passed(), next.reason());
         assertEquals(reads + readsToRestore, reader.reads, "broker 3's gates passed on the restore's last two polls");
     }
