@@ -10,12 +10,11 @@ import io.kupgrade.gates.LeaderElections;
 import io.kupgrade.gates.Snapshots;
 import io.kupgrade.orchestrator.engine.GatePort;
 import io.kupgrade.orchestrator.engine.GateSpec;
+import io.kupgrade.orchestrator.engine.MutableClock;
 import io.kupgrade.plans.BrokerSpec;
 import io.kupgrade.plans.GateSettings;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -54,30 +53,11 @@ class ClusterGatePortTest {
         }
     }
 
-    /** Time passes only when the waiter sleeps. */
-    static final class SteppingClock extends Clock {
-        Instant now = Instant.EPOCH;
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     final ScriptedReader reader = new ScriptedReader();
-    final SteppingClock clock = new SteppingClock();
+    /** Time passes only when the waiter sleeps. */
+    final MutableClock clock = new MutableClock(Instant.EPOCH);
     final ClusterGatePort port = new ClusterGatePort(reader, new GateSettings(Duration.ofSeconds(1),
-            Duration.ofSeconds(10), 1), clock, d -> clock.now = clock.now.plus(d), BROKERS, new JmxVersions());
+            Duration.ofSeconds(10), 1), clock, clock::advance, BROKERS, new JmxVersions());
 
     static Snapshots cluster() {
         return Snapshots.cluster().brokers(1, 2, 3).controller(1).topic("orders", 3, 2, 6);
@@ -149,7 +129,7 @@ class ClusterGatePortTest {
     final class Elections {
         int requests;
         final ClusterGatePort port = new ClusterGatePort(reader, new GateSettings(Duration.ofSeconds(1),
-                Duration.ofSeconds(30), 2), clock, d -> clock.now = clock.now.plus(d), BROKERS, new JmxVersions(),
+                Duration.ofSeconds(30), 2), clock, clock::advance, BROKERS, new JmxVersions(),
                 partitions -> {
                     requests++;
                     reader.script.add(cluster().build());
@@ -208,7 +188,7 @@ class ClusterGatePortTest {
 
         assertFalse(soak.passed());
         assertTrue(soak.reason().contains("under-replicated"), soak.reason());
-        assertTrue(clock.now.isBefore(Instant.EPOCH.plusSeconds(30)), "failed early, not at the end of the soak");
+        assertTrue(clock.instant().isBefore(Instant.EPOCH.plusSeconds(30)), "failed early, not at the end of the soak");
     }
 
     @Test
@@ -219,7 +199,7 @@ class ClusterGatePortTest {
                 Duration.ofSeconds(30), (m, e) -> { });
 
         assertTrue(soak.passed(), soak.reason());
-        assertTrue(!clock.now.isBefore(Instant.EPOCH.plusSeconds(30)));
+        assertTrue(!clock.instant().isBefore(Instant.EPOCH.plusSeconds(30)));
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kupgrade.gates.ClusterReader;
 import io.kupgrade.gates.ClusterSnapshot;
 import io.kupgrade.gates.Snapshots;
+import io.kupgrade.orchestrator.engine.MutableClock;
 import io.kupgrade.orchestrator.engine.OutcomeKind;
 import io.kupgrade.orchestrator.engine.RollEngine;
 import io.kupgrade.orchestrator.engine.RollOutcome;
@@ -27,6 +28,7 @@ import io.kupgrade.plans.Wave;
 import io.kupgrade.plans.WaveSpec;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +47,7 @@ class FlappingGateTest {
             new BrokerSpec(2, "h2", null, null), new BrokerSpec(3, "h3", null, null));
     static final int STABLE_POLLS = 3;
 
-    final ClusterGatePortTest.SteppingClock clock = new ClusterGatePortTest.SteppingClock();
+    final MutableClock clock = new MutableClock(Instant.EPOCH);
     final List<String> commands = new ArrayList<>();
     final AtomicBoolean stopRun = new AtomicBoolean();
     int polls;
@@ -115,9 +117,9 @@ class FlappingGateTest {
                 new Wave(1, "rest", List.of(BROKERS.get(2), BROKERS.get(0)), Duration.ZERO));
         RollEngine engine = new RollEngine(plan, BROKERS, Map.of("restart", waves));
         ClusterGatePort port = new ClusterGatePort(reader(cluster), gates, clock,
-                d -> clock.now = clock.now.plus(d), BROKERS, new JmxVersions());
+                clock::advance, BROKERS, new JmxVersions());
         RollRunner.Ports ports = new RollRunner.Ports(hosts(), port, null, p -> waves, (text, p) -> text,
-                new InMemoryJournal(), clock, d -> clock.now = clock.now.plus(d), stopRun::get, null, null);
+                new InMemoryJournal(), clock, clock::advance, stopRun::get, null, null);
         return new RollRunner(engine, ports, RunSettings.from(plan, true)).run(new Selection(null, "canary"));
     }
 

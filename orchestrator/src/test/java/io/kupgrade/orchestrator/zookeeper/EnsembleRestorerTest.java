@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kupgrade.orchestrator.engine.JournalView;
 import io.kupgrade.orchestrator.engine.Journaling;
+import io.kupgrade.orchestrator.engine.MutableClock;
 import io.kupgrade.orchestrator.engine.OutcomeKind;
 import io.kupgrade.orchestrator.engine.PauseCheck;
 import io.kupgrade.orchestrator.engine.ProgressEvent;
@@ -20,6 +21,7 @@ import io.kupgrade.plans.PhaseSpec;
 import io.kupgrade.plans.Plan;
 import io.kupgrade.plans.ZooKeeperEnsembleSpec;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,7 +43,7 @@ class EnsembleRestorerTest {
             EnsembleRollerTest.SERVICE, Map.of("maxClientCnxns", "100"), List.of(), "install {server.id}", null,
             "uninstall {server.id}");
 
-    final EnsembleRollerTest.TestClock clock = new EnsembleRollerTest.TestClock();
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T07:00:00Z"));
     final FakeEnsemble ensemble = new FakeEnsemble(3, 1);
     final FencedJournal journal = new FencedJournal();
     final List<ProgressEvent> events = new ArrayList<>();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kupgrade.gates.ClusterUnreachableException;
 import io.kupgrade.orchestrator.engine.BrokerSummary;
 import io.kupgrade.orchestrator.engine.Journaling;
+import io.kupgrade.orchestrator.engine.MutableClock;
 import io.kupgrade.orchestrator.engine.OutcomeKind;
 import io.kupgrade.orchestrator.engine.PauseCheck;
 import io.kupgrade.orchestrator.engine.ProgressEvent;
@@ -25,11 +26,8 @@ import io.kupgrade.plans.WaveSpec;
 import io.kupgrade.plans.ZooKeeperEnsembleSpec;
 import io.kupgrade.plans.ZooKeeperEnsembleSpec.ZooKeeperServerSpec;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +46,7 @@ class EnsembleRollerTest {
     static final ZooKeeperEnsembleSpec SPEC = new ZooKeeperEnsembleSpec(SERVERS, SERVICE,
             Map.of("maxClientCnxns", "100"), List.of(), null, null);
 
-    final TestClock clock = new TestClock();
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T07:00:00Z"));
     final FakeEnsemble ensemble = new FakeEnsemble(3, 1);
     final FencedJournal journal = new FencedJournal();
     final List<ProgressEvent> events = new ArrayList<>();
@@ -428,29 +426,5 @@ class EnsembleRollerTest {
                 new AccessSpec("local", null), brokers,
                 List.of(new WaveSpec(null, new WaveSpec.WaveSize(1, false), Duration.ZERO)),
                 new GateSettings(Duration.ofSeconds(1), Duration.ofSeconds(60), 1), phases, List.of());
-    }
-
-    /** A clock the roller's sleeper advances. */
-    static final class TestClock extends Clock {
-        private Instant now = Instant.parse("2026-11-25T07:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
