@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -19,9 +20,12 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -86,13 +90,19 @@ public final class AdminClusterReader implements ClusterReader, ConfigReader {
     private final int configRefreshPolls;
 
     private Map<String, Map<String, String>> topicConfigs = Map.of();
-    private Integer brokerDefaultMinIsr;
+    /**
+     * Each registered broker's default {@code min.insync.replicas} (its server.properties, or a dynamic per-broker
+     * or cluster-wide value), as of its last answer. A partition's leader applies its own default to a topic
+     * without a setting of its own, and brokers can disagree (a roll that changes it in server.properties, a
+     * per-broker dynamic override): topics without their own count the highest default of all brokers.
+     */
+    private Map<Integer, Integer> brokerMinIsr = Map.of();
     private int readsSinceConfigRefresh;
     private boolean reassignmentsUnsupported;
     private boolean quorumUnsupported;
     private int readsSinceQuorumProbe;
     private ZooKeeperInspector zooKeeper;
-    /** The brokers of the last read, to ask one for its default min ISR on a refresh. */
+    /** The brokers of the last read, to ask for their default min ISR on a refresh. */
     private Set<Integer> lastBrokers;
     /** The topics the last read listed: described alongside listTopics by the next read (one round trip). */
     private Set<String> lastTopics = Set.of();
@@ -417,10 +427,10 @@ public final class AdminClusterReader implements ClusterReader, ConfigReader {
         long deadline = System.nanoTime() + readTimeout.toNanos();
         int timeoutMs = (int) readTimeout.toMillis();
         List<String> notes = new ArrayList<>();
-        // the default asked first, so that both reads are in flight together: a stop decision waits for one
+        // the defaults asked first, so that all reads are in flight together: a stop decision waits for one
         // round trip, not two (issue 7: kupgrade's own time per broker)
-        KafkaFuture<Config> brokerDefault = brokerDefaultMinIsr != null && lastBrokers != null
-                && !lastBrokers.isEmpty() ? askBrokerDefaultMinIsr(lastBrokers.iterator().next()) : null;
+        Map<Integer, KafkaFuture<Config>> defaults = brokerMinIsr.isEmpty() || lastBrokers == null
+                ? Map.of() : askBrokerDefaults(lastBrokers);
         Map<String, Map<String, String>> fresh = describeTopicConfigs(topicConfigs.keySet(), deadline, timeoutMs,
                 notes);
         // a topic whose config could not be read again leaves the cache: the next read counts its min ISR as
@@ -428,12 +438,12 @@ public final class AdminClusterReader implements ClusterReader, ConfigReader {
         boolean changed = !fresh.equals(topicConfigs);
         topicConfigs = Map.copyOf(fresh);
         readsSinceConfigRefresh = 0;
-        if (brokerDefault != null) {
-            Integer now = brokerDefaultMinIsr(brokerDefault, deadline);
-            if (now != null) {
-                changed |= !now.equals(brokerDefaultMinIsr);
-                brokerDefaultMinIsr = now;
-            }
+        if (!defaults.isEmpty()) {
+            // likewise a broker that does not answer now: the next read asks it again, and until it answers
+            // topics without their own min ISR count as unknown
+            Map<Integer, Integer> now = brokerDefaults(defaults, deadline);
+            changed |= !now.equals(brokerMinIsr);
+            brokerMinIsr = Map.copyOf(now);
         }
         return changed;
     }
@@ -456,6 +466,8 @@ public final class AdminClusterReader implements ClusterReader, ConfigReader {
         }
         topicConfigs = Map.copyOf(cache);
         Map<String, Integer> minIsr = new HashMap<>();
+        Integer fallback = null;
+        boolean fallbackRead = false;
         for (String topic : topics) {
             if (!topicConfigs.containsKey(topic)) {
                 // its describeConfigs failed (e.g. a new topic not yet known to the broker asked): a stop must
@@ -467,7 +479,10 @@ public final class AdminClusterReader implements ClusterReader, ConfigReader {
             if (value != null) {
                 minIsr.put(topic, Integer.parseInt(value.trim()));
             } else {
-                Integer fallback = brokerDefaultMinIsr(brokerIds, deadline, notes);
+                if (!fallbackRead) {
+                    fallback = brokerDefaultMinIsr(brokerIds, deadline, notes);
+                    fallbackRead = true;
+                }
                 minIsr.put(topic, fallback != null ? fallback : ClusterSnapshot.MIN_ISR_UNKNOWN);
             }
         }
@@ -491,7 +506,8 @@ public final class AdminClusterReader implements ClusterReader, ConfigReader {
             try {
                 Config config = entry.getValue().get(remainingMs(deadline), TimeUnit.MILLISECONDS);
                 for (ConfigEntry configEntry : config.entries()) {
-                    if (TOPIC_CONFIG_KEYS.contains(configEntry.name()) && configEntry.value() != null) {
+                    if (TOPIC_CONFIG_KEYS.contains(configEntry.name()) && configEntry.value() != null
+                            && setOnTopic(configEntry)) {
                         wanted.put(configEntry.name(), configEntry.value());
                     }
                 }
@@ -523,29 +539,80 @@ public final class AdminClusterReader implements ClusterReader, ConfigReader {
         return result;
     }
 
+    /**
+     * Whether the topic sets this config itself. A topic without its own {@code min.insync.replicas} is
+     * described with the default of the broker that answered, which is not necessarily the default of the
+     * broker leading its partitions ({@link #brokerDefaultMinIsr}). Brokers before 1.1 (describeConfigs v0)
+     * tell only "default or not": a value not marked default counts as the topic's own.
+     */
+    static boolean setOnTopic(ConfigEntry entry) {
+        return entry.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG
+                || entry.source() == ConfigEntry.ConfigSource.UNKNOWN && !entry.isDefault();
+    }
+
+    /**
+     * The default min ISR for topics without their own: the highest of the registered brokers' defaults (any
+     * of them may lead such a partition, now or after a stop), asking only brokers not yet known (new, back
+     * from a restart, or unanswered last time). Null, with a note naming them, while a broker has not answered.
+     */
     private Integer brokerDefaultMinIsr(Set<Integer> brokerIds, long deadline, List<String> notes) {
-        if (brokerDefaultMinIsr != null || brokerIds.isEmpty()) {
-            return brokerDefaultMinIsr;
+        if (brokerIds.isEmpty()) {
+            return null;
         }
-        brokerDefaultMinIsr = readBrokerDefaultMinIsr(brokerIds);
-        if (brokerDefaultMinIsr == null) {
-            notes.add("the brokers' default min.insync.replicas is unreadable: topics without their own setting count"
-                    + " as min ISR = their replication factor (none of their replicas may stop) until it is read");
+        Map<Integer, Integer> known = new HashMap<>(brokerMinIsr);
+        // a broker gone from the cluster is asked again when it is back: its restart may have changed it
+        known.keySet().retainAll(brokerIds);
+        Set<Integer> missing = new TreeSet<>(brokerIds);
+        missing.removeAll(known.keySet());
+        if (!missing.isEmpty()) {
+            known.putAll(brokerDefaults(askBrokerDefaults(missing), deadline));
+            missing.removeAll(known.keySet());
         }
-        return brokerDefaultMinIsr;
+        brokerMinIsr = Map.copyOf(known);
+        if (!missing.isEmpty()) {
+            notes.add("the default min.insync.replicas of broker" + (missing.size() == 1 ? " " : "s ")
+                    + joined(missing) + " is unreadable: topics without their own setting count as min ISR ="
+                    + " their replication factor (none of their replicas may stop) until it is read");
+            return null;
+        }
+        int highest = Collections.max(known.values());
+        Map<Integer, Set<Integer>> byValue = new TreeMap<>();
+        known.forEach((broker, value) -> byValue.computeIfAbsent(value, v -> new TreeSet<>()).add(broker));
+        if (byValue.size() > 1) {
+            notes.add("the brokers' default min.insync.replicas differ (" + byValue.entrySet().stream()
+                    .map(e -> e.getKey() + " on " + (e.getValue().size() == 1 ? "broker " : "brokers ")
+                            + joined(e.getValue()))
+                    .collect(Collectors.joining("; ")) + "): topics without their own setting count the highest, "
+                    + highest + ", since a partition's leader applies its own");
+        }
+        return highest;
     }
 
-    /** One broker's {@code min.insync.replicas} (the default for topics without their own); null when unreadable. */
-    private Integer readBrokerDefaultMinIsr(Set<Integer> brokerIds) {
-        long deadline = System.nanoTime() + readTimeout.toNanos();
-        return brokerDefaultMinIsr(askBrokerDefaultMinIsr(brokerIds.iterator().next()), deadline);
+    private static String joined(Set<Integer> ids) {
+        return ids.stream().map(String::valueOf).collect(Collectors.joining(", "));
     }
 
-    /** Sends the describeConfigs of {@code broker}; {@link #brokerDefaultMinIsr(KafkaFuture, long)} reads the answer. */
-    private KafkaFuture<Config> askBrokerDefaultMinIsr(int broker) {
-        ConfigResource resource = new ConfigResource(ConfigResource.Type.BROKER, String.valueOf(broker));
-        return admin.describeConfigs(List.of(resource), new DescribeConfigsOptions()
-                .timeoutMs((int) readTimeout.toMillis())).values().get(resource);
+    /** Sends one describeConfigs of each broker's own config; {@link #brokerDefaults} reads the answers. */
+    private Map<Integer, KafkaFuture<Config>> askBrokerDefaults(Set<Integer> brokerIds) {
+        List<ConfigResource> resources = brokerIds.stream()
+                .map(id -> new ConfigResource(ConfigResource.Type.BROKER, String.valueOf(id))).toList();
+        Map<ConfigResource, KafkaFuture<Config>> asked = admin.describeConfigs(resources,
+                new DescribeConfigsOptions().timeoutMs((int) readTimeout.toMillis())).values();
+        Map<Integer, KafkaFuture<Config>> byBroker = new HashMap<>();
+        asked.forEach((resource, answer) -> byBroker.put(Integer.parseInt(resource.name()), answer));
+        return byBroker;
+    }
+
+    /** The defaults of the brokers that answered by {@code deadline}; the others are left out. */
+    private static Map<Integer, Integer> brokerDefaults(Map<Integer, KafkaFuture<Config>> answers, long deadline) {
+        Map<Integer, Integer> values = new HashMap<>();
+        answers.forEach((broker, answer) -> {
+            Integer value = brokerDefaultMinIsr(answer, deadline);
+            if (value != null) {
+                values.put(broker, value);
+            }
+        });
+        return values;
     }
 
     /**

@@ -158,6 +158,47 @@ abstract class GateScenarios {
         }
     }
 
+    @Test
+    @Order(13)
+    void shouldCountTheHighestDefaultMinIsrWhenTheBrokersDisagree() throws Exception {
+        // a roll that changes min.insync.replicas in server.properties leaves the brokers disagreeing until it
+        // ends, and a partition's leader applies its own default: one broker's answer is not enough
+        ConfigResource broker2 = new ConfigResource(ConfigResource.Type.BROKER, "2");
+        alterDefaultMinIsr(broker2, new AlterConfigOp(new ConfigEntry("min.insync.replicas", "2"),
+                AlterConfigOp.OpType.SET));
+        try (AdminClusterReader fresh = AdminClusterReader.create(new ClusterSpec("it", cluster.bootstrapServers(),
+                null, Map.of(), cluster.zookeeperConnect()))) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            reader().refreshCachedConfigs();
+            ClusterSnapshot refreshed = reader().read();
+            while (refreshed.minIsr("defaulted") != 2 && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                reader().refreshCachedConfigs();
+                refreshed = reader().read();
+            }
+            ClusterSnapshot first = fresh.read();
+
+            for (ClusterSnapshot s : List.of(refreshed, first)) {
+                assertEquals(2, s.minIsr("defaulted"), "broker 2's default counts, whichever broker was asked");
+                assertTrue(s.notes().stream().anyMatch(n -> n.contains("default min.insync.replicas differ (1 on"
+                        + " brokers 1, 3; 2 on broker 2)")), s.notes().toString());
+            }
+            GateResult canStop = Gates.canStop(1).evaluate(refreshed);
+            assertFalse(canStop.reason().contains("defaulted-"), "RF 3, min ISR 2: one of its replicas may stop; "
+                    + canStop.reason());
+        } finally {
+            alterDefaultMinIsr(broker2, new AlterConfigOp(new ConfigEntry("min.insync.replicas", ""),
+                    AlterConfigOp.OpType.DELETE));
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        reader().refreshCachedConfigs();
+        while (reader().read().minIsr("defaulted") != 1 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            reader().refreshCachedConfigs();
+        }
+        assertTrue(reader().read().notes().stream().noneMatch(n -> n.contains("differ")), "agreed again");
+    }
+
     private static void alterDefaultMinIsr(ConfigResource resource, AlterConfigOp op) throws Exception {
         try (Admin admin = Admin.create(cluster.adminConfig())) {
             admin.incrementalAlterConfigs(Map.of(resource, List.of(op))).all().get(60, TimeUnit.SECONDS);
