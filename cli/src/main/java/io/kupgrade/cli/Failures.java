@@ -37,6 +37,10 @@ final class Failures {
             err.println("kupgrade: " + cp.getMessage());
             return ExitCode.HALTED;
         }
+        if (ex instanceof io.kupgrade.orchestrator.state.StateAccessDeniedException sad) {
+            err.println("kupgrade: " + sad.getMessage());
+            return ExitCode.UNREACHABLE;
+        }
         if (ex instanceof io.kupgrade.gates.ClusterUnreachableException cu) {
             err.println("kupgrade: cluster unreachable: " + cu.getMessage());
             return ExitCode.UNREACHABLE;

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kupgrade.orchestrator.engine.OutcomeKind;
+import io.kupgrade.orchestrator.state.StateAccessDeniedException;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -19,6 +22,18 @@ class ExitCodeTest {
         assertEquals(3, ApplyCommand.exitCode(OutcomeKind.DECLINED).code());
         assertEquals(4, ApplyCommand.exitCode(OutcomeKind.FAILED).code());
         assertEquals(130, ApplyCommand.exitCode(OutcomeKind.INTERRUPTED).code());
+    }
+
+    @Test
+    void aStateStoreThatRefusesTheRunIsUnreachableInOneLine() {
+        StringWriter err = new StringWriter();
+
+        ExitCode code = Failures.classify(new StateAccessDeniedException("ZooKeeper refuses kupgrade's state at"
+                + " zk:2181/kupgrade/prod to this session (NoAuth)"), new PrintWriter(err, true));
+
+        assertEquals(ExitCode.UNREACHABLE, code);
+        assertEquals("kupgrade: ZooKeeper refuses kupgrade's state at zk:2181/kupgrade/prod to this session (NoAuth)",
+                err.toString().strip());
     }
 
     @Test

@@ -45,7 +45,7 @@ final class PlanBinder {
     static final List<String> ROLLBACK_KEYS = List.of("install");
     static final List<String> ROLLOUT_KEYS = List.of("maxParallel", "rackAware", "leaders");
     static final List<String> LEADERS_KEYS = List.of("electPreferred", "drainBeforeStop");
-    static final List<String> STATE_KEYS = List.of("store", "zookeeper");
+    static final List<String> STATE_KEYS = List.of("store", "zookeeper", "auth");
     static final List<String> STORES = List.of("file", "zookeeper");
     static final List<String> ENSEMBLE_KEYS =
             List.of("servers", "service", "set", "unset", "install", "version", "rollback");
@@ -161,7 +161,7 @@ final class PlanBinder {
     private void warnLiteralSecret(Entry e, String value, String path) {
         String k = e.key().toLowerCase(java.util.Locale.ROOT);
         boolean credential = k.contains("password") || k.contains("secret") || k.contains("token")
-                || k.contains("jaas") || k.contains("passphrase");
+                || k.contains("jaas") || k.contains("passphrase") || k.equals("auth");
         if (credential && !Secrets.REFERENCE.matcher(value).find()) {
             problems.warn(e.value(), path, "secret written literally in the plan; prefer ${env:NAME} or "
                     + "${file:PATH} so the plan can be shared and reviewed");
@@ -563,7 +563,23 @@ final class PlanBinder {
                 problems.error(m.get("zookeeper"), join(p, "zookeeper"), "state.zookeeper is only used with"
                         + " store: zookeeper (this plan keeps its state in files)");
             }
+            if (m.get("auth") != null) {
+                problems.error(m.get("auth"), join(p, "auth"), "state.auth is only used with store: zookeeper (this"
+                        + " plan keeps its state in files)");
+            }
             return StateSpec.FILE;
+        }
+        String authText = string(m, "auth", p, false);
+        Secret auth = null;
+        if (authText != null) {
+            int colon = authText.indexOf(':');
+            if (!Secrets.REFERENCE.matcher(authText).find() && (colon <= 0 || colon == authText.length() - 1)) {
+                problems.error(m.get("auth"), join(p, "auth"), "state.auth must read user:password (ZooKeeper"
+                        + " digest credentials), e.g. \"${env:KUPGRADE_ZK_AUTH}\"");
+            } else {
+                warnLiteralSecret(m.entry("auth"), authText, join(p, "auth"));
+                auth = Secrets.of(authText, true, m.get("auth"), join(p, "auth"), problems, baseDir, environment);
+            }
         }
         if (connect == null) {
             if (cluster != null && cluster.zookeeperMode()) {
@@ -579,7 +595,7 @@ final class PlanBinder {
                     + " spaces: '" + connect + "'");
             return StateSpec.FILE;
         }
-        return new StateSpec(StateSpec.Store.ZOOKEEPER, connect);
+        return new StateSpec(StateSpec.Store.ZOOKEEPER, connect, auth);
     }
 
     /**
@@ -1188,7 +1204,7 @@ final class PlanBinder {
     private void checkSecretReferencesOnlyWhereAllowed(YamlNode n, String path) {
         if (path.startsWith("cluster.clientProperties") || path.equals("access.ssh.passphrase")
                 || path.equals("access.agent.token") || path.equals("access.agent.tls.truststorePassword")
-                || path.equals("access.agent.tls.keystorePassword")) {
+                || path.equals("access.agent.tls.keystorePassword") || path.equals("state.auth")) {
             return;
         }
         if (n instanceof MapNode) {
@@ -1204,7 +1220,8 @@ final class PlanBinder {
             String t = ((ScalarNode) n).text();
             if (t.contains("${env:") || t.contains("${file:")) {
                 problems.error(n, path, "secret references (${env:...}, ${file:...}) are only resolved in "
-                        + "cluster.clientProperties, access.ssh.passphrase and access.agent's token and passwords");
+                        + "cluster.clientProperties, access.ssh.passphrase, access.agent's token and passwords and"
+                        + " state.auth");
             }
         }
     }

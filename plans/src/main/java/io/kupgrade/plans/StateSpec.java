@@ -7,11 +7,18 @@ package io.kupgrade.plans;
  *     {@link Store#ZOOKEEPER}, shared by every machine and CI runner that rolls the cluster
  * @param zookeeperConnect for {@code ZOOKEEPER}: the connect string with its chroot (e.g.
  *     {@code zk-1:2181,zk-2:2181/kupgrade}); null for {@code FILE}
+ * @param zookeeperAuth for {@code ZOOKEEPER}: digest credentials {@code user:password}; the cluster's nodes are
+ *     then created for that user only; null for none (open nodes) and for {@code FILE}
  */
-public record StateSpec(Store store, String zookeeperConnect) {
+public record StateSpec(Store store, String zookeeperConnect, Secret zookeeperAuth) {
 
     /** The default: a file journal and lock on the machine that runs kupgrade. */
     public static final StateSpec FILE = new StateSpec(Store.FILE, null);
+
+    /** Without ZooKeeper credentials. */
+    public StateSpec(Store store, String zookeeperConnect) {
+        this(store, zookeeperConnect, null);
+    }
 
     /** Where state is kept. */
     public enum Store {
@@ -28,6 +35,7 @@ public record StateSpec(Store store, String zookeeperConnect) {
         }
         if (store == Store.FILE) {
             zookeeperConnect = null;
+            zookeeperAuth = null;
         }
     }
 }

@@ -191,7 +191,7 @@ class MalformedPlanTest {
     @Test
     void rejectsSecretReferenceOutsideSecrets() {
         assertOnlyProblem("secret-reference-outside-secrets", 8, 10, "service.start",
-                "secret references (${env:...}, ${file:...}) are only resolved in cluster.clientProperties, access.ssh.passphrase and access.agent's token and passwords");
+                "secret references (${env:...}, ${file:...}) are only resolved in cluster.clientProperties, access.ssh.passphrase, access.agent's token and passwords and state.auth");
     }
 
     @Test

@@ -171,6 +171,30 @@ class RolloutAndStateTest {
     }
 
     @Test
+    void zookeeperStateTakesDigestCredentialsAsASecret() {
+        Plan plan = parse(HEAD + "state: {store: zookeeper, zookeeper: \"zk9:2181/ops\", auth: \"kupgrade:${env:TOKEN}\"}\n"
+                + PHASES);
+
+        assertEquals("kupgrade:t0k3n-from-env-0123456789", plan.state().zookeeperAuth().reveal());
+        assertFalse(plan.state().toString().contains("t0k3n"), plan.state().toString());
+        assertEquals(List.of(), plan.warnings());
+        Plan literal = parse(HEAD + "state: {store: zookeeper, zookeeper: \"zk9:2181\", auth: \"ops:s3cret\"}\n" + PHASES);
+        assertEquals("state.auth", literal.warnings().get(0).path(), "a literal secret is warned about");
+        assertNull(parse(HEAD + "state: {store: zookeeper, zookeeper: \"zk9:2181\"}\n" + PHASES).state()
+                .zookeeperAuth(), "none: the nodes are open");
+    }
+
+    @Test
+    void zookeeperStateCredentialsMistakesAreLocated() {
+        assertEquals(List.of("plan.yaml:10:56: state.auth: state.auth must read user:password (ZooKeeper digest"
+                        + " credentials), e.g. \"${env:KUPGRADE_ZK_AUTH}\""),
+                problems(HEAD + "state: {store: zookeeper, zookeeper: \"zk9:2181\", auth: \"s3cret\"}\n" + PHASES));
+        assertEquals(List.of("plan.yaml:10:28: state.auth: state.auth is only used with store: zookeeper (this plan"
+                        + " keeps its state in files)"),
+                problems(HEAD + "state: {store: file, auth: \"a:b\"}\n" + PHASES));
+    }
+
+    @Test
     void aBrokerMayBeReachedThroughItsOwnExecutor() {
         Plan plan = parse(HEAD + """
                 brokers:

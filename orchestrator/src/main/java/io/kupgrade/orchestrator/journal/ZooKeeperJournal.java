@@ -20,6 +20,7 @@ import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.ACL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,10 +59,15 @@ public final class ZooKeeperJournal implements Journal {
     private final Duration reconnectWait;
     private final TreeMap<Long, JournalEntry> cache = new TreeMap<>();
     private boolean dirEnsured;
+    private final String clusterPath;
+    /** For the nodes it creates: open, or only for the session's user ({@code state.auth}). */
+    private final List<ACL> acl;
 
-    private ZooKeeperJournal(ZooKeeper zk, String clusterPath, String lockNode, long fencingToken) {
+    private ZooKeeperJournal(ZooKeeper zk, String clusterPath, String lockNode, long fencingToken, List<ACL> acl) {
         this.zk = Objects.requireNonNull(zk, "zk");
-        this.dir = journalDir(Objects.requireNonNull(clusterPath, "clusterPath"));
+        this.clusterPath = Objects.requireNonNull(clusterPath, "clusterPath");
+        this.dir = journalDir(clusterPath);
+        this.acl = acl;
         this.lockNode = lockNode;
         this.fencingToken = fencingToken;
         // the session either comes back within its timeout or is gone
@@ -74,13 +80,19 @@ public final class ZooKeeperJournal implements Journal {
      */
     public static ZooKeeperJournal forLockHolder(ZooKeeper zk, String clusterPath, String lockNodePath,
                                                  long fencingToken) {
+        return forLockHolder(zk, clusterPath, lockNodePath, fencingToken, ZooDefs.Ids.OPEN_ACL_UNSAFE);
+    }
+
+    /** As {@link #forLockHolder(ZooKeeper, String, String, long)}, creating the journal's nodes with {@code acl}. */
+    public static ZooKeeperJournal forLockHolder(ZooKeeper zk, String clusterPath, String lockNodePath,
+                                                 long fencingToken, List<ACL> acl) {
         return new ZooKeeperJournal(zk, clusterPath, Objects.requireNonNull(lockNodePath, "lockNodePath"),
-                fencingToken);
+                fencingToken, Objects.requireNonNull(acl, "acl"));
     }
 
     /** The journal of the cluster at {@code clusterPath}, for reading only: {@link #append} throws. */
     public static ZooKeeperJournal readOnly(ZooKeeper zk, String clusterPath) {
-        return new ZooKeeperJournal(zk, clusterPath, null, -1);
+        return new ZooKeeperJournal(zk, clusterPath, null, -1, ZooDefs.Ids.OPEN_ACL_UNSAFE);
     }
 
     /** {@code clusterPath/journal}. */
@@ -131,11 +143,11 @@ public final class ZooKeeperJournal implements Journal {
         for (int attempt = 1; ; attempt++) {
             try {
                 if (!dirEnsured) {
-                    ZooKeeperPaths.ensure(zk, dir);
+                    ZooKeeperPaths.ensure(zk, dir, clusterPath, acl);
                     dirEnsured = true;
                 }
                 List<OpResult> results = zk.multi(List.of(Op.check(lockNode, -1),
-                        Op.create(dir + "/" + NODE_PREFIX, data, ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                        Op.create(dir + "/" + NODE_PREFIX, data, acl,
                                 CreateMode.PERSISTENT_SEQUENTIAL)));
                 String path = ((OpResult.CreateResult) results.get(1)).getPath();
                 cache.put(ZooKeeperPaths.sequence(path), entry);

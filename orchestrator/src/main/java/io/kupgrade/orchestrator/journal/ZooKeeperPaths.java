@@ -2,11 +2,13 @@ package io.kupgrade.orchestrator.journal;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.ACL;
 
 /**
  * Small helpers shared by the ZooKeeper journal and lock: where a cluster's state lives
@@ -35,8 +37,18 @@ public final class ZooKeeperPaths {
         return r + "/" + clusterName;
     }
 
-    /** Creates {@code path} and its missing parents as empty persistent znodes; an existing node is fine. */
+    /** Creates {@code path} and its missing parents as empty persistent znodes open to every client. */
     public static void ensure(ZooKeeper zk, String path) throws KeeperException, InterruptedException {
+        ensure(zk, path, path, ZooDefs.Ids.OPEN_ACL_UNSAFE);
+    }
+
+    /**
+     * Creates {@code path} and its missing parents as empty persistent znodes; an existing node is fine. The
+     * parents above {@code clusterPath} (the root, which other clusters share) are created open to every client,
+     * {@code clusterPath} and the nodes below it with {@code acl}.
+     */
+    public static void ensure(ZooKeeper zk, String path, String clusterPath, List<ACL> acl)
+            throws KeeperException, InterruptedException {
         Objects.requireNonNull(path, "path");
         if (zk.exists(path, false) != null) {
             return;
@@ -46,7 +58,8 @@ public final class ZooKeeperPaths {
             slash = path.indexOf('/', slash + 1);
             String prefix = slash < 0 ? path : path.substring(0, slash);
             try {
-                zk.create(prefix, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                zk.create(prefix, new byte[0], prefix.length() < clusterPath.length() ? ZooDefs.Ids.OPEN_ACL_UNSAFE
+                        : acl, CreateMode.PERSISTENT);
             } catch (KeeperException.NodeExistsException e) {
                 // created before, or by another run at the same moment
             }

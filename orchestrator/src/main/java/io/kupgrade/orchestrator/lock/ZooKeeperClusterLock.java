@@ -9,6 +9,7 @@ import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,13 +62,19 @@ public final class ZooKeeperClusterLock implements ClusterLock {
      */
     public static ZooKeeperClusterLock acquire(ZooKeeper zk, String clusterPath, String clusterName,
                                                String holderDescription) {
+        return acquire(zk, clusterPath, clusterName, holderDescription, ZooDefs.Ids.OPEN_ACL_UNSAFE);
+    }
+
+    /** As {@link #acquire(ZooKeeper, String, String, String)}, creating the lock's nodes with {@code acl}. */
+    public static ZooKeeperClusterLock acquire(ZooKeeper zk, String clusterPath, String clusterName,
+                                               String holderDescription, List<ACL> acl) {
         String dir = lockDir(clusterPath);
         LockHolder me = LockHolder.current(holderDescription);
         String ours = null;
         try {
-            ZooKeeperPaths.ensure(zk, dir);
+            ZooKeeperPaths.ensure(zk, dir, clusterPath, acl);
             ours = zk.create(dir + "/" + NODE_PREFIX, (FileClusterLock.toJson(me) + "\n").getBytes(StandardCharsets.UTF_8),
-                    ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL_SEQUENTIAL);
+                    acl, CreateMode.EPHEMERAL_SEQUENTIAL);
             String ourName = ours.substring(dir.length() + 1);
             for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
                 List<String> holders = holders(zk, dir);

@@ -4,6 +4,7 @@ import io.kupgrade.gates.ClusterUnreachableException;
 import io.kupgrade.orchestrator.journal.ZooKeeperPaths;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -13,6 +14,7 @@ import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
 
 /**
@@ -44,6 +46,7 @@ public final class ZooKeeperPauseMarker implements PauseMarker {
     private final String location;
     private final Duration reconnectWait;
     private final Duration syncTimeout;
+    private final List<ACL> acl;
 
     /**
      * A marker whose reads wait for their sync at most the session timeout plus a second.
@@ -61,6 +64,13 @@ public final class ZooKeeperPauseMarker implements PauseMarker {
      *     connection lost)
      */
     public ZooKeeperPauseMarker(ZooKeeper zk, String clusterPath, String hosts, Duration syncTimeout) {
+        this(zk, clusterPath, hosts, syncTimeout, ZooDefs.Ids.OPEN_ACL_UNSAFE);
+    }
+
+    /** As {@link #ZooKeeperPauseMarker(ZooKeeper, String, String, Duration)}, creating its nodes with {@code acl}. */
+    public ZooKeeperPauseMarker(ZooKeeper zk, String clusterPath, String hosts, Duration syncTimeout,
+                                List<ACL> acl) {
+        this.acl = Objects.requireNonNull(acl, "acl");
         this.zk = Objects.requireNonNull(zk, "zk");
         this.clusterPath = Objects.requireNonNull(clusterPath, "clusterPath");
         this.path = clusterPath + "/" + NODE_NAME;
@@ -99,9 +109,9 @@ public final class ZooKeeperPauseMarker implements PauseMarker {
     public void write(Pause pause) {
         byte[] data = PauseJson.write(pause);
         call("write", () -> {
-            ZooKeeperPaths.ensure(zk, clusterPath);
+            ZooKeeperPaths.ensure(zk, clusterPath, clusterPath, acl);
             try {
-                zk.create(path, data, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                zk.create(path, data, acl, CreateMode.PERSISTENT);
             } catch (KeeperException.NodeExistsException e) {
                 zk.setData(path, data, -1); // replaces an earlier pause (or our own create, after a connection loss)
             }

@@ -1,5 +1,6 @@
 package io.kupgrade.orchestrator.state;
 
+import io.kupgrade.orchestrator.engine.RunRefusedException;
 import io.kupgrade.orchestrator.journal.FileJournal;
 import io.kupgrade.orchestrator.journal.Journal;
 import io.kupgrade.orchestrator.journal.JournalEntry;
@@ -139,8 +140,22 @@ public final class StateStores {
         return plan.state() != null && plan.state().store() == StateSpec.Store.ZOOKEEPER;
     }
 
+    /** A session on the plan's ZooKeeper state store, checked for access to the cluster's nodes. */
     private static ZooKeeperStateStore connect(Plan plan) {
-        return ZooKeeperStateStore.connect(plan.state().zookeeperConnect(), sessionTimeout());
+        ZooKeeperStateStore store;
+        try {
+            store = ZooKeeperStateStore.connect(plan.state().zookeeperConnect(), sessionTimeout(),
+                    plan.state().zookeeperAuth());
+        } catch (IllegalArgumentException e) {
+            throw new RunRefusedException(e.getMessage());
+        }
+        try {
+            store.checkAccess(plan.cluster().name());
+            return store;
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
     }
 
     /** {@link ZooKeeperStateStore#DEFAULT_SESSION_TIMEOUT}; {@code -Dkupgrade.zookeeper.sessionTimeoutMs} for tests. */

@@ -43,9 +43,11 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.ACL;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -306,6 +308,59 @@ class ZooKeeperStateIT {
     }
 
     @Test
+    void shouldKeepTheClustersStateToTheHolderOfItsCredentials() throws Exception {
+        Path credentials = tmp.resolve("zk-auth");
+        Files.writeString(credentials, "ops:s3cret\n");
+        Path plan = zooKeeperStatePlan("guarded", "auth: \"${file:" + credentials + "}\"");
+        Path open = zooKeeperStatePlan("guarded", null);
+        Files.writeString(tmp.resolve("wrong-auth"), "ops:guess\n");
+        Path wrong = zooKeeperStatePlan("guarded", "auth: \"${file:" + tmp.resolve("wrong-auth") + "}\"");
+        String clusterPath = store().clusterPath("guarded");
+        String lockNode;
+        try (StateStores.Held held = StateStores.acquire(PlanParser.parse(plan), tmp.resolve("a"), "apply")) {
+            held.journal().append(entry("phase-start", "STEP_STARTED", 1));
+            lockNode = ((ZooKeeperClusterLock) held.lock()).nodePath();
+            ZooKeeper anyone = rawClient();
+            ZooKeeper owner = rawClient();
+            owner.addAuthInfo("digest", "ops:s3cret".getBytes(StandardCharsets.UTF_8));
+
+            for (String node : List.of(clusterPath, lockNode, ZooKeeperJournal.journalDir(clusterPath))) {
+                List<ACL> acl = owner.getACL(node, null);
+                assertEquals(1, acl.size(), node + ": " + acl);
+                assertEquals(ZooDefs.Perms.ALL, acl.get(0).getPerms(), node + ": " + acl);
+                assertEquals("digest", acl.get(0).getId().getScheme(), node + ": " + acl);
+                assertTrue(acl.get(0).getId().getId().startsWith("ops:"), node + ": for the credentials' user only");
+            }
+            assertEquals(ZooDefs.Ids.OPEN_ACL_UNSAFE, anyone.getACL("/kupgrade-it", null),
+                    "the root stays open, for other clusters' nodes");
+            assertThrows(KeeperException.NoAuthException.class, () -> anyone.getACL(clusterPath, null));
+            assertThrows(KeeperException.NoAuthException.class, () -> anyone.getData(lockNode, false, null));
+            assertThrows(KeeperException.NoAuthException.class, () -> anyone.getChildren(
+                    ZooKeeperJournal.journalDir(clusterPath), false));
+            assertThrows(KeeperException.NoAuthException.class, () -> anyone.delete(lockNode, -1),
+                    "nobody else can take the lock away");
+        }
+
+        for (Path other : List.of(open, wrong)) {
+            StateAccessDeniedException refused = assertThrows(StateAccessDeniedException.class,
+                    () -> StateStores.readJournal(PlanParser.parse(other), tmp.resolve("b")));
+            assertTrue(refused.getMessage().contains(clusterPath) && refused.getMessage().contains("state.auth"),
+                    refused.getMessage());
+            assertFalse(refused.getMessage().contains("s3cret") || refused.getMessage().contains("guess"),
+                    "credentials never quoted: " + refused.getMessage());
+        }
+        assertThrows(StateAccessDeniedException.class, () -> new PauseService().pause(open, tmp.resolve("b"), "x"));
+        List<JournalEntry> journal = StateStores.readJournal(PlanParser.parse(plan), tmp.resolve("c"));
+        assertEquals(List.of("phase-start"), journal.stream().map(JournalEntry::step).toList());
+        new PauseService().pause(plan, tmp.resolve("c"), "consumers lagging");
+        assertThrows(KeeperException.NoAuthException.class, () -> rawClient().getData(clusterPath + "/pause", false,
+                null));
+        assertEquals("consumers lagging", new StatusService().status(plan, tmp.resolve("a")).pause().reason());
+        new PauseService().resume(plan, tmp.resolve("a"));
+        assertNull(new StatusService().status(plan, tmp.resolve("c")).pause());
+    }
+
+    @Test
     void shouldSayItCannotTellRatherThanNotPausedWhenTheStateStoreDoesNotAnswer() {
         ZooKeeperStateStore gone = ZooKeeperStateStore.connect(connect, Duration.ofSeconds(4));
         ZooKeeperPauseMarker marker = gone.pauseMarker("unreadable");
@@ -352,12 +407,18 @@ class ZooKeeperStateIT {
 
     /** The sandbox's plan for cluster {@code name}, with its journal, lock and pause in this class's ZooKeeper root. */
     Path zooKeeperStatePlan(String name) throws Exception {
+        return zooKeeperStatePlan(name, null);
+    }
+
+    /** As {@link #zooKeeperStatePlan(String)}, with {@code extra} (e.g. {@code auth: ...}) in its state section. */
+    Path zooKeeperStatePlan(String name, String extra) throws Exception {
         Path base = tmp.resolve("sandbox.yaml");
         cluster.writePlan(base);
         String text = Files.readString(base).replaceFirst("(?m)^  name: .*$", "  name: " + name)
                 .replace("waves: [1, \"100%\"]\n", "waves: [\"100%\"]\n")
-                + "state: {store: zookeeper, zookeeper: \"" + connect + "\"}\n";
-        Path plan = tmp.resolve(name + ".yaml");
+                + "state: {store: zookeeper, zookeeper: \"" + connect + "\"" + (extra == null ? "" : ", " + extra)
+                + "}\n";
+        Path plan = tmp.resolve(name + (extra == null ? "" : "-" + Integer.toHexString(extra.hashCode())) + ".yaml");
         Files.writeString(plan, text);
         return plan;
     }
