@@ -126,6 +126,32 @@ public record ClusterSnapshot(
         return Math.min(minIsr(partition.topic()), partition.replicas().length);
     }
 
+    /**
+     * KRaft: the quorum's voters that are not registered brokers, sorted: dedicated controllers
+     * ({@code process.roles=controller}), or combined nodes that are down. Empty in ZooKeeper mode.
+     */
+    public java.util.SortedSet<Integer> votersNotBrokers() {
+        java.util.SortedSet<Integer> ids = new java.util.TreeSet<>(quorumVoters.keySet());
+        ids.removeAll(brokers.keySet());
+        return java.util.Collections.unmodifiableSortedSet(ids);
+    }
+
+    /**
+     * The note that a roll of brokers leaves the KRaft quorum's dedicated controllers as they are; empty when
+     * every voter is a registered broker (combined mode: rolled with the brokers) or in ZooKeeper mode.
+     */
+    public java.util.Optional<String> dedicatedControllersNote() {
+        java.util.SortedSet<Integer> ids = votersNotBrokers();
+        if (!kraft || ids.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("KRaft voters " + ids + " are not registered brokers: dedicated controllers (or"
+                + " combined nodes that are down). kupgrade rolls brokers and combined broker+controller nodes, not"
+                + " dedicated controllers: roll those yourself, one at a time after the brokers, followers before the"
+                + " quorum leader, each back and caught up (lag 0 in kafka-metadata-quorum describe --replication)"
+                + " before the next");
+    }
+
     public boolean registered(int brokerId) {
         return brokers.containsKey(brokerId);
     }

@@ -151,6 +151,7 @@ public final class HealthCheck implements AutoCloseable {
         }
 
         List<String> notes = new ArrayList<>(snapshot.notes());
+        snapshot.dedicatedControllersNote().ifPresent(notes::add);
         Map<String, Map<String, String>> topicConfigs = Map.of();
         Map<Integer, Map<String, String>> brokerConfigs = Map.of();
         if (configs != null) {

@@ -16,6 +16,19 @@ class GatesTest {
         return Snapshots.cluster().brokers(1, 2, 3).topic("orders", 3, 2, 6);
     }
 
+    @Test
+    void dedicatedKraftControllersAreNamedAsNotRolled() {
+        ClusterSnapshot dedicated = Snapshots.cluster().brokers(1, 2, 3).kraft(101, 102, 103).controller(102).build();
+        ClusterSnapshot combined = Snapshots.cluster().brokers(1, 2, 3).kraft(1, 2, 3).controller(2).build();
+        ClusterSnapshot zooKeeper = Snapshots.cluster().brokers(1, 2, 3).build();
+
+        assertEquals(Set.of(101, 102, 103), dedicated.votersNotBrokers());
+        assertTrue(dedicated.dedicatedControllersNote().orElseThrow().startsWith("KRaft voters [101, 102, 103] are not"
+                + " registered brokers: dedicated controllers"), dedicated.dedicatedControllersNote().toString());
+        assertTrue(combined.dedicatedControllersNote().isEmpty(), "combined nodes roll with the brokers");
+        assertTrue(zooKeeper.dedicatedControllersNote().isEmpty());
+    }
+
     @Nested
     class CanStop {
         @Test

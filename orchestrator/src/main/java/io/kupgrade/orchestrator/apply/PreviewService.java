@@ -49,6 +49,7 @@ public final class PreviewService {
         if (!offline) {
             try (AdminClusterReader reader = env.readers().apply(plan.cluster())) {
                 snapshot = reader.read();
+                snapshot.dedicatedControllersNote().ifPresent(notes::add);
             } catch (ClusterUnreachableException e) {
                 notes.add("cluster not readable (" + e.getMessage() + "): the active controller is unknown");
             }

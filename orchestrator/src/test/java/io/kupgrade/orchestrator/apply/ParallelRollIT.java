@@ -265,6 +265,19 @@ class ParallelRollIT {
     }
 
     @Test
+    @Order(8)
+    void thePlanSaysTheDedicatedControllerIsNotRolled() throws IOException {
+        Path plan = dir.resolve("preview.yaml");
+        cluster.writePlan(plan);
+
+        List<String> notes = new PreviewService().preview(plan, false).notes();
+
+        int controller = cluster.controllers().get(0).id();
+        assertTrue(notes.stream().anyMatch(n -> n.startsWith("KRaft voters [" + controller + "] are not registered"
+                + " brokers")), notes.toString());
+    }
+
+    @Test
     @Order(6)
     void theWatcherSawNoPartitionUnderMinIsrOrOffline() {
         List<String> violations = watcher.violations();
