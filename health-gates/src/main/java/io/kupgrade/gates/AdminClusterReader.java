@@ -78,6 +78,12 @@ public final class AdminClusterReader implements ClusterReader, ConfigReader {
     /** Topic configs are re-read at least every this many reads. */
     public static final int DEFAULT_CONFIG_REFRESH_POLLS = 60;
 
+    /**
+     * How long a read waits for the default min ISR of brokers it has not heard from yet (one back from a
+     * restart): bounded, so that one slow broker does not use up the read's whole timeout and fail it. One that
+     * has not answered by then is asked again on the next read; until then canStop counts as unknown.
+     */
+    static final Duration NEW_BROKER_DEFAULT_WAIT = Duration.ofSeconds(2);
     static final String MIN_ISR = "min.insync.replicas";
     static final String LEADER_THROTTLED_REPLICAS = "leader.replication.throttled.replicas";
     static final String FOLLOWER_THROTTLED_REPLICAS = "follower.replication.throttled.replicas";
@@ -565,7 +571,8 @@ public final class AdminClusterReader implements ClusterReader, ConfigReader {
         Set<Integer> missing = new TreeSet<>(brokerIds);
         missing.removeAll(known.keySet());
         if (!missing.isEmpty()) {
-            known.putAll(brokerDefaults(askBrokerDefaults(missing), deadline));
+            long wait = Math.min(deadline, System.nanoTime() + NEW_BROKER_DEFAULT_WAIT.toNanos());
+            known.putAll(brokerDefaults(askBrokerDefaults(missing), wait));
             missing.removeAll(known.keySet());
         }
         brokerMinIsr = Map.copyOf(known);
