@@ -40,7 +40,9 @@ final class CheckCommand implements Callable<Integer> {
         ClusterOptions.Target named = cluster.target();
         ClusterSpec target = named.cluster();
         Plan plan = named.plan();
-        List<BrokerSpec> brokers = plan == null ? List.of() : plan.brokers();
+        // dedicated KRaft controllers never register as brokers, nor report a BrokerState: not checked as brokers
+        List<BrokerSpec> brokers = plan == null ? List.of() : plan.brokers().stream()
+                .filter(b -> !b.dedicatedController()).toList();
         Set<Integer> expected = brokers.stream().map(BrokerSpec::id).collect(Collectors.toSet());
         boolean bump = plan != null && plan.phases().stream().anyMatch(p -> p.pointOfNoReturn()
                 || p.set().containsKey("log.message.format.version"));

@@ -136,20 +136,26 @@ public record ClusterSnapshot(
         return java.util.Collections.unmodifiableSortedSet(ids);
     }
 
-    /**
-     * The note that a roll of brokers leaves the KRaft quorum's dedicated controllers as they are; empty when
-     * every voter is a registered broker (combined mode: rolled with the brokers) or in ZooKeeper mode.
-     */
+    /** {@link #dedicatedControllersNote(java.util.Set)} for a plan that lists no dedicated controller. */
     public java.util.Optional<String> dedicatedControllersNote() {
-        java.util.SortedSet<Integer> ids = votersNotBrokers();
+        return dedicatedControllersNote(java.util.Set.of());
+    }
+
+    /**
+     * The note that a plan leaves KRaft voters that are not registered brokers (dedicated controllers) as they
+     * are, unless it lists them ({@code rolled}: the plan's {@code role: controller} ids); empty when every such
+     * voter is listed, when every voter is a registered broker (combined mode: rolled with the brokers), or in
+     * ZooKeeper mode.
+     */
+    public java.util.Optional<String> dedicatedControllersNote(java.util.Set<Integer> rolled) {
+        java.util.SortedSet<Integer> ids = new java.util.TreeSet<>(votersNotBrokers());
+        ids.removeAll(rolled);
         if (!kraft || ids.isEmpty()) {
             return java.util.Optional.empty();
         }
         return java.util.Optional.of("KRaft voters " + ids + " are not registered brokers: dedicated controllers (or"
-                + " combined nodes that are down). kupgrade rolls brokers and combined broker+controller nodes, not"
-                + " dedicated controllers: roll those yourself, one at a time after the brokers, followers before the"
-                + " quorum leader, each back and caught up (lag 0 in kafka-metadata-quorum describe --replication)"
-                + " before the next");
+                + " combined nodes that are down), not rolled by a plan unless it lists them in brokers with role:"
+                + " controller (then after the brokers, one at a time, followers before the quorum leader)");
     }
 
     public boolean registered(int brokerId) {

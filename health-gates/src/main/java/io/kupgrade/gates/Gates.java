@@ -347,6 +347,89 @@ public final class Gates {
     }
 
     /**
+     * KRaft: stopping the dedicated controller {@code voterId} keeps a majority of the metadata quorum's voters
+     * caught up (within {@code maxLag} records of the leader): reference §3, "For KRaft controllers, keep a voter
+     * majority and make sure followers have Lag≈0 before stopping the next one". A quorum of one or two voters
+     * can never lose one (the metadata quorum would stop), and the gate says so.
+     */
+    public static Gate voterCanStop(int voterId, long maxLag) {
+        String gateName = "voterCanStop(" + voterId + ")";
+        return gate(gateName, snapshot -> {
+            if (!snapshot.kraft()) {
+                return GateResult.fail(gateName, "not a KRaft cluster: node " + voterId + " is no quorum voter",
+                        Map.of("kraft", false));
+            }
+            Map<Integer, Long> voters = snapshot.quorumVoters();
+            if (voters.isEmpty()) {
+                return GateResult.inconclusive(gateName, "no metadata quorum information");
+            }
+            Map<String, Object> evidence = new HashMap<>();
+            evidence.put("voter", voterId);
+            evidence.put("voterLag", Map.copyOf(voters));
+            if (!voters.containsKey(voterId)) {
+                return GateResult.fail(gateName, "node " + voterId + " is not a voter of the metadata quorum (voters "
+                        + new TreeSet<>(voters.keySet()) + ")", evidence);
+            }
+            int majority = voters.size() / 2 + 1;
+            long remaining = voters.entrySet().stream()
+                    .filter(v -> v.getKey() != voterId && v.getValue() <= maxLag).count();
+            evidence.put("caughtUpAfterStop", remaining);
+            evidence.put("majority", majority);
+            if (remaining < majority) {
+                return GateResult.fail(gateName, "stopping controller " + voterId + " would leave " + remaining
+                        + " of " + voters.size() + " voters caught up; the metadata quorum needs " + majority
+                        + (voters.size() < 3 ? " (a quorum of " + voters.size() + " cannot lose a voter: add voters"
+                        + " first, or restart it by hand with the cluster's metadata frozen meanwhile)" : ""),
+                        evidence);
+            }
+            return GateResult.pass(gateName, "without controller " + voterId + ", " + remaining + " of "
+                    + voters.size() + " voters stay caught up (majority " + majority + ")", evidence);
+        });
+    }
+
+    /**
+     * KRaft: the dedicated controller {@code voterId} is back in the metadata quorum as a new process and caught
+     * up. A new process is proven as for brokers ({@link #brokerRejoined}): the quorum leader saw a fetch from it
+     * after the last one in {@code afterExit}, a snapshot read after the old process exited (null: none, then
+     * any fetch counts, which the engine backs by having seen the old process exit before the start).
+     */
+    public static Gate voterRejoined(int voterId, ClusterSnapshot afterExit, long maxLag) {
+        OptionalLong fetchBefore = afterExit == null ? OptionalLong.empty() : afterExit.lastMetadataFetchMs(voterId);
+        String gateName = "voterRejoined(" + voterId + ")";
+        return gate(gateName, snapshot -> {
+            if (!snapshot.kraft() || snapshot.quorumVoters().isEmpty()) {
+                return GateResult.inconclusive(gateName, "no metadata quorum information");
+            }
+            Map<String, Object> evidence = new HashMap<>();
+            evidence.put("voter", voterId);
+            Long lag = snapshot.quorumVoters().get(voterId);
+            if (lag == null) {
+                return GateResult.fail(gateName, "node " + voterId + " is not a voter of the metadata quorum",
+                        evidence);
+            }
+            evidence.put("lag", lag);
+            OptionalLong fetchNow = snapshot.lastMetadataFetchMs(voterId);
+            if (fetchNow.isEmpty() && snapshot.activeController().orElse(-1) != voterId) {
+                return GateResult.fail(gateName, "controller " + voterId + ": the quorum leader has no fetch from"
+                        + " it yet", evidence);
+            }
+            if (fetchNow.isPresent()) {
+                evidence.put("lastFetchMs", fetchNow.getAsLong());
+                if (fetchBefore.isPresent() && fetchNow.getAsLong() <= fetchBefore.getAsLong()) {
+                    return GateResult.fail(gateName, "controller " + voterId + ": no fetch from a new process yet",
+                            evidence);
+                }
+            }
+            if (lag > maxLag) {
+                return GateResult.fail(gateName, "controller " + voterId + " is back but " + lag + " records behind"
+                        + " the quorum leader", evidence);
+            }
+            return GateResult.pass(gateName, "controller " + voterId + " back in the metadata quorum, caught up"
+                    + (snapshot.activeController().orElse(-1) == voterId ? " (it leads it)" : ""), evidence);
+        });
+    }
+
+    /**
      * KRaft: every voter of the metadata quorum is within {@code maxLag} records of the leader's log end
      * offset (reference §3: "make sure followers have Lag≈0 before stopping the next one"). ZooKeeper mode:
      * passes, there is no quorum to check. KRaft without quorum data: inconclusive.

@@ -17,6 +17,47 @@ class GatesTest {
     }
 
     @Test
+    void aDedicatedControllerMayStopOnlyIfAVoterMajorityStaysCaughtUp() {
+        Snapshots three = Snapshots.cluster().brokers(1, 2, 3).kraft(101, 102, 103).controller(102);
+
+        GateResult ok = Gates.voterCanStop(101, 100).evaluate(three.build());
+        GateResult oneLagging = Gates.voterCanStop(101, 100).evaluate(three.voterLag(103, 5_000).build());
+        GateResult single = Gates.voterCanStop(101, 100).evaluate(Snapshots.cluster().brokers(1).kraft(101)
+                .controller(101).build());
+        GateResult notAVoter = Gates.voterCanStop(104, 100).evaluate(Snapshots.cluster().brokers(1)
+                .kraft(101, 102, 103).build());
+
+        assertTrue(ok.passed(), ok.reason());
+        assertEquals("without controller 101, 2 of 3 voters stay caught up (majority 2)", ok.reason());
+        assertFalse(oneLagging.passed());
+        assertEquals("stopping controller 101 would leave 1 of 3 voters caught up; the metadata quorum needs 2",
+                oneLagging.reason());
+        assertFalse(single.passed());
+        assertTrue(single.reason().contains("a quorum of 1 cannot lose a voter"), single.reason());
+        assertFalse(notAVoter.passed());
+        assertEquals("node 104 is not a voter of the metadata quorum (voters [101, 102, 103])", notAVoter.reason());
+    }
+
+    @Test
+    void aDedicatedControllerRejoinsOnlyAsANewProcessCaughtUp() {
+        ClusterSnapshot afterExit = Snapshots.cluster().brokers(1).kraft(101, 102, 103).controller(102)
+                .lastMetadataFetch(101, 1_000).build();
+        Gate rejoined = Gates.voterRejoined(101, afterExit, 100);
+
+        GateResult oldFetch = rejoined.evaluate(Snapshots.cluster().brokers(1).kraft(101, 102, 103).controller(102)
+                .lastMetadataFetch(101, 1_000).build());
+        GateResult behind = rejoined.evaluate(Snapshots.cluster().brokers(1).kraft(101, 102, 103).controller(102)
+                .lastMetadataFetch(101, 9_000).voterLag(101, 700).build());
+        GateResult back = rejoined.evaluate(Snapshots.cluster().brokers(1).kraft(101, 102, 103).controller(102)
+                .lastMetadataFetch(101, 9_000).build());
+
+        assertEquals("controller 101: no fetch from a new process yet", oldFetch.reason());
+        assertFalse(oldFetch.passed());
+        assertEquals("controller 101 is back but 700 records behind the quorum leader", behind.reason());
+        assertTrue(back.passed(), back.reason());
+    }
+
+    @Test
     void dedicatedKraftControllersAreNamedAsNotRolled() {
         ClusterSnapshot dedicated = Snapshots.cluster().brokers(1, 2, 3).kraft(101, 102, 103).controller(102).build();
         ClusterSnapshot combined = Snapshots.cluster().brokers(1, 2, 3).kraft(1, 2, 3).controller(2).build();
@@ -25,6 +66,11 @@ class GatesTest {
         assertEquals(Set.of(101, 102, 103), dedicated.votersNotBrokers());
         assertTrue(dedicated.dedicatedControllersNote().orElseThrow().startsWith("KRaft voters [101, 102, 103] are not"
                 + " registered brokers: dedicated controllers"), dedicated.dedicatedControllersNote().toString());
+        assertEquals("KRaft voters [103] are not registered brokers: dedicated controllers (or combined nodes that are"
+                + " down), not rolled by a plan unless it lists them in brokers with role: controller (then after the"
+                + " brokers, one at a time, followers before the quorum leader)",
+                dedicated.dedicatedControllersNote(Set.of(101, 102)).orElseThrow());
+        assertTrue(dedicated.dedicatedControllersNote(Set.of(101, 102, 103)).isEmpty(), "all listed: rolled");
         assertTrue(combined.dedicatedControllersNote().isEmpty(), "combined nodes roll with the brokers");
         assertTrue(zooKeeper.dedicatedControllersNote().isEmpty());
     }

@@ -7,13 +7,14 @@ import java.util.regex.Pattern;
 
 /**
  * Per-broker placeholders in {@code service.*} strings and {@code phases[].install}: {@code {broker.id}}
- * and {@code {host}}. A placeholder is {@code {name}} with a name of letters, digits, '.', '_' or '-';
+ * (the node id), {@code {host}} and {@code {role}} ({@code broker}, or {@code controller} for a dedicated KRaft
+ * controller). A placeholder is {@code {name}} with a name of letters, digits, '.', '_' or '-';
  * shell syntax such as {@code ${VAR}} or {@code awk '{print $1}'} is not a placeholder and is left alone.
  * Stateless and thread-safe.
  */
 public final class Placeholders {
     /** The placeholders a plan may use. */
-    public static final List<String> KNOWN = List.of("broker.id", "host");
+    public static final List<String> KNOWN = List.of("broker.id", "host", "role");
 
     // not preceded by '$' (shell ${VAR}); a name only, so "{print $1}" and JSON-ish text do not match
     private static final Pattern PLACEHOLDER = Pattern.compile("(?<!\\$)\\{([A-Za-z][A-Za-z0-9._-]*)}");
@@ -21,7 +22,7 @@ public final class Placeholders {
     private Placeholders() {
     }
 
-    /** {@code template} with {@code {broker.id}} and {@code {host}} replaced by {@code broker}'s values. */
+    /** {@code template} with {@code {broker.id}}, {@code {host}} and {@code {role}} replaced by {@code broker}'s values. */
     public static String apply(String template, BrokerSpec broker) {
         if (template == null) {
             return null;
@@ -36,6 +37,9 @@ public final class Placeholders {
                     break;
                 case "host":
                     replacement = broker.host();
+                    break;
+                case "role":
+                    replacement = broker.role();
                     break;
                 default:
                     replacement = m.group(); // unknown ones are refused when the plan is parsed

@@ -26,7 +26,8 @@ final class PlanBinder {
                     "state", "zookeeperEnsemble");
     static final List<String> CLUSTER_KEYS =
             List.of("name", "bootstrapServers", "commandConfig", "clientProperties", "zookeeper");
-    static final List<String> BROKER_KEYS = List.of("id", "host", "rack", "jmxPort", "executor");
+    static final List<String> BROKER_KEYS = List.of("id", "host", "rack", "jmxPort", "executor", "role");
+    static final List<String> ROLES = List.of(BrokerSpec.BROKER_ROLE, BrokerSpec.CONTROLLER_ROLE);
     static final List<String> ACCESS_KEYS = List.of("executor", "ssh", "agent");
     static final List<String> EXECUTORS = List.of("ssh", "local", "agent");
     static final List<String> AGENT_KEYS = List.of("port", "token", "connectTimeout", "tls");
@@ -99,6 +100,7 @@ final class PlanBinder {
         }
         ClusterSpec cluster = cluster(root);
         List<BrokerSpec> brokers = brokers(root);
+        checkControllers(root, cluster, brokers);
         AccessSpec access = access(root, brokers);
         ServiceSpec service = service(root);
         List<WaveSpec> waves = waves(root);
@@ -207,6 +209,31 @@ final class PlanBinder {
         return ok ? String.join(",", servers) : null;
     }
 
+    /**
+     * Dedicated KRaft controllers ({@code role: controller}) exist in KRaft mode only, and a plan that lists
+     * nodes lists its brokers too (they roll first; the controllers after them).
+     */
+    private void checkControllers(MapNode root, ClusterSpec cluster, List<BrokerSpec> brokers) {
+        ListNode list = list(root, "brokers", "", false);
+        if (list == null || brokers.stream().noneMatch(BrokerSpec::dedicatedController)) {
+            return;
+        }
+        for (int i = 0; i < list.items().size(); i++) {
+            if (list.items().get(i) instanceof MapNode m && m.get("role") != null
+                    && BrokerSpec.CONTROLLER_ROLE.equals(string(m, "role", "brokers[" + i + "]", false))) {
+                if (cluster != null && cluster.zookeeperMode()) {
+                    problems.error(m.get("role"), "brokers[" + i + "].role", "role: controller is a dedicated KRaft"
+                            + " controller; this plan is for a ZooKeeper-mode cluster (cluster.zookeeper is set)");
+                    return;
+                }
+            }
+        }
+        if (brokers.stream().allMatch(BrokerSpec::dedicatedController)) {
+            problems.error(list, "brokers", "every node listed has role: controller: list the brokers too (they"
+                    + " roll first, the dedicated controllers after them)");
+        }
+    }
+
     private List<BrokerSpec> brokers(MapNode root) {
         List<BrokerSpec> brokers = new ArrayList<>();
         ListNode list = list(root, "brokers", "", false);
@@ -233,6 +260,7 @@ final class PlanBinder {
             String rack = singleLine(m, "rack", p, false);
             Integer jmxPort = integer(m, "jmxPort", p, false, 1, 65535);
             String executor = oneOf(m, "executor", p, EXECUTORS);
+            boolean controller = BrokerSpec.CONTROLLER_ROLE.equals(oneOf(m, "role", p, ROLES));
             if (id != null) {
                 Integer first = lineOfId.putIfAbsent(id, m.line());
                 if (first != null) {
@@ -242,7 +270,7 @@ final class PlanBinder {
                 }
             }
             if (id != null && host != null) {
-                brokers.add(new BrokerSpec(id, host, rack, jmxPort, executor));
+                brokers.add(new BrokerSpec(id, host, rack, jmxPort, executor, controller));
             }
         }
         return brokers;

@@ -40,7 +40,7 @@ final class PlanChecks {
         for (String unknown : Placeholders.unknownIn(((YamlNode.ScalarNode) n).text())) {
             problems.error(n, path, "unknown placeholder {" + unknown + "}"
                     + Suggestions.closest(unknown, Placeholders.KNOWN).map(s -> " — did you mean {" + s + "}?")
-                    .orElse("") + " (known: {broker.id}, {host})");
+                    .orElse("") + " (known: {broker.id}, {host}, {role})");
         }
     }
 

@@ -29,9 +29,16 @@ import java.util.TreeMap;
  *   <li>Names: the spec's name ({@code canary} for the first, {@code wave-N} after, by default); a repeated
  *       last spec named {@code X} gives {@code X-2}, {@code X-3}, ...; a default-named one continues
  *       {@code wave-N}. Repeated waves keep the last spec's soak.</li>
+ *   <li>Dedicated KRaft controllers ({@code role: controller}) are not in those waves: after the brokers they
+ *       roll in a last wave of their own, {@value #CONTROLLERS_WAVE}, one at a time, followers by id and the
+ *       quorum leader last (reference §3: "KRaft: first broker-only nodes, then follower controllers, then the
+ *       quorum leader"). Percentages count brokers only.</li>
  * </ol>
  */
 public final class WavePlanner {
+    /** The name of the wave of dedicated KRaft controllers, after the brokers' waves. */
+    public static final String CONTROLLERS_WAVE = "controllers";
+
     private WavePlanner() {
     }
 
@@ -54,6 +61,10 @@ public final class WavePlanner {
                 throw new IllegalArgumentException("broker id " + b.id() + " is given twice");
             }
         }
+        List<BrokerSpec> controllers = brokers.stream().filter(BrokerSpec::dedicatedController)
+                .sorted(Comparator.comparingInt((BrokerSpec b) -> activeController.isPresent()
+                        && b.id() == activeController.getAsInt() ? 1 : 0).thenComparingInt(BrokerSpec::id)).toList();
+        brokers = brokers.stream().filter(b -> !b.dedicatedController()).toList();
         int total = brokers.size();
         BrokerSpec controller = null;
         List<BrokerSpec> others = new ArrayList<>();
@@ -85,7 +96,16 @@ public final class WavePlanner {
             result.add(new Wave(i, name, members, spec.soak() == null ? Duration.ZERO : spec.soak(),
                     spec.onFailure()));
         }
+        if (!controllers.isEmpty()) {
+            result.add(new Wave(result.size(), unique(CONTROLLERS_WAVE, usedNames), controllers, Duration.ZERO,
+                    waves.get(waves.size() - 1).onFailure()));
+        }
         return result;
+    }
+
+    /** Whether {@code wave} is the wave of dedicated KRaft controllers (rolled one at a time). */
+    public static boolean isControllersWave(Wave wave) {
+        return !wave.brokers().isEmpty() && wave.brokers().stream().allMatch(BrokerSpec::dedicatedController);
     }
 
     /** Round-robin over racks (sorted by name, no-rack last), brokers by id inside a rack. */

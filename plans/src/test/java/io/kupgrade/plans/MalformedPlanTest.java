@@ -263,7 +263,7 @@ class MalformedPlanTest {
     @Test
     void rejectsUnknownPlaceholder() {
         assertOnlyProblem("unknown-placeholder", 6, 15, "service.configFile",
-                "unknown placeholder {brokerid} — did you mean {broker.id}? (known: {broker.id}, {host})");
+                "unknown placeholder {brokerid} — did you mean {broker.id}? (known: {broker.id}, {host}, {role})");
     }
 
     @Test

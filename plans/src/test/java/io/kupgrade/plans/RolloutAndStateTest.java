@@ -195,6 +195,38 @@ class RolloutAndStateTest {
     }
 
     @Test
+    void dedicatedKraftControllersAreListedWithTheirRole() {
+        Plan plan = parse(HEAD.replace("  start: start\n", "  start: /opt/{role}-{broker.id}/bin/start\n") + """
+                brokers:
+                  - {id: 1, host: kafka-1}
+                  - {id: 101, host: ctl-1, role: controller}
+                """ + PHASES);
+
+        assertFalse(plan.brokers().get(0).dedicatedController());
+        assertTrue(plan.brokers().get(1).dedicatedController());
+        assertEquals("/opt/controller-101/bin/start", Placeholders.apply(plan.service().start(), plan.brokers().get(1)));
+        assertEquals("/opt/broker-1/bin/start", Placeholders.apply(plan.service().start(), plan.brokers().get(0)));
+    }
+
+    @Test
+    void dedicatedControllerMistakesAreLocated() {
+        assertEquals(List.of("plan.yaml:13:34: brokers[1].role: role: controller is a dedicated KRaft controller; this"
+                        + " plan is for a ZooKeeper-mode cluster (cluster.zookeeper is set)"),
+                problems(HEAD.replace("  bootstrapServers: localhost:9092\n",
+                        "  bootstrapServers: localhost:9092\n  zookeeper: zk1:2181\n") + """
+                        brokers:
+                          - {id: 1, host: kafka-1}
+                          - {id: 101, host: ctl-1, role: controller}
+                        """ + PHASES));
+        assertEquals(List.of("plan.yaml:11:3: brokers: every node listed has role: controller: list the brokers too"
+                        + " (they roll first, the dedicated controllers after them)"),
+                problems(HEAD + "brokers:\n  - {id: 101, host: ctl-1, role: controller}\n" + PHASES));
+        assertEquals(List.of("plan.yaml:11:34: brokers[0].role: 'controler' is not one of broker, controller"
+                        + " — did you mean 'controller'?"),
+                problems(HEAD + "brokers:\n  - {id: 101, host: ctl-1, role: controler}\n" + PHASES));
+    }
+
+    @Test
     void aBrokerMayBeReachedThroughItsOwnExecutor() {
         Plan plan = parse(HEAD + """
                 brokers:

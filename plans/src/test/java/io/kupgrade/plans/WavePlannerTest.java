@@ -3,6 +3,7 @@ package io.kupgrade.plans;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -134,6 +135,23 @@ class WavePlannerTest {
         List<Wave> waves = WavePlanner.expand(specs(size(1), pct(100)), brokers(3, 1), OptionalInt.of(3000));
 
         assertEquals(List.of(List.of(101), List.of(102, 103)), waves.stream().map(WavePlannerTest::ids).toList());
+    }
+
+    @Test
+    void dedicatedControllersRollLastInAWaveOfTheirOwnFollowersFirst() {
+        List<BrokerSpec> nodes = new ArrayList<>(brokers(4, 2));
+        for (int id : List.of(3002, 3000, 3001)) {
+            nodes.add(new BrokerSpec(id, "ctl-" + id, null, null, null, true));
+        }
+
+        List<Wave> waves = WavePlanner.expand(specs(size(1), pct(50)), nodes, OptionalInt.of(3001));
+
+        assertEquals(List.of(List.of(101), List.of(102, 103), List.of(104), List.of(3000, 3002, 3001)),
+                waves.stream().map(WavePlannerTest::ids).toList(), "50% of the 4 brokers; the quorum leader last");
+        assertEquals("controllers", waves.get(3).name());
+        assertTrue(WavePlanner.isControllersWave(waves.get(3)));
+        assertFalse(WavePlanner.isControllersWave(waves.get(0)));
+        assertEquals(OnFailure.HALT, waves.get(3).onFailure());
     }
 
     @Test

@@ -92,7 +92,7 @@ public final class ClusterGatePort implements GatePort {
         }, recent);
         if (r.passed()) {
             for (GateSpec s : specs) {
-                if (s.kind() == GateSpec.Kind.BROKER_GONE) {
+                if (s.kind() == GateSpec.Kind.BROKER_GONE || s.kind() == GateSpec.Kind.VOTER_GONE) {
                     rememberAfterExit(s.brokerId());
                 }
             }
@@ -408,6 +408,13 @@ public final class ClusterGatePort implements GatePort {
             case QUORUM_CAUGHT_UP -> Gates.quorumCaughtUp(Gates.DEFAULT_MAX_QUORUM_LAG);
             case PREFERRED_LEADERS -> LeaderGates.preferredLeadersRestored(id);
             case LEADS_NOTHING -> LeaderGates.leadsNothing(id);
+            case VOTER_CAN_STOP -> Gates.voterCanStop(id, Gates.DEFAULT_MAX_QUORUM_LAG);
+            case VOTER_GONE -> Gates.gate("voterGone(" + id + ")", s -> !s.kraft() || s.quorumVoters().isEmpty()
+                    ? GateResult.inconclusive("voterGone(" + id + ")", "no metadata quorum information (a new"
+                    + " quorum leader may be being elected)")
+                    : GateResult.pass("voterGone(" + id + ")", "controller " + id + " exited; quorum leader "
+                    + s.activeController().orElse(-1), Map.of("voter", id)));
+            case VOTER_REJOINED -> Gates.voterRejoined(id, afterExit.get(id), Gates.DEFAULT_MAX_QUORUM_LAG);
         };
     }
 

@@ -49,7 +49,8 @@ public final class PreviewService {
         if (!offline) {
             try (AdminClusterReader reader = env.readers().apply(plan.cluster())) {
                 snapshot = reader.read();
-                snapshot.dedicatedControllersNote().ifPresent(notes::add);
+                snapshot.dedicatedControllersNote(plan.brokers().stream().filter(BrokerSpec::dedicatedController)
+                        .map(BrokerSpec::id).collect(java.util.stream.Collectors.toSet())).ifPresent(notes::add);
             } catch (ClusterUnreachableException e) {
                 notes.add("cluster not readable (" + e.getMessage() + "): the active controller is unknown");
             }

@@ -317,6 +317,6 @@ public final class RollbackService {
         }
         return new DryRun.Step(target.phase().name(), wave == null ? null : wave.name(), b.id(), b.host(),
                 s.journalName(io.kupgrade.orchestrator.engine.Rollbacks.ROLLBACK_PREFIX), Masking.command(command, plan),
-                BrokerRestorer.gatesFor(s, bp, b.id()).stream().map(GateSpec::label).toList(), changes, note);
+                BrokerRestorer.gatesFor(s, bp, b).stream().map(GateSpec::label).toList(), changes, note);
     }
 }

@@ -129,7 +129,7 @@ public final class BrokerRestorer {
     }
 
     /** {@link #gatesFor}, without the cluster-wide URP count after the start when {@link #ownReturnOnly}. */
-    private List<GateSpec> gates(RestoreStep step, BrokerPlan bp, int broker) {
+    private List<GateSpec> gates(RestoreStep step, BrokerPlan bp, BrokerSpec broker) {
         List<GateSpec> gates = gatesFor(step, bp, broker);
         return ownReturnOnly && step == RestoreStep.POST_START_GATES
                 ? gates.stream().filter(g -> g.kind() != GateSpec.Kind.NO_UNDER_REPLICATED).toList() : gates;
@@ -198,6 +198,15 @@ public final class BrokerRestorer {
     }
 
     /** The gates a restore step waits on. */
+    public static List<GateSpec> gatesFor(RestoreStep step, BrokerPlan bp, BrokerSpec node) {
+        if (node.dedicatedController()) {
+            return RollEngine.controllerGates(step == RestoreStep.PRE_STOP_GATES, step == RestoreStep.AWAIT_EXIT,
+                    step == RestoreStep.POST_START_GATES, node.id(), bp.expectVersion(), bp.wasHealthy());
+        }
+        return gatesFor(step, bp, node.id());
+    }
+
+    /** A broker's gates for a restore step. */
     public static List<GateSpec> gatesFor(RestoreStep step, BrokerPlan bp, int broker) {
         List<GateSpec> gates = new ArrayList<>();
         switch (step) {
@@ -254,7 +263,7 @@ public final class BrokerRestorer {
                             d.put("summary", "broker " + broker.id() + " is not running: nothing to stop");
                         } else {
                             gate(phase, wave, broker, s, "broker " + broker.id() + " may stop",
-                                    gates(s, bp, broker.id()), OutcomeKind.HALTED);
+                                    gates(s, bp, broker), OutcomeKind.HALTED);
                             d.put("summary", "gates passed");
                         }
                     }
@@ -366,7 +375,7 @@ public final class BrokerRestorer {
             default -> {
             }
         }
-        List<GateSpec> gates = gates(s, bp, b.id());
+        List<GateSpec> gates = gates(s, bp, b);
         if (!gates.isEmpty()) {
             d.put("gates", String.join(", ", gates.stream().map(GateSpec::label).toList()));
         }
@@ -385,7 +394,7 @@ public final class BrokerRestorer {
         run.awaitExit(watched(b), now(), "", waited -> emit(ProgressEvent.Type.WAITING, phase, wave, b,
                 RestoreStep.AWAIT_EXIT, waited, "waiting for broker " + b.id() + "'s process to exit"));
         gate(phase, wave, b, RestoreStep.AWAIT_EXIT, "broker " + b.id() + " to be gone from the cluster",
-                gates(RestoreStep.AWAIT_EXIT, bp, b.id()), OutcomeKind.FAILED);
+                gates(RestoreStep.AWAIT_EXIT, bp, b), OutcomeKind.FAILED);
     }
 
     private void postStart(PhaseSpec phase, Wave wave, BrokerSpec b, BrokerPlan bp, boolean stoppedHere,
@@ -393,7 +402,7 @@ public final class BrokerRestorer {
         Instant t0 = now();
         run.awaitRunning(watched(b), t0);
         List<GateSpec> gates = new ArrayList<>();
-        for (GateSpec g : gates(RestoreStep.POST_START_GATES, bp, b.id())) {
+        for (GateSpec g : gates(RestoreStep.POST_START_GATES, bp, b)) {
             if (ports.gates().unsupported().contains(g.kind())) {
                 d.put("notChecked." + g.kind(), ports.gates().whyUnsupported(g.kind()));
             } else {

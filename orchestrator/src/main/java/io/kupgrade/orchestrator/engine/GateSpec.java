@@ -40,7 +40,13 @@ public record GateSpec(Kind kind, Integer brokerId, String version, List<Integer
         /** The broker leads every partition it is the preferred replica of and in the ISR of (reference §3). */
         PREFERRED_LEADERS,
         /** The broker leads no partition (its leadership was handed over). */
-        LEADS_NOTHING
+        LEADS_NOTHING,
+        /** KRaft, a dedicated controller: stopping it keeps a majority of the voters caught up (reference §3). */
+        VOTER_CAN_STOP,
+        /** KRaft, a dedicated controller whose process exited: the quorum is readable again (a leader answers). */
+        VOTER_GONE,
+        /** KRaft, a dedicated controller: back in the quorum as a new process, caught up (reference §3). */
+        VOTER_REJOINED
     }
 
     public static GateSpec cluster(Kind kind) {
@@ -67,6 +73,9 @@ public record GateSpec(Kind kind, Integer brokerId, String version, List<Integer
             case QUORUM_CAUGHT_UP -> "quorumCaughtUp";
             case PREFERRED_LEADERS -> "preferredLeaders(" + brokerId + ")";
             case LEADS_NOTHING -> "leadsNothing(" + brokerId + ")";
+            case VOTER_CAN_STOP -> "voterCanStop(" + brokerId + ")";
+            case VOTER_GONE -> "voterGone(" + brokerId + ")";
+            case VOTER_REJOINED -> "voterRejoined(" + brokerId + ")";
         };
     }
 

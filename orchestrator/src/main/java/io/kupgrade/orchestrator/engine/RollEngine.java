@@ -5,6 +5,7 @@ import io.kupgrade.plans.BrokerSpec;
 import io.kupgrade.plans.PhaseSpec;
 import io.kupgrade.plans.Plan;
 import io.kupgrade.plans.Wave;
+import io.kupgrade.plans.WavePlanner;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -254,13 +255,13 @@ public final class RollEngine {
         if (!stopEver || (stopThisRun && probe < 0)) {
             // a fresh attempt, all in this run
             List<StepKind> seq = new ArrayList<>(List.of(StepKind.PRE_STOP_GATES, StepKind.STOP));
-            if (drainLeaders()) {
+            if (drainLeaders() && !broker.dedicatedController()) {
                 seq.add(StepKind.DRAIN_LEADERS);
             }
             seq.add(StepKind.AWAIT_EXIT);
             seq.addAll(changeSteps(phase, true));
             seq.addAll(List.of(StepKind.START, StepKind.POST_START_GATES));
-            seq.addAll(closingSteps());
+            seq.addAll(closingSteps(broker));
             return firstNotSucceeded(view, runStart, seq, phase, wave, broker, false, true);
         }
         if (probe < 0) {
@@ -292,7 +293,7 @@ public final class RollEngine {
             seq.add(StepKind.START);
         }
         seq.add(StepKind.POST_START_GATES);
-        seq.addAll(closingSteps());
+        seq.addAll(closingSteps(broker));
         return firstNotSucceeded(view, probe + 1, seq, phase, wave, broker, true, newIncarnation);
     }
 
@@ -308,7 +309,7 @@ public final class RollEngine {
      * now. With no open batch, a {@code batch-start} chooses the next batch among the brokers not done.
      */
     private Decision batchStep(JournalView view, PhaseSpec phase, Wave wave) {
-        if (plan.rollout().maxParallel() <= 1) {
+        if (!batched(wave)) {
             return null;
         }
         List<BrokerSpec> notDone = notDone(view, phase, wave);
@@ -374,8 +375,7 @@ public final class RollEngine {
      * all, as it would a single start.
      */
     public List<Step> batchStarts(JournalView view, Step start) {
-        if (plan.rollout().maxParallel() <= 1 || start.kind() != StepKind.START || start.broker() == null
-                || start.wave() == null) {
+        if (!batched(start.wave()) || start.kind() != StepKind.START || start.broker() == null) {
             return List.of(start);
         }
         List<Step> together = new ArrayList<>(List.of(start));
@@ -414,7 +414,7 @@ public final class RollEngine {
      * @param givenUp mates that failed too while being brought back; not chosen again
      */
     public Optional<Step> batchMateStep(JournalView view, Step failed, Set<Integer> givenUp) {
-        if (plan.rollout().maxParallel() <= 1 || failed.broker() == null || failed.wave() == null) {
+        if (!batched(failed.wave()) || failed.broker() == null) {
             return Optional.empty();
         }
         PhaseSpec phase = failed.phase();
@@ -448,10 +448,21 @@ public final class RollEngine {
                 ? withoutGate(s, GateSpec.Kind.NO_UNDER_REPLICATED) : s);
     }
 
-    /** After the post-start gates: the leader restore when the plan asks for it, then broker-done. */
-    private List<StepKind> closingSteps() {
-        return electPreferredLeaders() ? List.of(StepKind.RESTORE_LEADERS, StepKind.BROKER_DONE)
-                : List.of(StepKind.BROKER_DONE);
+    /**
+     * After the post-start gates: the leader restore when the plan asks for it (a broker's: a dedicated
+     * controller leads no partition), then broker-done.
+     */
+    private List<StepKind> closingSteps(BrokerSpec broker) {
+        return electPreferredLeaders() && !broker.dedicatedController()
+                ? List.of(StepKind.RESTORE_LEADERS, StepKind.BROKER_DONE) : List.of(StepKind.BROKER_DONE);
+    }
+
+    /**
+     * Whether {@code wave} rolls in batches ({@code rollout.maxParallel > 1}); never the wave of dedicated KRaft
+     * controllers, which roll one at a time (each stop must keep a voter majority, reference §3).
+     */
+    private boolean batched(Wave wave) {
+        return plan.rollout().maxParallel() > 1 && wave != null && !WavePlanner.isControllersWave(wave);
     }
 
     private boolean electPreferredLeaders() {
@@ -489,10 +500,49 @@ public final class RollEngine {
                                        BrokerSpec broker, boolean resumed, boolean newIncarnation) {
         for (StepKind kind : seq) {
             if (!view.succeededSince(from, kind, phase.name(), null, broker.id())) {
-                return next(kind, phase, wave, broker, resumed, gatesFor(kind, phase, broker.id()), newIncarnation);
+                return next(kind, phase, wave, broker, resumed, gatesFor(kind, phase, broker), newIncarnation);
             }
         }
         throw new IllegalStateException("broker " + broker.id() + " has every step but broker-done");
+    }
+
+    /**
+     * The gates a step of {@code node} waits on: a broker's ({@link #gatesFor(StepKind, PhaseSpec, int)}), or a
+     * dedicated KRaft controller's: before its stop, stopping it keeps a voter majority caught up; after its
+     * exit, the quorum answers; after its start, it is back in the quorum as a new process and caught up; the
+     * cluster-wide gates around both (reference §3: "KRaft: ... then follower controllers, then the quorum leader";
+     * "keep a voter majority and make sure followers have Lag≈0 before stopping the next one").
+     */
+    public static List<GateSpec> gatesFor(StepKind kind, PhaseSpec phase, BrokerSpec node) {
+        if (!node.dedicatedController()) {
+            return gatesFor(kind, phase, node.id());
+        }
+        return controllerGates(kind == StepKind.PRE_STOP_GATES, kind == StepKind.AWAIT_EXIT,
+                kind == StepKind.POST_START_GATES, node.id(), phase.version(), true);
+    }
+
+    /**
+     * A dedicated controller's gates for the step that is a pre-stop, an await-exit or a post-start one (none
+     * for other steps); the cluster-wide gates before the stop only when {@code clusterBeforeStop}.
+     */
+    public static List<GateSpec> controllerGates(boolean preStop, boolean awaitExit, boolean postStart, int id,
+                                                 String version, boolean clusterBeforeStop) {
+        List<GateSpec> gates = new ArrayList<>();
+        if (preStop) {
+            gates.add(GateSpec.broker(GateSpec.Kind.VOTER_CAN_STOP, id));
+            if (clusterBeforeStop) {
+                gates.addAll(clusterGates());
+            }
+        } else if (awaitExit) {
+            gates.add(GateSpec.broker(GateSpec.Kind.VOTER_GONE, id));
+        } else if (postStart) {
+            gates.add(GateSpec.broker(GateSpec.Kind.VOTER_REJOINED, id));
+            gates.addAll(clusterGates());
+            if (version != null && !version.isBlank()) {
+                gates.add(new GateSpec(GateSpec.Kind.RUNNING_VERSION, id, version));
+            }
+        }
+        return gates;
     }
 
     /** The gates a broker step waits on (reference §3 "Caught up"). */

@@ -515,11 +515,11 @@ public final class RollRunner {
             case PROBE -> {
                 boolean running = isRunning(b);
                 d.put(Journaling.RUNNING, Boolean.toString(running));
-                d.put("summary", "broker " + b.id() + " process " + (running ? "running" : "not running"));
+                d.put("summary", b.describe() + " process " + (running ? "running" : "not running"));
             }
             case BATCH_START -> batchStart(step, d);
             case PRE_STOP_GATES -> {
-                gate(step, "broker " + b.id() + " may stop", step.gates(), settings.gateTimeout(), OutcomeKind.HALTED);
+                gate(step, b.describe() + " may stop", step.gates(), settings.gateTimeout(), OutcomeKind.HALTED);
                 d.put("summary", "gates passed: " + labels(step.gates()));
             }
             case STOP -> {
@@ -618,14 +618,15 @@ public final class RollRunner {
         // never SIGKILL a broker that is still shutting down: that forces log recovery (reference §3)
         run.awaitExit(watched(b), t0, " (a SIGKILL forces log recovery): check its shutdown", waited -> emit(
                 ProgressEvent.Type.WAITING, step, step.kind().journalName(), waited,
-                "waiting for broker " + b.id() + "'s process to exit (controlled shutdown)"));
+                "waiting for " + b.describe() + "'s process to exit (controlled shutdown)"));
         Duration exited = Duration.between(t0, now());
-        gate(step, "broker " + b.id() + " to be gone from the cluster", step.gates(), settings.gateTimeout(),
-                OutcomeKind.FAILED);
+        String gone = b.dedicatedController() ? "out, the metadata quorum answering without it"
+                : "gone from the cluster";
+        gate(step, b.describe() + " to be " + gone, step.gates(), settings.gateTimeout(), OutcomeKind.FAILED);
         Timing t = timing(step);
         t.stopped = now();
         d.put("exitMs", Long.toString(exited.toMillis()));
-        d.put("summary", "process exited after " + RunSupport.seconds(exited) + ", broker gone from the cluster");
+        d.put("summary", "process exited after " + RunSupport.seconds(exited) + ", " + b.role() + " " + gone);
     }
 
     private void editConfig(Step step, Map<String, String> startDetails, Map<String, String> d) {
@@ -659,19 +660,21 @@ public final class RollRunner {
                 emit(ProgressEvent.Type.INFO, step, step.kind().journalName(), since(t0), "not checked: "
                         + g.label() + " (" + ports.gates().whyUnsupported(g.kind()) + ")");
                 d.put("notChecked." + g.kind(), ports.gates().whyUnsupported(g.kind()));
-            } else if (g.kind() == GateSpec.Kind.BROKER_REGISTERED) {
+            } else if (g.kind() == GateSpec.Kind.BROKER_REGISTERED || g.kind() == GateSpec.Kind.VOTER_REJOINED) {
                 registration.add(g);
             } else {
                 catchUp.add(g);
             }
         }
-        gateWhileRunning(step, "broker " + b.id() + " to register" + (step.expectNewIncarnation() ? " anew" : ""),
-                registration);
+        gateWhileRunning(step, b.dedicatedController() ? b.describe() + " to rejoin the metadata quorum"
+                + (step.expectNewIncarnation() ? " as a new process" : "") + ", caught up"
+                : b.describe() + " to register" + (step.expectNewIncarnation() ? " anew" : ""), registration);
         t.registered = now();
-        gateWhileRunning(step, "broker " + b.id() + " to catch up (back in every ISR, cluster healthy)", catchUp);
+        gateWhileRunning(step, b.dedicatedController() ? "the cluster to be healthy with " + b.describe() + " back"
+                : b.describe() + " to catch up (back in every ISR, cluster healthy)", catchUp);
         t.caughtUp = now();
         if (!isRunning(b)) {
-            throw new StepFailedException(OutcomeKind.FAILED, "broker " + b.id() + "'s process exited after it"
+            throw new StepFailedException(OutcomeKind.FAILED, b.describe() + "'s process exited after it"
                     + " registered: check its log");
         }
         Duration start = Duration.between(startedAt, t.registered);
@@ -680,8 +683,11 @@ public final class RollRunner {
         d.put("runningMs", Long.toString(Duration.between(startedAt, t.running).toMillis()));
         d.put("registrationMs", Long.toString(Duration.between(t.running, t.registered).toMillis()));
         d.put("catchUpMs", Long.toString(catchUpTime.toMillis()));
-        d.put("summary", "broker " + b.id() + " registered " + RunSupport.seconds(start) + " after start, caught up"
-                + " in " + RunSupport.seconds(catchUpTime));
+        d.put("summary", b.dedicatedController()
+                ? b.describe() + " back in the metadata quorum, caught up, " + RunSupport.seconds(start)
+                        + " after start; cluster healthy " + RunSupport.seconds(catchUpTime) + " later"
+                : b.describe() + " registered " + RunSupport.seconds(start) + " after start, caught up in "
+                        + RunSupport.seconds(catchUpTime));
     }
 
     private void brokerDone(Step step, Map<String, String> d) {
@@ -699,7 +705,7 @@ public final class RollRunner {
         putMs(d, "leadersMs", between(t.leadersStart, t.leadersDone));
         summaries.add(new BrokerSummary(step.phase().name(), step.waveName(), step.brokerId(), step.broker().host(),
                 stop, start, catchUp, step.resumed()));
-        d.put("summary", "broker " + step.brokerId() + " done for phase " + step.phase().name());
+        d.put("summary", step.broker().describe() + " done for phase " + step.phase().name());
     }
 
     /**
@@ -785,7 +791,7 @@ public final class RollRunner {
                         + purpose + ": " + o.reason());
             }
             if (!isRunning(step.broker())) {
-                throw new StepFailedException(OutcomeKind.FAILED, "broker " + step.broker().id() + "'s process exited"
+                throw new StepFailedException(OutcomeKind.FAILED, step.broker().describe() + "'s process exited"
                         + " while waiting " + RunSupport.seconds(since(t0)) + " for " + purpose + " (" + o.reason()
                         + "): check its log");
             }
@@ -820,7 +826,7 @@ public final class RollRunner {
     }
 
     private RunSupport.Watched watched(BrokerSpec b) {
-        return RunSupport.Watched.of(b.host(), Commands.render(plan.service().isRunning(), b), "broker " + b.id());
+        return RunSupport.Watched.of(b.host(), Commands.render(plan.service().isRunning(), b), b.describe());
     }
 
     private Timing timing(Step step) {

@@ -48,7 +48,7 @@ public record Step(StepKind kind, PhaseSpec phase, Wave wave, BrokerSpec broker,
             b.append('/').append(wave.name());
         }
         if (broker != null) {
-            b.append(" broker ").append(broker.id());
+            b.append(" ").append(broker.describe());
         }
         b.append(": ").append(kind.journalName());
         if (resumed) {

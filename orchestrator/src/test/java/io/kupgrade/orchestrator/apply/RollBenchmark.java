@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The figures of {@code bench/roll-benchmark.sh} (run by {@link ParallelRollIT}): a roll's wall time against
@@ -83,7 +84,9 @@ final class RollBenchmark {
         if (at < 0) {
             throw new IllegalArgumentException("not a sandbox plan: no waves line");
         }
-        return sandboxPlan.substring(0, at + 1)
+        // the benchmark rolls brokers: its single dedicated controller cannot restart without stopping the quorum
+        return sandboxPlan.substring(0, at + 1).lines().filter(l -> !l.contains("role: controller"))
+                .collect(Collectors.joining("\n", "", "\n"))
                 + "waves: [\"100%\"]\n"
                 + "gates: {pollInterval: " + POLL_INTERVAL + ", timeout: 3m, stablePolls: " + STABLE_POLLS + "}\n"
                 + "rollout: {maxParallel: " + maxParallel + ", rackAware: true, leaders: {electPreferred: false}}\n"

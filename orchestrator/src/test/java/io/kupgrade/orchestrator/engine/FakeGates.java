@@ -32,11 +32,12 @@ final class FakeGates implements GatePort {
         for (GateSpec g : gates) {
             Integer id = g.brokerId();
             boolean pass = switch (g.kind()) {
-                case CAN_STOP, NO_OFFLINE_PARTITIONS, CONTROLLER_PRESENT, NO_REASSIGNMENTS, QUORUM_CAUGHT_UP -> !unhealthy;
+                case CAN_STOP, NO_OFFLINE_PARTITIONS, CONTROLLER_PRESENT, NO_REASSIGNMENTS, QUORUM_CAUGHT_UP,
+                        VOTER_CAN_STOP -> !unhealthy;
                 case NO_UNDER_REPLICATED -> !unhealthy && hosts.running.values().stream().allMatch(r -> r)
                         && neverRejoin.stream().noneMatch(this::restarted);
-                case BROKER_GONE -> !hosts.running.get(id);
-                case BROKER_REGISTERED -> hosts.running.get(id);
+                case BROKER_GONE, VOTER_GONE -> !hosts.running.get(id);
+                case BROKER_REGISTERED, VOTER_REJOINED -> hosts.running.get(id);
                 case BACK_IN_ALL_ISRS -> hosts.running.get(id) && !(neverRejoin.contains(id) && restarted(id));
                 case RUNNING_VERSION -> g.version().equals(hosts.runningVersion.get(id));
                 case PREFERRED_LEADERS -> hosts.running.get(id);

@@ -62,7 +62,7 @@ final class Rig {
     /** This rig's plan with {@code rollout:} settings (e.g. maxParallel 3). */
     Rig rollout(RolloutSpec rollout) {
         Plan p = plan;
-        plan = new Plan(p.source(), p.sha256(), p.apiVersion(), p.cluster(), p.brokers(), p.access(), p.service(),
+        plan = new Plan(p.source(), p.sha256(), p.apiVersion(), p.cluster(), nodes(), p.access(), p.service(),
                 p.waves(), p.gates(), p.phases(), p.warnings(), rollout, p.state());
         return this;
     }
@@ -76,7 +76,24 @@ final class Rig {
                 new GateSettings(Duration.ofSeconds(1), Duration.ofSeconds(120), 1), phases, List.of());
     }
 
+    /** Broker 5 as a dedicated KRaft controller instead: waves canary [2], wave-2 [3, 4], wave-3 [1], controllers [5]. */
+    boolean controller5;
+
+    Rig withController5() {
+        controller5 = true;
+        return this;
+    }
+
+    List<BrokerSpec> nodes() {
+        return controller5 ? List.of(B1, B2, B3, B4, new BrokerSpec(5, "h5", null, null, null, true)) : BROKERS;
+    }
+
     List<Wave> waves() {
+        if (controller5) {
+            return List.of(new Wave(0, "canary", List.of(B2), soak), new Wave(1, "wave-2", List.of(B3, B4), soak),
+                    new Wave(2, "wave-3", List.of(B1), Duration.ZERO),
+                    new Wave(3, "controllers", List.of(nodes().get(4)), Duration.ZERO));
+        }
         return List.of(new Wave(0, "canary", List.of(B2), soak), new Wave(1, "wave-2", List.of(B3, B4, B5), soak,
                 wave2OnFailure),
                 new Wave(2, "wave-3", List.of(B1), Duration.ZERO));
@@ -85,7 +102,7 @@ final class Rig {
     RollEngine engine() {
         Map<String, List<Wave>> proposed = new LinkedHashMap<>();
         plan.phases().forEach(p -> proposed.put(p.name(), waves()));
-        return new RollEngine(plan, BROKERS, proposed);
+        return new RollEngine(plan, nodes(), proposed);
     }
 
     RollRunner runner(boolean yes) {

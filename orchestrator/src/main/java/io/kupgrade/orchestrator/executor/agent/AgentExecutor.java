@@ -131,7 +131,11 @@ public final class AgentExecutor implements HostExecutor {
         int last = 0;
         while (m.find()) {
             regex.append(Pattern.quote(template.substring(last, m.start())));
-            regex.append(m.group(1).equals("host") ? Pattern.quote(host) : "[0-9]+");
+            regex.append(switch (m.group(1)) {
+                case "host" -> Pattern.quote(host);
+                case "role" -> "(?:broker|controller)";
+                default -> "[0-9]+";
+            });
             last = m.end();
         }
         regex.append(Pattern.quote(template.substring(last)));
