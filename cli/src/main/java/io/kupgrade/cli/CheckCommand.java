@@ -49,7 +49,9 @@ final class CheckCommand implements Callable<Integer> {
         HealthReport report;
         // with the plan's brokers the check also reads JMX (where a jmxPort is given) and the ZooKeeper ensemble
         try (HealthCheck check = HealthCheck.create(target, brokers)) {
-            report = check.run(new HealthCheck.Options(expected, List.of(), bump));
+            report = check.run(new HealthCheck.Options(expected, List.of(), bump, plan == null ? Set.of()
+                    : plan.brokers().stream().filter(BrokerSpec::dedicatedController).map(BrokerSpec::id)
+                            .collect(Collectors.toSet())));
         }
         PrintWriter out = spec.commandLine().getOut();
         if (output.json()) {

@@ -60,7 +60,10 @@ final class PlanCommand implements Callable<Integer> {
         out.printf("sha256   %s%n", p.sha256());
         out.printf("cluster  %s%s%n", p.cluster(), p.offline() ? "  (offline: from the plan only; current values"
                 + " unknown, active controller unknown)" : p.activeController() == null ? ""
-                : "  (active controller: broker " + p.activeController() + ")");
+                : "  (active controller: " + (p.phases().stream().flatMap(ph -> ph.waves().stream())
+                        .anyMatch(w -> w.name().equals(io.kupgrade.plans.WavePlanner.CONTROLLERS_WAVE)
+                                && w.brokers().stream().anyMatch(b -> b.id() == p.activeController()))
+                        ? "dedicated controller " : "broker ") + p.activeController() + ")");
         int i = 0;
         for (PlanPreview.PhasePreview ph : p.phases()) {
             i++;

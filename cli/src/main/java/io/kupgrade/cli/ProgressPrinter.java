@@ -1,5 +1,6 @@
 package io.kupgrade.cli;
 
+import io.kupgrade.plans.WavePlanner;
 import io.kupgrade.orchestrator.engine.ProgressEvent;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -56,7 +57,9 @@ final class ProgressPrinter implements ProgressEvent.Listener {
             b.append(' ');
         }
         if (e.brokerId() != null) {
-            b.append("broker ").append(e.brokerId()).append(' ');
+            // the controllers' wave holds only dedicated KRaft controllers
+            b.append(WavePlanner.CONTROLLERS_WAVE.equals(e.wave()) ? "controller " : "broker ").append(e.brokerId())
+                    .append(' ');
         }
         String mark = switch (e.type()) {
             case STEP_SUCCEEDED -> "ok   ";

@@ -126,7 +126,9 @@ final class RunOptions {
                 b.append('/').append(s.wave());
             }
             if (s.brokerId() != null) {
-                b.append(" broker ").append(s.brokerId());
+                // the controllers' wave holds only dedicated KRaft controllers
+                b.append(io.kupgrade.plans.WavePlanner.CONTROLLERS_WAVE.equals(s.wave()) ? " controller " : " broker ")
+                        .append(s.brokerId());
                 if (s.host() != null) {
                     b.append(" (").append(s.host()).append(')');
                 }

@@ -59,6 +59,11 @@ final class SandboxCommand implements Runnable {
                 description = "Spread brokers over this many racks; 0 for none (default: ${DEFAULT-VALUE}).")
         int racks;
 
+        @Option(names = "--controllers", defaultValue = "0", description = {"KRaft: dedicated controllers"
+                + " (ids 101, 102, ...; listed in the plan with role: controller); 0 puts the controllers on the first"
+                + " brokers (combined mode) (default: ${DEFAULT-VALUE})."})
+        int controllers;
+
         @Option(names = "--mode", defaultValue = "zookeeper",
                 description = "zookeeper or kraft (default: ${DEFAULT-VALUE}).")
         String mode;
@@ -98,16 +103,23 @@ final class SandboxCommand implements Runnable {
             }
             Files.createDirectories(dir.getParent());
             SandboxSpec.Builder b = SandboxSpec.builder().kafkaVersion(kafka).brokers(brokers).racks(racks).mode(m)
-                    .extraVersions(install).heapMb(heapMb).baseDir(dir);
+                    .controllers(controllers).extraVersions(install).heapMb(heapMb).baseDir(dir);
             if (kafkaHome != null) {
                 b.kafkaHome(kafkaHome);
             }
+            SandboxSpec sandboxSpec;
+            try {
+                sandboxSpec = b.build();
+            } catch (IllegalArgumentException e) {
+                throw new UserError(ExitCode.INVALID_INPUT, e.getMessage());
+            }
             PrintWriter err = spec.commandLine().getErr();
-            err.printf("starting %d %s brokers of Kafka %s in %s (first run resolves Kafka from Maven Central)...%n",
-                    brokers, m == SandboxSpec.Mode.KRAFT ? "KRaft" : "ZooKeeper-mode", kafka, dir);
+            err.printf("starting %d %s brokers%s of Kafka %s in %s (first run resolves Kafka from Maven Central)...%n",
+                    brokers, m == SandboxSpec.Mode.KRAFT ? "KRaft" : "ZooKeeper-mode", controllers > 0
+                            ? " and " + controllers + " dedicated controllers" : "", kafka, dir);
             err.flush();
             long t0 = System.nanoTime();
-            SandboxCluster cluster = Sandbox.startDetached(b.build());
+            SandboxCluster cluster = Sandbox.startDetached(sandboxSpec);
             err.printf("up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
             Status.render(spec.commandLine().getOut(), cluster.status(), cluster.planFile(), output.json());
             return ExitCode.OK.code();

@@ -119,10 +119,17 @@ public final class HealthCheck implements AutoCloseable {
      * @param extraGates gates to evaluate after the standard set (e.g. JMX gates)
      * @param formatOrProtocolBump whether the plan bumps a message format, IBP or metadata.version
      */
-    public record Options(Set<Integer> expectedBrokers, List<Gate> extraGates, boolean formatOrProtocolBump) {
+    public record Options(Set<Integer> expectedBrokers, List<Gate> extraGates, boolean formatOrProtocolBump,
+                          Set<Integer> dedicatedControllers) {
         public Options {
             expectedBrokers = Set.copyOf(expectedBrokers);
             extraGates = List.copyOf(extraGates);
+            dedicatedControllers = Set.copyOf(dedicatedControllers);
+        }
+
+        /** Without dedicated KRaft controllers listed (a note names any the cluster has). */
+        public Options(Set<Integer> expectedBrokers, List<Gate> extraGates, boolean formatOrProtocolBump) {
+            this(expectedBrokers, extraGates, formatOrProtocolBump, Set.of());
         }
 
         public static Options defaults() {
@@ -151,7 +158,7 @@ public final class HealthCheck implements AutoCloseable {
         }
 
         List<String> notes = new ArrayList<>(snapshot.notes());
-        snapshot.dedicatedControllersNote().ifPresent(notes::add);
+        snapshot.dedicatedControllersNote(options.dedicatedControllers()).ifPresent(notes::add);
         Map<String, Map<String, String>> topicConfigs = Map.of();
         Map<Integer, Map<String, String>> brokerConfigs = Map.of();
         if (configs != null) {

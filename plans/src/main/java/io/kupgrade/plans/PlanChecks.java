@@ -61,7 +61,9 @@ final class PlanChecks {
         }
     }
 
-    private void checkRacks(List<BrokerSpec> brokers, YamlNode.MapNode root) {
+    private void checkRacks(List<BrokerSpec> nodes, YamlNode.MapNode root) {
+        // dedicated controllers hold no partitions and roll in a wave of their own: racks are the brokers'
+        List<BrokerSpec> brokers = nodes.stream().filter(b -> !b.dedicatedController()).toList();
         long withRack = brokers.stream().filter(b -> b.rack() != null).count();
         if (withRack > 0 && withRack < brokers.size()) {
             problems.warn(root.get("brokers"), "brokers", (brokers.size() - withRack) + " of " + brokers.size()

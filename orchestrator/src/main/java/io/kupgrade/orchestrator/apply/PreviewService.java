@@ -214,6 +214,21 @@ public final class PreviewService {
                     + " the partitions whose first replica is the broker, until it leads them again (a partition"
                     + " whose preferred replica is not in the ISR is reported, not waited on)", phase, any));
         }
+        List<Integer> controllers = plan.brokers().stream().filter(BrokerSpec::dedicatedController)
+                .map(BrokerSpec::id).toList();
+        if (!controllers.isEmpty()) {
+            List<String> gates = new ArrayList<>();
+            for (StepKind k : List.of(StepKind.PRE_STOP_GATES, StepKind.AWAIT_EXIT, StepKind.POST_START_GATES)) {
+                RollEngine.gatesFor(k, phase, new BrokerSpec(any, "-", null, null, null, true)).stream()
+                        .map(g -> g.label().replace("(" + any + ")", "({broker.id})"))
+                        .filter(l -> !gates.contains(l)).forEach(gates::add);
+            }
+            steps.add(new PlanPreview.StepPreview(WavePlanner.CONTROLLERS_WAVE, "after the brokers, the dedicated"
+                    + " KRaft controllers " + controllers + " one at a time, followers first, the quorum leader last:"
+                    + " the same stop, install, edit and start, gated on the metadata quorum (may stop: a voter"
+                    + " majority stays caught up; back: a new process fetching, caught up); no leadership steps",
+                    gates));
+        }
         if (phase.finalizeMetadataVersion() != null) {
             steps.add(new PlanPreview.StepPreview(StepKind.FINALIZE.journalName(), "after the last wave: finalize"
                     + " metadata.version to " + phase.finalizeMetadataVersion() + " (refused while a node runs an"

@@ -231,6 +231,11 @@ public final class BrokerRestorer {
         return gates;
     }
 
+    /** "back in every ISR" for a broker; "back in the metadata quorum" for a dedicated controller. */
+    private static String back(BrokerSpec b) {
+        return b.dedicatedController() ? "back in the metadata quorum" : "back in every ISR";
+    }
+
     /** Where the restore keeps the file it replaces. */
     public String newBackupPath(String configFile, PhaseSpec phase) {
         return configFile + ".kupgrade-" + phase.name() + "-" + origin.word() + "-" + STAMP.format(now()) + ".bak";
@@ -260,9 +265,9 @@ public final class BrokerRestorer {
                     case PRE_STOP_GATES -> {
                         if (!isRunning(broker)) {
                             skipStop = true;
-                            d.put("summary", "broker " + broker.id() + " is not running: nothing to stop");
+                            d.put("summary", broker.describe() + " is not running: nothing to stop");
                         } else {
-                            gate(phase, wave, broker, s, "broker " + broker.id() + " may stop",
+                            gate(phase, wave, broker, s, broker.describe() + " may stop",
                                     gates(s, bp, broker), OutcomeKind.HALTED);
                             d.put("summary", "gates passed");
                         }
@@ -280,7 +285,8 @@ public final class BrokerRestorer {
                     case AWAIT_EXIT -> {
                         awaitExit(phase, wave, broker, bp);
                         stoppedHere = !skipStop;
-                        d.put("summary", skipStop ? "not running" : "process exited, broker gone from the cluster");
+                        d.put("summary", skipStop ? "not running" : "process exited, " + (broker.dedicatedController()
+                                ? "controller out, the metadata quorum answering without it" : "broker gone from the cluster"));
                     }
                     case INSTALL -> {
                         if (bp.installCommand() == null) {
@@ -336,9 +342,9 @@ public final class BrokerRestorer {
         String what = (bp.backup() != null ? "config restored" : "config unchanged by the phase")
                 + (bp.installCommand() != null ? ", binaries restored" : bp.binariesNotRestored()
                 ? ", binaries NOT restored (no rollback.install)" : "");
-        emit(ProgressEvent.Type.INFO, phase, wave, broker, null, Duration.ZERO, "broker " + broker.id() + " "
-                + origin.done + ": " + what + ", back in every ISR");
-        return new Result(OutcomeKind.DONE, "broker " + broker.id() + ": " + what + ", started, back in every ISR",
+        emit(ProgressEvent.Type.INFO, phase, wave, broker, null, Duration.ZERO, broker.describe() + " "
+                + origin.done + ": " + what + ", " + back(broker));
+        return new Result(OutcomeKind.DONE, broker.describe() + ": " + what + ", started, " + back(broker),
                 notes);
     }
 
@@ -354,7 +360,7 @@ public final class BrokerRestorer {
                          String reason, List<String> notes) {
         journal(phase, wave, broker, s, Journaling.event(kind), Map.of("reason", reason == null ? "?" : reason));
         emit(ProgressEvent.Type.stepEnded(kind), phase, wave, broker, s, since(t0), reason);
-        return new Result(kind, "broker " + broker.id() + ": " + s.journalName(origin.prefix()) + ": " + reason, notes);
+        return new Result(kind, broker.describe() + ": " + s.journalName(origin.prefix()) + ": " + reason, notes);
     }
 
     private Map<String, String> startDetails(RestoreStep s, BrokerPlan bp, BrokerSpec b, PhaseSpec phase) {
@@ -393,7 +399,8 @@ public final class BrokerRestorer {
         // never SIGKILL a broker that is still shutting down: that forces log recovery (reference §3)
         run.awaitExit(watched(b), now(), "", waited -> emit(ProgressEvent.Type.WAITING, phase, wave, b,
                 RestoreStep.AWAIT_EXIT, waited, "waiting for broker " + b.id() + "'s process to exit"));
-        gate(phase, wave, b, RestoreStep.AWAIT_EXIT, "broker " + b.id() + " to be gone from the cluster",
+        gate(phase, wave, b, RestoreStep.AWAIT_EXIT, b.describe() + (b.dedicatedController() ? " to be out, the metadata quorum answering without it"
+                : " to be gone from the cluster"),
                 gates(RestoreStep.AWAIT_EXIT, bp, b), OutcomeKind.FAILED);
     }
 
@@ -410,8 +417,11 @@ public final class BrokerRestorer {
             }
         }
         // in slices, the process checked between them: a broker that dies at startup fails the step at once
-        String purpose = "broker " + b.id() + " to register" + (stoppedHere ? " anew" : "")
-                + " and catch up (back in every ISR, cluster healthy)";
+        String purpose = b.dedicatedController()
+                ? b.describe() + " to rejoin the metadata quorum" + (stoppedHere ? " as a new process" : "")
+                        + ", caught up, cluster healthy"
+                : b.describe() + " to register" + (stoppedHere ? " anew" : "")
+                        + " and catch up (back in every ISR, cluster healthy)";
         Instant gateDeadline = now().plus(settings.gateTimeout());
         while (true) {
             Duration left = Duration.between(now(), gateDeadline);
@@ -425,15 +435,15 @@ public final class BrokerRestorer {
                         + purpose + ": " + failing);
             }
             if (!isRunning(b)) {
-                throw new StepFailedException(OutcomeKind.FAILED, "broker " + b.id() + "'s process exited while"
+                throw new StepFailedException(OutcomeKind.FAILED, b.describe() + "'s process exited while"
                         + " waiting for " + purpose + " (" + failing + "): check its log");
             }
         }
         if (!isRunning(b)) {
-            throw new StepFailedException(OutcomeKind.FAILED, "broker " + b.id() + "'s process exited after it"
+            throw new StepFailedException(OutcomeKind.FAILED, b.describe() + "'s process exited after it"
                     + " registered: check its log");
         }
-        d.put("summary", "broker " + b.id() + " back in every ISR " + RunSupport.seconds(since(t0))
+        d.put("summary", b.describe() + " " + back(b) + " " + RunSupport.seconds(since(t0))
                 + " after the start, cluster healthy");
     }
 
@@ -471,7 +481,7 @@ public final class BrokerRestorer {
 
     /** The restore's timed-out checks have always said only "`cmd` timed out" (the roll's also say how long). */
     private RunSupport.Watched watched(BrokerSpec b) {
-        return new RunSupport.Watched(b.host(), Commands.render(plan.service().isRunning(), b), "broker " + b.id(),
+        return new RunSupport.Watched(b.host(), Commands.render(plan.service().isRunning(), b), b.describe(),
                 false);
     }
 
@@ -482,7 +492,7 @@ public final class BrokerRestorer {
     }
 
     private String describe(RestoreStep s, BrokerSpec b, Map<String, String> start) {
-        String what = "broker " + b.id() + ": " + s.journalName(origin.prefix());
+        String what = b.describe() + ": " + s.journalName(origin.prefix());
         if (start.containsKey("command")) {
             return what + ": " + start.get("command");
         }

@@ -109,8 +109,8 @@ public final class RollbackRunner {
             if (next.isEmpty()) {
                 String msg = "phase " + name + " rolled back on broker(s) " + restored
                         + (target.fromWaveIndex() > 0 ? " (waves " + target.layout().get(target.fromWaveIndex()).name()
-                        + " and later)" : "") + "; every one registered, back in every ISR, cluster healthy. "
-                        + "apply will roll them again";
+                        + " and later)" : "") + "; every one back (brokers registered and in every ISR, dedicated"
+                        + " controllers in the metadata quorum), cluster healthy. apply will roll them again";
                 return end(OutcomeKind.DONE, msg, target, restored, notes, runStart);
             }
             BrokerSpec broker = next.get().broker();
