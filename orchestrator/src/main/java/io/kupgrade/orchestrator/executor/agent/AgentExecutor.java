@@ -58,7 +58,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AgentExecutor implements HostExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(AgentExecutor.class);
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{(broker\\.id|host)}");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{(broker\\.id|host|role)}");
     /** Extra time over a command's timeout for the agent to kill it and answer. */
     private static final Duration ANSWER_MARGIN = Duration.ofSeconds(30);
     private static final Duration FILE_TIMEOUT = Duration.ofSeconds(60);

@@ -167,6 +167,24 @@ class AgentExecutorTest {
     }
 
     @Test
+    void shouldRecogniseTheRolePlaceholderOfDedicatedControllersOnly() throws Exception {
+        ServiceSpec roles = new ServiceSpec(dir + "/server.properties", "systemctl stop kafka-{role}@{broker.id}",
+                "systemctl start kafka-{role}@{broker.id}", "systemctl is-active kafka-{role}@{broker.id}",
+                Duration.ofMinutes(1), Duration.ofMinutes(1));
+        try (AgentExecutor byRole = new AgentExecutor(new AgentSettings(server.port(), secret(TOKEN),
+                Duration.ofSeconds(5), null), roles, List.of())) {
+            CommandResult controller = byRole.run(HOST, "systemctl is-active kafka-controller@101", TIMEOUT);
+            CommandResult broker = byRole.run(HOST, "systemctl is-active kafka-broker@1", TIMEOUT);
+
+            assertFalse(controller.ok(), "run as the plan's isRunning: nothing runs");
+            assertFalse(broker.ok());
+            HostAccessException other = assertThrows(HostAccessException.class,
+                    () -> byRole.run(HOST, "systemctl is-active kafka-evil@1", TIMEOUT));
+            assertTrue(other.getMessage().contains("only runs the plan's"), other.getMessage());
+        }
+    }
+
+    @Test
     void shouldSurfaceTheAgentsAllowListRefusal() throws Exception {
         // a plan whose install the executor recognises, but whose value the agent's allow-list refuses
         AgentExecutor lenientPlan = new AgentExecutor(new AgentSettings(server.port(), secret(TOKEN),
