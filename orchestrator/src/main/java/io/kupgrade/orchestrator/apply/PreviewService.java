@@ -106,6 +106,11 @@ public final class PreviewService {
         if (!plan.rollout().parallel() || wave.brokers().isEmpty()) {
             return List.of();
         }
+        if (WavePlanner.isControllersWave(wave)) {
+            // dedicated controllers roll one at a time: each stop must keep a voter majority (RollEngine)
+            return wave.brokers().stream().map(b -> new PlanPreview.BatchPreview(List.of(b.id()), null,
+                    "a dedicated controller rolls alone")).toList();
+        }
         List<Integer> ids = wave.brokers().stream().map(BrokerSpec::id).toList();
         List<PlanPreview.BatchPreview> out = new ArrayList<>();
         if (snapshot != null) {

@@ -65,6 +65,20 @@ class PreviewBatchesTest {
     }
 
     @Test
+    void shouldShowDedicatedControllersRollingAloneWhateverMaxParallel() throws IOException {
+        Path p = parallelPlan();
+        Files.writeString(p, Files.readString(p).replace("access:", "  - {id: 101, host: 127.0.0.101, role: controller}\n"
+                + "  - {id: 102, host: 127.0.0.102, role: controller}\naccess:").replace("zookeeper: ", "# zookeeper: "));
+
+        PlanPreview preview = new PreviewService().preview(p, true);
+
+        PlanPreview.WavePreview controllers = preview.phases().get(0).waves().get(1);
+        assertEquals("controllers", controllers.name());
+        assertEquals(List.of(List.of(101), List.of(102)),
+                controllers.batches().stream().map(PlanPreview.BatchPreview::brokers).toList());
+    }
+
+    @Test
     void shouldShowNoBatchesWhenBrokersRollOneAtATime() throws IOException {
         Path p = dir.resolve("one.yaml");
         Files.writeString(p, PreviewServiceTest.SANDBOX_PLAN);
