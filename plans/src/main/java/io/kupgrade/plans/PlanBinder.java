@@ -214,10 +214,10 @@ final class PlanBinder {
      * nodes lists its brokers too (they roll first; the controllers after them).
      */
     private void checkControllers(MapNode root, ClusterSpec cluster, List<BrokerSpec> brokers) {
-        ListNode list = list(root, "brokers", "", false);
-        if (list == null || brokers.stream().noneMatch(BrokerSpec::dedicatedController)) {
+        if (brokers.stream().noneMatch(BrokerSpec::dedicatedController)) {
             return;
         }
+        ListNode list = list(root, "brokers", "", false);
         for (int i = 0; i < list.items().size(); i++) {
             if (list.items().get(i) instanceof MapNode m && m.get("role") != null
                     && BrokerSpec.CONTROLLER_ROLE.equals(string(m, "role", "brokers[" + i + "]", false))) {

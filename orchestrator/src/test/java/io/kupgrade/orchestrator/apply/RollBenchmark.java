@@ -84,14 +84,21 @@ final class RollBenchmark {
         if (at < 0) {
             throw new IllegalArgumentException("not a sandbox plan: no waves line");
         }
-        // the benchmark rolls brokers: its single dedicated controller cannot restart without stopping the quorum
-        return sandboxPlan.substring(0, at + 1).lines().filter(l -> !l.contains("role: controller"))
-                .collect(Collectors.joining("\n", "", "\n"))
+        return withoutControllers(sandboxPlan.substring(0, at + 1))
                 + "waves: [\"100%\"]\n"
                 + "gates: {pollInterval: " + POLL_INTERVAL + ", timeout: 3m, stablePolls: " + STABLE_POLLS + "}\n"
                 + "rollout: {maxParallel: " + maxParallel + ", rackAware: true, leaders: {electPreferred: false}}\n"
                 + "phases:\n"
                 + "  - name: restart\n";
+    }
+
+    /**
+     * The plan's text without its dedicated controllers: the benchmark rolls brokers, and its single dedicated
+     * controller cannot restart without stopping the metadata quorum (voterCanStop refuses it).
+     */
+    static String withoutControllers(String planText) {
+        return planText.lines().filter(l -> !l.contains("role: controller"))
+                .collect(Collectors.joining("\n", "", "\n"));
     }
 
     /** One cycle's measured times. */
