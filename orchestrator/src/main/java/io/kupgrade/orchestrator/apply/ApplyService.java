@@ -103,6 +103,9 @@ public final class ApplyService {
                  AdminClusterReader reader = firstRead.reader()) {
                 Journal journal = state.journal();
                 ClusterSnapshot first = firstRead.snapshot();
+                Layouts.controllerMismatch(plan, first).ifPresent(why -> {
+                    throw new RunRefusedException(why + "; nothing was touched");
+                });
                 List<BrokerSpec> brokers = Layouts.brokers(plan, first);
                 RollEngine engine = new RollEngine(plan, brokers, Layouts.proposed(plan, brokers,
                         first.activeController()));

@@ -31,6 +31,35 @@ final class Layouts {
         return out;
     }
 
+    /**
+     * What is wrong with the plan's dedicated KRaft controllers on this cluster, one line; empty when nothing
+     * (or when the cluster could not be read). A listed controller must be a voter of the metadata quorum and
+     * not a registered broker: otherwise its gates could never pass (or would gate a broker as a controller).
+     */
+    static java.util.Optional<String> controllerMismatch(Plan plan, ClusterSnapshot snapshot) {
+        List<Integer> listed = plan.brokers().stream().filter(BrokerSpec::dedicatedController).map(BrokerSpec::id)
+                .toList();
+        if (listed.isEmpty() || snapshot == null) {
+            return java.util.Optional.empty();
+        }
+        if (!snapshot.kraft()) {
+            return java.util.Optional.of("the plan lists dedicated KRaft controllers " + listed + " (role: controller),"
+                    + " but the cluster is not in KRaft mode");
+        }
+        List<Integer> brokers = listed.stream().filter(snapshot::registered).toList();
+        if (!brokers.isEmpty()) {
+            return java.util.Optional.of("nodes " + brokers + " are listed with role: controller but are registered"
+                    + " brokers: only dedicated controllers (process.roles=controller) take that role");
+        }
+        List<Integer> notVoters = listed.stream().filter(id -> !snapshot.quorumVoters().containsKey(id)).toList();
+        if (!notVoters.isEmpty() && !snapshot.quorumVoters().isEmpty()) {
+            return java.util.Optional.of("nodes " + notVoters + " are listed with role: controller but are not voters"
+                    + " of the metadata quorum (voters " + new java.util.TreeSet<>(snapshot.quorumVoters().keySet())
+                    + ")");
+        }
+        return java.util.Optional.empty();
+    }
+
     /** Every phase laid out as if it started now, the active controller last (reference §3). */
     static Map<String, List<Wave>> proposed(Plan plan, List<BrokerSpec> brokers, OptionalInt controller) {
         Map<String, List<Wave>> out = new LinkedHashMap<>();

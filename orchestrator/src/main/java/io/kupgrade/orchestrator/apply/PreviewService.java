@@ -49,6 +49,7 @@ public final class PreviewService {
         if (!offline) {
             try (AdminClusterReader reader = env.readers().apply(plan.cluster())) {
                 snapshot = reader.read();
+                Layouts.controllerMismatch(plan, snapshot).ifPresent(why -> notes.add(why + ": apply refuses to start"));
                 snapshot.dedicatedControllersNote(plan.brokers().stream().filter(BrokerSpec::dedicatedController)
                         .map(BrokerSpec::id).collect(java.util.stream.Collectors.toSet())).ifPresent(notes::add);
             } catch (ClusterUnreachableException e) {
