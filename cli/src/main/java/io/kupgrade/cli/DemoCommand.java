@@ -26,14 +26,23 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Start a ZooKeeper-mode sandbox cluster of real brokers, upgrade it in two phases",
             "(binaries with the protocol pinned, then the protocol bump) while a producer writes with acks=all,",
-            "verify that no acknowledged record was lost, print the timings, and tear everything down."})
+            "verify that no acknowledged record was lost, print the timings, and tear everything down.",
+            "With --mode kraft: a KRaft cluster (dedicated controllers with --controllers) upgraded in one phase,",
+            "metadata.version finalized last."})
 final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--from", defaultValue = "3.8.1", description = "Version to start with (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--from", description = "Version to start with (default: 3.8.1; KRaft: 4.0.2).")
     String from;
 
-    @Option(names = "--to", defaultValue = "3.9.2", description = "Version to upgrade to (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--to", description = "Version to upgrade to (default: 3.9.2; KRaft: 4.1.2).")
     String to;
+
+    @Option(names = "--mode", defaultValue = "zookeeper", description = "zookeeper or kraft (default: ${DEFAULT-VALUE}).")
+    String mode;
+
+    @Option(names = "--controllers", defaultValue = "0", description = {"KRaft: dedicated controllers, rolled after"
+            + " the brokers (0: the first brokers are the controllers) (default: ${DEFAULT-VALUE})."})
+    int controllers;
 
     @Option(names = "--brokers", defaultValue = "3", description = "Brokers, at least 3 (default: ${DEFAULT-VALUE}).")
     int brokers;
@@ -54,21 +63,44 @@ final class DemoCommand implements Callable<Integer> {
             throw new UserError(ExitCode.INVALID_INPUT, "--brokers must be at least 3 (the demo topic has RF 3,"
                     + " min.insync.replicas 2)");
         }
+        boolean kraft = switch (mode) {
+            case "zookeeper", "zk" -> false;
+            case "kraft" -> true;
+            default -> throw new UserError(ExitCode.INVALID_INPUT, "--mode must be zookeeper or kraft, not '" + mode
+                    + "'");
+        };
+        if (controllers != 0 && !kraft) {
+            throw new UserError(ExitCode.INVALID_INPUT, "--controllers is for --mode kraft (ZooKeeper mode has none)");
+        }
+        String from = this.from != null ? this.from : kraft ? "4.0.2" : "3.8.1";
+        String to = this.to != null ? this.to : kraft ? "4.1.2" : "3.9.2";
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Path dir = Files.createTempDirectory("kupgrade-demo-");
-        err.printf("kupgrade demo: %d ZooKeeper-mode brokers of Kafka %s on loopback, upgraded to %s in two phases%n",
-                brokers, from, to);
+        if (kraft) {
+            err.printf("kupgrade demo: %d KRaft brokers%s of Kafka %s on loopback, upgraded to %s, metadata.version"
+                    + " finalized last%n", brokers, controllers > 0 ? " and " + controllers + " dedicated controllers"
+                    : "", from, to);
+        } else {
+            err.printf("kupgrade demo: %d ZooKeeper-mode brokers of Kafka %s on loopback, upgraded to %s in two"
+                    + " phases%n", brokers, from, to);
+        }
         err.printf("sandbox in %s (the first run resolves Kafka from Maven Central)%n", dir);
         err.flush();
-        SandboxSpec sandboxSpec = SandboxSpec.builder().kafkaVersion(from).extraVersions(to).brokers(brokers)
-                .racks(Math.min(3, brokers)).mode(SandboxSpec.Mode.ZOOKEEPER).baseDir(dir.resolve("cluster")).build();
+        SandboxSpec sandboxSpec;
+        try {
+            sandboxSpec = SandboxSpec.builder().kafkaVersion(from).extraVersions(to).brokers(brokers)
+                    .racks(Math.min(3, brokers)).mode(kraft ? SandboxSpec.Mode.KRAFT : SandboxSpec.Mode.ZOOKEEPER)
+                    .controllers(controllers).baseDir(dir.resolve("cluster")).build();
+        } catch (IllegalArgumentException e) {
+            throw new UserError(ExitCode.INVALID_INPUT, e.getMessage());
+        }
         SandboxCluster cluster = keep ? Sandbox.startDetached(sandboxSpec) : Sandbox.start(sandboxSpec);
         try {
             String sandboxPlan = Files.readString(cluster.planFile(), StandardCharsets.UTF_8);
             Path plan = dir.resolve("upgrade-" + from + "-to-" + to + ".yaml");
-            Files.writeString(plan, DemoPlans.zookeeperUpgrade(sandboxPlan, to, ibp(from), ibp(to)),
-                    StandardCharsets.UTF_8);
+            Files.writeString(plan, kraft ? DemoPlans.kraftUpgrade(sandboxPlan, to, ibp(to))
+                    : DemoPlans.zookeeperUpgrade(sandboxPlan, to, ibp(from), ibp(to)), StandardCharsets.UTF_8);
             err.printf("cluster up: %s; plan: %s%n%n", cluster.bootstrapServers(), plan);
             err.flush();
             DemoRunner.DemoResult result = ApplyCommand.runInterruptibly(stop -> new DemoRunner(

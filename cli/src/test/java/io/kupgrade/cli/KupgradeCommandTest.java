@@ -16,6 +16,21 @@ class KupgradeCommandTest {
     }
 
     @Test
+    void demoRefusesBadOptionsBeforeStartingAnything() {
+        Cli badMode = Cli.run("demo", "--mode", "kraf");
+        Cli controllersWithoutKraft = Cli.run("demo", "--controllers", "3");
+        Cli twoBrokers = Cli.run("demo", "--mode", "kraft", "--brokers", "2");
+
+        assertEquals(2, badMode.exitCode());
+        assertEquals("kupgrade: --mode must be zookeeper or kraft, not 'kraf'", badMode.err().strip());
+        assertEquals(2, controllersWithoutKraft.exitCode());
+        assertTrue(controllersWithoutKraft.err().contains("--controllers is for --mode kraft"),
+                controllersWithoutKraft.err());
+        assertEquals(2, twoBrokers.exitCode());
+        assertTrue(badMode.noStackTrace() && controllersWithoutKraft.noStackTrace() && twoBrokers.noStackTrace());
+    }
+
+    @Test
     void versionIsPrinted() {
         Cli r = Cli.run("--version");
         assertEquals(0, r.exitCode());
