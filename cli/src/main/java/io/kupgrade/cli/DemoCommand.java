@@ -37,7 +37,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--to", description = "Version to upgrade to (default: 3.9.2; KRaft: 4.1.2).")
     String to;
 
-    @Option(names = "--mode", defaultValue = "zookeeper", description = "zookeeper or kraft (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--mode", defaultValue = "zookeeper",
+            description = "zookeeper or kraft (default: ${DEFAULT-VALUE}).")
     String mode;
 
     @Option(names = "--controllers", defaultValue = "0", description = {"KRaft: dedicated controllers, rolled after"

@@ -231,6 +231,12 @@ public final class BrokerRestorer {
         return gates;
     }
 
+    /** "broker gone from the cluster", or for a dedicated controller "controller out, the quorum answering ...". */
+    private static String gone(BrokerSpec b) {
+        return b.dedicatedController() ? "controller out, the metadata quorum answering without it"
+                : "broker gone from the cluster";
+    }
+
     /** "back in every ISR" for a broker; "back in the metadata quorum" for a dedicated controller. */
     private static String back(BrokerSpec b) {
         return b.dedicatedController() ? "back in the metadata quorum" : "back in every ISR";
@@ -285,8 +291,7 @@ public final class BrokerRestorer {
                     case AWAIT_EXIT -> {
                         awaitExit(phase, wave, broker, bp);
                         stoppedHere = !skipStop;
-                        d.put("summary", skipStop ? "not running" : "process exited, " + (broker.dedicatedController()
-                                ? "controller out, the metadata quorum answering without it" : "broker gone from the cluster"));
+                        d.put("summary", skipStop ? "not running" : "process exited, " + gone(broker));
                     }
                     case INSTALL -> {
                         if (bp.installCommand() == null) {
@@ -398,10 +403,10 @@ public final class BrokerRestorer {
             throws InterruptedException, StepFailedException {
         // never SIGKILL a broker that is still shutting down: that forces log recovery (reference §3)
         run.awaitExit(watched(b), now(), "", waited -> emit(ProgressEvent.Type.WAITING, phase, wave, b,
-                RestoreStep.AWAIT_EXIT, waited, "waiting for broker " + b.id() + "'s process to exit"));
-        gate(phase, wave, b, RestoreStep.AWAIT_EXIT, b.describe() + (b.dedicatedController() ? " to be out, the metadata quorum answering without it"
-                : " to be gone from the cluster"),
-                gates(RestoreStep.AWAIT_EXIT, bp, b), OutcomeKind.FAILED);
+                RestoreStep.AWAIT_EXIT, waited, "waiting for " + b.describe() + "'s process to exit"));
+        String purpose = b.describe() + (b.dedicatedController()
+                ? " to be out, the metadata quorum answering without it" : " to be gone from the cluster");
+        gate(phase, wave, b, RestoreStep.AWAIT_EXIT, purpose, gates(RestoreStep.AWAIT_EXIT, bp, b), OutcomeKind.FAILED);
     }
 
     private void postStart(PhaseSpec phase, Wave wave, BrokerSpec b, BrokerPlan bp, boolean stoppedHere,

@@ -158,7 +158,8 @@ class KraftControllersIT {
             assertEquals(27, admin.describeFeatures().featureMetadata().get(30, TimeUnit.SECONDS)
                     .finalizedFeatures().get("metadata.version").maxVersionLevel(), "4.1-IV1: every node supports it");
         }
-        assertTrue(entries.stream().anyMatch(e -> "pre-stop-gates".equals(e.step()) && Integer.valueOf(leader).equals(e.brokerId())
+        assertTrue(entries.stream().anyMatch(e -> "pre-stop-gates".equals(e.step())
+                && Integer.valueOf(leader).equals(e.brokerId())
                 && String.valueOf(e.details()).contains("voterCanStop(" + leader + ")")), "gated on the quorum");
         assertEquals(0, v.lost(), v.toString());
         assertTrue(produced.ackedCount() > 500, "the load ran the whole time: " + produced.ackedCount());
