@@ -1056,8 +1056,11 @@ public final class SandboxCluster implements AutoCloseable {
             }
             y.append(", jmxPort: ").append(b.jmxPort()).append("}\n");
         }
+        // a quorum of fewer than 3 voters cannot lose one: such controllers cannot roll, and are left out
+        String listed = controllers.size() >= 3 ? "  - " : "  # not rolled (a quorum of " + controllers.size()
+                + " cannot lose a voter): - ";
         for (SandboxBroker c : controllers) {
-            y.append("  - {id: ").append(c.id()).append(", host: ").append(yamlString(c.host()))
+            y.append(listed).append("{id: ").append(c.id()).append(", host: ").append(yamlString(c.host()))
                     .append(", jmxPort: ").append(c.jmxPort()).append(", role: controller}\n");
         }
         y.append("access:\n  executor: local\n");

@@ -1,6 +1,7 @@
 package io.kupgrade.sandbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +46,29 @@ class PlanFileTest {
                 phases:
                   - name: restart
                 """.formatted(base), Files.readString(tmp.resolve("plan.yaml")));
+    }
+
+    @Test
+    void shouldListThreeDedicatedControllersWithTheirRoleAndLeaveASingleOneOut() throws Exception {
+        Path base = tmp.resolve("sb");
+        List<SandboxBroker> brokers = List.of(
+                new SandboxBroker(1, "127.5.6.11", 9092, null, 9999, false, base.resolve("broker-1")));
+        List<SandboxBroker> three = List.of(
+                new SandboxBroker(101, "127.5.6.111", 9093, null, 9999, true, base.resolve("controller-101")),
+                new SandboxBroker(102, "127.5.6.112", 9093, null, 9999, true, base.resolve("controller-102")),
+                new SandboxBroker(103, "127.5.6.113", 9093, null, 9999, true, base.resolve("controller-103")));
+
+        new SandboxCluster(base, SandboxSpec.Mode.KRAFT, "4.0.2", List.of("4.0.2"), "sandbox-127-5-6", null,
+                (Path) null, brokers, three).writePlan(tmp.resolve("three.yaml"));
+        new SandboxCluster(base, SandboxSpec.Mode.KRAFT, "4.0.2", List.of("4.0.2"), "sandbox-127-5-6", null,
+                (Path) null, brokers, three.subList(0, 1)).writePlan(tmp.resolve("one.yaml"));
+
+        String plan = Files.readString(tmp.resolve("three.yaml"));
+        assertTrue(plan.contains("  - {id: 1, host: \"127.5.6.11\", jmxPort: 9999}\n"
+                + "  - {id: 101, host: \"127.5.6.111\", jmxPort: 9999, role: controller}\n"), plan);
+        assertTrue(plan.contains("  stop: \"" + base + "/{role}-{broker.id}/bin/stop\"\n"), plan);
+        String single = Files.readString(tmp.resolve("one.yaml"));
+        assertTrue(single.contains("  # not rolled (a quorum of 1 cannot lose a voter): - {id: 101,"), single);
     }
 
     @Test

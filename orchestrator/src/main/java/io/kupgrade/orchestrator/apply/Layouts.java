@@ -57,6 +57,13 @@ final class Layouts {
                     + " of the metadata quorum (voters " + new java.util.TreeSet<>(snapshot.quorumVoters().keySet())
                     + ")");
         }
+        int voters = snapshot.quorumVoters().size();
+        if (voters > 0 && voters < 3) {
+            // voterCanStop could never pass: say so now rather than after the gate timeout
+            return java.util.Optional.of("the metadata quorum has " + voters + " voter" + (voters == 1 ? "" : "s")
+                    + ", which cannot lose one: its controllers cannot roll without stopping the quorum (leave them"
+                    + " out of the plan, or add voters first)");
+        }
         return java.util.Optional.empty();
     }
 

@@ -46,6 +46,9 @@ class LayoutsTest {
                         + " dedicated controllers (process.roles=controller) take that role"),
                 Layouts.controllerMismatch(plan(PLAN), Snapshots.cluster().brokers(1, 2, 101).kraft(101, 102, 103)
                         .build()));
+        assertEquals(Optional.of("the metadata quorum has 2 voters, which cannot lose one: its controllers cannot roll"
+                + " without stopping the quorum (leave them out of the plan, or add voters first)"),
+                Layouts.controllerMismatch(plan(PLAN), Snapshots.cluster().brokers(1, 2).kraft(101, 102).build()));
         assertEquals(Optional.of("the plan lists dedicated KRaft controllers [101, 102] (role: controller), but the"
                 + " cluster is not in KRaft mode"), Layouts.controllerMismatch(plan(PLAN),
                 Snapshots.cluster().brokers(1, 2).build()));
