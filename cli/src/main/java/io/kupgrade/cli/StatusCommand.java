@@ -64,8 +64,10 @@ final class StatusCommand implements Callable<Integer> {
             out.printf("phase %-12s %-11s%s%n", p.name(), p.state(), p.finalized() == null ? ""
                     : p.finalized() ? " (metadata.version finalized)" : " (not finalized yet)");
             for (StatusReport.WaveStatus w : p.waves()) {
-                out.printf("  wave %-10s %-11s brokers %s, done %s%n", w.name(), w.state(), w.brokers(),
-                        w.brokersDone());
+                // the controllers' wave holds only dedicated KRaft controllers
+                out.printf("  wave %-11s %-11s %s %s, done %s%n", w.name(), w.state(),
+                        io.kupgrade.plans.WavePlanner.CONTROLLERS_WAVE.equals(w.name()) ? "controllers" : "brokers",
+                        w.brokers(), w.brokersDone());
             }
         }
         if (r.inProgress() != null) {
