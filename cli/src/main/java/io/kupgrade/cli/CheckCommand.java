@@ -50,8 +50,7 @@ final class CheckCommand implements Callable<Integer> {
         // with the plan's brokers the check also reads JMX (where a jmxPort is given) and the ZooKeeper ensemble
         try (HealthCheck check = HealthCheck.create(target, brokers)) {
             report = check.run(new HealthCheck.Options(expected, List.of(), bump, plan == null ? Set.of()
-                    : plan.brokers().stream().filter(BrokerSpec::dedicatedController).map(BrokerSpec::id)
-                            .collect(Collectors.toSet())));
+                    : Set.copyOf(plan.dedicatedControllerIds())));
         }
         PrintWriter out = spec.commandLine().getOut();
         if (output.json()) {

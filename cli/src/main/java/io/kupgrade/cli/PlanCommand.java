@@ -61,7 +61,7 @@ final class PlanCommand implements Callable<Integer> {
         out.printf("cluster  %s%s%n", p.cluster(), p.offline() ? "  (offline: from the plan only; current values"
                 + " unknown, active controller unknown)" : p.activeController() == null ? ""
                 : "  (active controller: " + (p.phases().stream().flatMap(ph -> ph.waves().stream())
-                        .anyMatch(w -> w.name().equals(io.kupgrade.plans.WavePlanner.CONTROLLERS_WAVE)
+                        .anyMatch(w -> io.kupgrade.plans.WavePlanner.isControllersWave(w.name())
                                 && w.brokers().stream().anyMatch(b -> b.id() == p.activeController()))
                         ? "dedicated controller " : "broker ") + p.activeController() + ")");
         int i = 0;

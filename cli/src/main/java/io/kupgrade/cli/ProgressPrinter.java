@@ -58,7 +58,7 @@ final class ProgressPrinter implements ProgressEvent.Listener {
         }
         if (e.brokerId() != null) {
             // the controllers' wave holds only dedicated KRaft controllers
-            b.append(WavePlanner.CONTROLLERS_WAVE.equals(e.wave()) ? "controller " : "broker ").append(e.brokerId())
+            b.append(WavePlanner.isControllersWave(e.wave()) ? "controller " : "broker ").append(e.brokerId())
                     .append(' ');
         }
         String mark = switch (e.type()) {

@@ -127,7 +127,7 @@ final class RunOptions {
             }
             if (s.brokerId() != null) {
                 // the controllers' wave holds only dedicated KRaft controllers
-                b.append(io.kupgrade.plans.WavePlanner.CONTROLLERS_WAVE.equals(s.wave()) ? " controller " : " broker ")
+                b.append(io.kupgrade.plans.WavePlanner.isControllersWave(s.wave()) ? " controller " : " broker ")
                         .append(s.brokerId());
                 if (s.host() != null) {
                     b.append(" (").append(s.host()).append(')');

@@ -66,7 +66,7 @@ final class StatusCommand implements Callable<Integer> {
             for (StatusReport.WaveStatus w : p.waves()) {
                 // the controllers' wave holds only dedicated KRaft controllers
                 out.printf("  wave %-11s %-11s %s %s, done %s%n", w.name(), w.state(),
-                        io.kupgrade.plans.WavePlanner.CONTROLLERS_WAVE.equals(w.name()) ? "controllers" : "brokers",
+                        io.kupgrade.plans.WavePlanner.isControllersWave(w.name()) ? "controllers" : "brokers",
                         w.brokers(), w.brokersDone());
             }
         }

@@ -1,11 +1,15 @@
 package io.kupgrade.gates;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * What the cluster looked like at one instant. Immutable; built by a {@link ClusterReader} or, in tests
@@ -130,15 +134,15 @@ public record ClusterSnapshot(
      * KRaft: the quorum's voters that are not registered brokers, sorted: dedicated controllers
      * ({@code process.roles=controller}), or combined nodes that are down. Empty in ZooKeeper mode.
      */
-    public java.util.SortedSet<Integer> votersNotBrokers() {
-        java.util.SortedSet<Integer> ids = new java.util.TreeSet<>(quorumVoters.keySet());
+    public SortedSet<Integer> votersNotBrokers() {
+        SortedSet<Integer> ids = new TreeSet<>(quorumVoters.keySet());
         ids.removeAll(brokers.keySet());
-        return java.util.Collections.unmodifiableSortedSet(ids);
+        return Collections.unmodifiableSortedSet(ids);
     }
 
-    /** {@link #dedicatedControllersNote(java.util.Set)} for a plan that lists no dedicated controller. */
-    public java.util.Optional<String> dedicatedControllersNote() {
-        return dedicatedControllersNote(java.util.Set.of());
+    /** {@link #dedicatedControllersNote(Set)} for a plan that lists no dedicated controller. */
+    public Optional<String> dedicatedControllersNote() {
+        return dedicatedControllersNote(Set.of());
     }
 
     /**
@@ -147,13 +151,13 @@ public record ClusterSnapshot(
      * voter is listed, when every voter is a registered broker (combined mode: rolled with the brokers), or in
      * ZooKeeper mode.
      */
-    public java.util.Optional<String> dedicatedControllersNote(java.util.Set<Integer> rolled) {
-        java.util.SortedSet<Integer> ids = new java.util.TreeSet<>(votersNotBrokers());
+    public Optional<String> dedicatedControllersNote(Set<Integer> rolled) {
+        SortedSet<Integer> ids = new TreeSet<>(votersNotBrokers());
         ids.removeAll(rolled);
         if (!kraft || ids.isEmpty()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of("KRaft voters " + ids + " are not registered brokers: dedicated controllers (or"
+        return Optional.of("KRaft voters " + ids + " are not registered brokers: dedicated controllers (or"
                 + " combined nodes that are down), not rolled by a plan unless it lists them in brokers with role:"
                 + " controller (then after the brokers, one at a time, followers before the quorum leader)");
     }

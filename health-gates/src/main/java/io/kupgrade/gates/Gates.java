@@ -388,6 +388,20 @@ public final class Gates {
     }
 
     /**
+     * KRaft: the metadata quorum answers after the dedicated controller {@code voterId}'s process exited (when it
+     * led the quorum, once another voter leads): the engine has seen the exit itself; this read is the baseline
+     * {@link #voterRejoined} compares the restarted process's fetches with.
+     */
+    public static Gate voterGone(int voterId) {
+        String gateName = "voterGone(" + voterId + ")";
+        return gate(gateName, snapshot -> !snapshot.kraft() || snapshot.quorumVoters().isEmpty()
+                ? GateResult.inconclusive(gateName, "no metadata quorum information (a new quorum leader may be"
+                        + " being elected)")
+                : GateResult.pass(gateName, "controller " + voterId + " exited; quorum leader "
+                        + snapshot.activeController().orElse(-1), Map.of("voter", voterId)));
+    }
+
+    /**
      * KRaft: the dedicated controller {@code voterId} is back in the metadata quorum as a new process and caught
      * up. A new process is proven as for brokers ({@link #brokerRejoined}): the quorum leader saw a fetch from it
      * after the last one in {@code afterExit}, a snapshot read after the old process exited (null: none, then

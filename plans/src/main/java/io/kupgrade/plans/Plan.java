@@ -42,6 +42,11 @@ public record Plan(
         warnings = List.copyOf(warnings);
     }
 
+    /** The ids of the dedicated KRaft controllers the plan lists ({@code role: controller}), in plan order. */
+    public List<Integer> dedicatedControllerIds() {
+        return brokers.stream().filter(BrokerSpec::dedicatedController).map(BrokerSpec::id).toList();
+    }
+
     /** The shape before {@code zookeeperEnsemble}: no ensemble roll. */
     public Plan(Path source, String sha256, String apiVersion, ClusterSpec cluster, List<BrokerSpec> brokers,
                 AccessSpec access, ServiceSpec service, List<WaveSpec> waves, GateSettings gates, List<PhaseSpec> phases,

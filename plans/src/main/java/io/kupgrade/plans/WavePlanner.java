@@ -103,6 +103,14 @@ public final class WavePlanner {
         return result;
     }
 
+    /**
+     * Whether the wave named {@code waveName} (in a journal, a progress event, a dry run) is the dedicated KRaft
+     * controllers' wave: the name is reserved for it (a plan's own wave may not take it).
+     */
+    public static boolean isControllersWave(String waveName) {
+        return CONTROLLERS_WAVE.equals(waveName);
+    }
+
     /** Whether {@code wave} is the wave of dedicated KRaft controllers (rolled one at a time). */
     public static boolean isControllersWave(Wave wave) {
         return !wave.brokers().isEmpty() && wave.brokers().stream().allMatch(BrokerSpec::dedicatedController);

@@ -409,11 +409,7 @@ public final class ClusterGatePort implements GatePort {
             case PREFERRED_LEADERS -> LeaderGates.preferredLeadersRestored(id);
             case LEADS_NOTHING -> LeaderGates.leadsNothing(id);
             case VOTER_CAN_STOP -> Gates.voterCanStop(id, Gates.DEFAULT_MAX_QUORUM_LAG);
-            case VOTER_GONE -> Gates.gate("voterGone(" + id + ")", s -> !s.kraft() || s.quorumVoters().isEmpty()
-                    ? GateResult.inconclusive("voterGone(" + id + ")", "no metadata quorum information (a new"
-                    + " quorum leader may be being elected)")
-                    : GateResult.pass("voterGone(" + id + ")", "controller " + id + " exited; quorum leader "
-                    + s.activeController().orElse(-1), Map.of("voter", id)));
+            case VOTER_GONE -> Gates.voterGone(id);
             case VOTER_REJOINED -> Gates.voterRejoined(id, afterExit.get(id), Gates.DEFAULT_MAX_QUORUM_LAG);
         };
     }

@@ -37,8 +37,7 @@ final class Layouts {
      * not a registered broker: otherwise its gates could never pass (or would gate a broker as a controller).
      */
     static java.util.Optional<String> controllerMismatch(Plan plan, ClusterSnapshot snapshot) {
-        List<Integer> listed = plan.brokers().stream().filter(BrokerSpec::dedicatedController).map(BrokerSpec::id)
-                .toList();
+        List<Integer> listed = plan.dedicatedControllerIds();
         if (listed.isEmpty() || snapshot == null) {
             return java.util.Optional.empty();
         }

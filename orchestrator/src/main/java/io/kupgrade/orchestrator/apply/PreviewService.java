@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * Builds the {@link PlanPreview} of {@code kupgrade plan}. Read-only: it may read the cluster (active
@@ -50,8 +51,7 @@ public final class PreviewService {
             try (AdminClusterReader reader = env.readers().apply(plan.cluster())) {
                 snapshot = reader.read();
                 Layouts.controllerMismatch(plan, snapshot).ifPresent(why -> notes.add(why + ": apply refuses to start"));
-                snapshot.dedicatedControllersNote(plan.brokers().stream().filter(BrokerSpec::dedicatedController)
-                        .map(BrokerSpec::id).collect(java.util.stream.Collectors.toSet())).ifPresent(notes::add);
+                snapshot.dedicatedControllersNote(Set.copyOf(plan.dedicatedControllerIds())).ifPresent(notes::add);
             } catch (ClusterUnreachableException e) {
                 notes.add("cluster not readable (" + e.getMessage() + "): the active controller is unknown");
             }
@@ -220,8 +220,7 @@ public final class PreviewService {
                     + " the partitions whose first replica is the broker, until it leads them again (a partition"
                     + " whose preferred replica is not in the ISR is reported, not waited on)", phase, any));
         }
-        List<Integer> controllers = plan.brokers().stream().filter(BrokerSpec::dedicatedController)
-                .map(BrokerSpec::id).toList();
+        List<Integer> controllers = plan.dedicatedControllerIds();
         if (!controllers.isEmpty()) {
             List<String> gates = new ArrayList<>();
             for (StepKind k : List.of(StepKind.PRE_STOP_GATES, StepKind.AWAIT_EXIT, StepKind.POST_START_GATES)) {
