@@ -471,6 +471,11 @@ final class PlanBinder {
             if (first != null) {
                 problems.error(nameNode, p, "duplicate wave name '" + name + "' (first used on line " + first + ")");
             }
+            if (WavePlanner.isControllersWave(name)) {
+                // the journal, progress lines and status tell the controllers' wave by this name
+                problems.error(nameNode, join(p, "name"), "wave name '" + name + "' is reserved for the dedicated"
+                        + " KRaft controllers' wave (brokers with role: controller roll in it, after the others)");
+            }
             if (size != null) {
                 waves.add(new WaveSpec(name, size, soak, onFailure));
             }

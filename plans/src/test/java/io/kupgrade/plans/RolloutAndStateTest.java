@@ -221,6 +221,9 @@ class RolloutAndStateTest {
         assertEquals(List.of("plan.yaml:11:3: brokers: every node listed has role: controller: list the brokers too"
                         + " (they roll first, the dedicated controllers after them)"),
                 problems(HEAD + "brokers:\n  - {id: 101, host: ctl-1, role: controller}\n" + PHASES));
+        assertEquals(List.of("plan.yaml:11:12: waves[0].name: wave name 'controllers' is reserved for the dedicated"
+                        + " KRaft controllers' wave (brokers with role: controller roll in it, after the others)"),
+                problems(HEAD + "waves:\n  - {name: controllers, size: 1}\n" + PHASES));
         assertEquals(List.of("plan.yaml:11:34: brokers[0].role: 'controler' is not one of broker, controller"
                         + " — did you mean 'controller'?"),
                 problems(HEAD + "brokers:\n  - {id: 101, host: ctl-1, role: controler}\n" + PHASES));
