@@ -115,7 +115,8 @@ public final class RollbackService {
             RollRunner.Ports ports = new RollRunner.Ports(executor, gates, null, layouter,
                     (text, phase) -> PropertiesEditor.apply(text, phase.set(), phase.unset(), phase.name()),
                     journal, env.clock(), sleeper, stop, listener, confirmer);
-            return new RollbackRunner(engine, brokers, ports, RunSettings.from(plan, request.yes()))
+            return new RollbackRunner(engine, brokers, first.activeController(), ports,
+                    RunSettings.from(plan, request.yes()))
                     .pauseWhen(pauses).run(request.phase(), request.toWave(), request.force());
         }
     }
@@ -152,7 +153,7 @@ public final class RollbackService {
         List<BrokerSpec> brokers = Layouts.brokers(plan, snapshot);
         OptionalInt controller = snapshot == null ? OptionalInt.empty() : snapshot.activeController();
         RollEngine engine = new RollEngine(plan, brokers, Layouts.proposed(plan, brokers, controller));
-        RollbackPlanner planner = new RollbackPlanner(engine, brokers);
+        RollbackPlanner planner = new RollbackPlanner(engine, brokers, controller);
         JournalView view = JournalView.of(entries, plan.sha256());
         RollbackPlanner.Target target = planner.resolve(view, request.phase(), request.toWave(), request.force());
         if (target.nothingToDo() != null) {

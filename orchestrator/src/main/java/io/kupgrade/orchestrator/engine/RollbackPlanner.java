@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -28,7 +29,11 @@ import java.util.Set;
  *   <li>The brokers: those the phase touched and no rollback undid since, in waves from the last down to
  *       {@code --to-wave} (default: the first), in reverse order of the roll; a broker half-way through a
  *       restore comes first. Each is restored by {@link BrokerRestorer}; its {@code rolled-back} marker takes
- *       it out of the "touched" set, so a resumed rollback goes on with the next broker.</li>
+ *       it out of the "touched" set, so a resumed rollback goes on with the next broker. The active controller
+ *       (ZooKeeper controller, or KRaft quorum leader) as read when the run starts goes last of its kind (after
+ *       the other brokers, or after the other dedicated controllers), as in the roll: leadership of the cluster
+ *       then moves once (reference §3, "Restart the active controller last"). The roll put it at the end, so
+ *       the plain reverse would restart it first and make the cluster fail over twice.</li>
  * </ol>
  *
  * <p>The plan's ZooKeeper ensemble rolls before every phase; its rollback (decided by
@@ -38,15 +43,24 @@ public final class RollbackPlanner {
     private final RollEngine engine;
     private final Plan plan;
     private final Map<Integer, BrokerSpec> brokers = new java.util.HashMap<>();
+    private final OptionalInt activeController;
+
+    /** A planner that does not know the active controller: the plain reverse of the roll. */
+    public RollbackPlanner(RollEngine engine, List<BrokerSpec> brokers) {
+        this(engine, brokers, OptionalInt.empty());
+    }
 
     /**
      * @param engine the apply engine of the plan (for the phases' journaled wave layouts)
      * @param brokers the brokers known now (the plan's, or the cluster's when the plan names none)
+     * @param activeController the active controller or quorum leader now, restored last of its kind; empty when
+     *     not known
      */
-    public RollbackPlanner(RollEngine engine, List<BrokerSpec> brokers) {
+    public RollbackPlanner(RollEngine engine, List<BrokerSpec> brokers, OptionalInt activeController) {
         this.engine = engine;
         this.plan = engine.plan();
         brokers.forEach(b -> this.brokers.put(b.id(), b));
+        this.activeController = activeController;
     }
 
     /**
@@ -247,7 +261,10 @@ public final class RollbackPlanner {
         return Optional.of(new Next(wave, broker));
     }
 
-    /** Broker ids still to restore, in order: half-restored first, then the touched ones, last rolled first. */
+    /**
+     * Broker ids still to restore, in order: half-restored first, then the touched ones, last rolled first, except
+     * that the active controller (when not half-restored) goes last among the nodes of its kind.
+     */
     public List<Integer> order(JournalView view, Target target) {
         String ph = target.phase().name();
         List<Integer> touched = new ArrayList<>(Rollbacks.touched(view, ph));
@@ -263,7 +280,32 @@ public final class RollbackPlanner {
                 out.add(id);
             }
         }
+        if (activeController.isPresent() && !open.getOrDefault(ph, Set.of()).contains(activeController.getAsInt())) {
+            controllerLast(out, activeController.getAsInt());
+        }
         return out;
+    }
+
+    /** Moves {@code leader} behind the last node of its kind (broker, or dedicated controller) in {@code order}. */
+    private void controllerLast(List<Integer> order, int leader) {
+        int at = order.indexOf(leader);
+        if (at < 0) {
+            return;
+        }
+        boolean controller = dedicatedController(leader);
+        int last = at;
+        for (int i = at + 1; i < order.size(); i++) {
+            if (dedicatedController(order.get(i)) == controller) {
+                last = i;
+            }
+        }
+        order.remove(at);
+        order.add(last, leader);
+    }
+
+    private boolean dedicatedController(int id) {
+        BrokerSpec b = brokers.get(id);
+        return b != null && b.dedicatedController();
     }
 
     private static Wave waveOf(List<Wave> layout, int id) {

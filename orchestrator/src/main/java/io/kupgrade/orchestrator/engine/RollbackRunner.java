@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Carries out {@code kupgrade rollback}: asks {@link RollbackPlanner} for the next broker, restores it with
@@ -32,10 +33,20 @@ public final class RollbackRunner {
     private final RunSettings settings;
     private PauseCheck pauseCheck = PauseCheck.NEVER;
 
+    /** A runner that does not know the active controller: the plain reverse of the roll. */
     public RollbackRunner(RollEngine engine, List<BrokerSpec> brokers, RollRunner.Ports ports,
                           RunSettings settings) {
+        this(engine, brokers, OptionalInt.empty(), ports, settings);
+    }
+
+    /**
+     * @param activeController the active controller or quorum leader when the run starts: restored last of its
+     *     kind ({@link RollbackPlanner}); empty when not known
+     */
+    public RollbackRunner(RollEngine engine, List<BrokerSpec> brokers, OptionalInt activeController,
+                          RollRunner.Ports ports, RunSettings settings) {
         this.plan = engine.plan();
-        this.planner = new RollbackPlanner(engine, brokers);
+        this.planner = new RollbackPlanner(engine, brokers, activeController);
         this.ports = ports;
         this.settings = settings;
     }

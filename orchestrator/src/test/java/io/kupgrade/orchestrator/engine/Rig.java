@@ -84,11 +84,31 @@ final class Rig {
         return this;
     }
 
+    /**
+     * Brokers 4 and 5 as dedicated KRaft controllers instead (plan and waves): waves canary [2], wave-2 [3],
+     * wave-3 [1], controllers [4, 5].
+     */
+    boolean controllers45;
+
+    Rig withControllers45() {
+        controllers45 = true;
+        return rollout(plan.rollout());
+    }
+
     List<BrokerSpec> nodes() {
+        if (controllers45) {
+            return List.of(B1, B2, B3, new BrokerSpec(4, "h4", null, null, null, true),
+                    new BrokerSpec(5, "h5", null, null, null, true));
+        }
         return controller5 ? List.of(B1, B2, B3, B4, new BrokerSpec(5, "h5", null, null, null, true)) : BROKERS;
     }
 
     List<Wave> waves() {
+        if (controllers45) {
+            return List.of(new Wave(0, "canary", List.of(B2), soak), new Wave(1, "wave-2", List.of(B3), soak),
+                    new Wave(2, "wave-3", List.of(B1), Duration.ZERO),
+                    new Wave(3, "controllers", nodes().subList(3, 5), Duration.ZERO));
+        }
         if (controller5) {
             return List.of(new Wave(0, "canary", List.of(B2), soak), new Wave(1, "wave-2", List.of(B3, B4), soak),
                     new Wave(2, "wave-3", List.of(B1), Duration.ZERO),

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -29,12 +30,16 @@ class RollbackTest {
     }
 
     static RollbackRunner runner(Rig rig) {
+        return runner(rig, OptionalInt.empty());
+    }
+
+    static RollbackRunner runner(Rig rig, OptionalInt activeController) {
         RollRunner.Ports ports = new RollRunner.Ports(rig.hosts, rig.gates, rig.finalizer, phase -> rig.waves(),
                 Rig::edit, rig.journal, rig.clock, rig.clock::advance, rig.interrupted::get, rig.events::add,
                 (phase, question) -> rig.answer);
         RunSettings settings = new RunSettings(Duration.ofSeconds(120), Duration.ofSeconds(1), Duration.ofSeconds(60),
                 Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(60), 2, Duration.ZERO, true);
-        return new RollbackRunner(rig.engine(), Rig.BROKERS, ports, settings);
+        return new RollbackRunner(rig.engine(), rig.nodes(), activeController, ports, settings);
     }
 
     static Rig binariesDone() {
@@ -188,6 +193,39 @@ class RollbackTest {
         List<String> stops = rig.hosts.actions().stream().filter(c -> c.startsWith("stop")).toList();
         assertEquals(List.of("stop 1", "stop 5", "stop 4", "stop 3", "stop 2"), stops);
         assertTrue(outcome.notes().get(0).contains("config restored, binaries not"), outcome.notes().toString());
+    }
+
+    @Test
+    void shouldRestoreTheActiveControllerLastSoThatTheClusterFailsOverOnce() {
+        // the roll put the active controller (1) alone in the last wave; the plain reverse would restart it first
+        Rig rig = binariesDone();
+        rig.hosts.commands.clear();
+
+        RollbackOutcome outcome = runner(rig, OptionalInt.of(1)).run(null, null, false);
+
+        assertEquals(OutcomeKind.DONE, outcome.kind(), outcome.message());
+        assertEquals(List.of(5, 4, 3, 2, 1), outcome.restored(), "the reverse of the roll, the active controller last");
+        assertEquals(List.of("stop 5", "stop 4", "stop 3", "stop 2", "stop 1"),
+                rig.hosts.actions().stream().filter(c -> c.startsWith("stop")).toList());
+    }
+
+    @Test
+    void shouldRestoreTheQuorumLeaderLastOfTheControllersAndAControllerBrokerLastOfTheBrokers() {
+        Rig rig = new Rig(List.of(Rig.BINARIES), "sha-A").withControllers45();
+        rig.apply("all");
+        assertEquals(List.of("binaries:2", "binaries:3", "binaries:1", "binaries:4", "binaries:5"),
+                rig.journal.steps("broker-done"));
+
+        // quorum leader 4 (it moved since the roll): the controllers first (rolled last), 4 after 5
+        RollbackOutcome outcome = runner(rig, OptionalInt.of(4)).run(null, null, false);
+        assertEquals(OutcomeKind.DONE, outcome.kind(), outcome.message());
+        assertEquals(List.of(5, 4, 1, 3, 2), outcome.restored(), "controllers, leader last; then the brokers");
+
+        Rig other = new Rig(List.of(Rig.BINARIES), "sha-A").withControllers45();
+        other.apply("all");
+        // a node named as the active controller that is a broker goes last of the brokers, not among controllers
+        RollbackOutcome second = runner(other, OptionalInt.of(3)).run(null, null, false);
+        assertEquals(List.of(5, 4, 1, 2, 3), second.restored(), second.message());
     }
 
     @Test
