@@ -7,6 +7,7 @@ import io.kupgrade.plans.YamlNode.ScalarNode;
 import io.kupgrade.plans.YamlNode.ScalarType;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -44,7 +45,8 @@ final class PlanBinder {
             List.of("name", "install", "version", "set", "unset", "pointOfNoReturn", "finalize", "rollback");
     static final List<String> FINALIZE_KEYS = List.of("metadataVersion");
     static final List<String> ROLLBACK_KEYS = List.of("install");
-    static final List<String> ROLLOUT_KEYS = List.of("maxParallel", "rackAware", "leaders");
+    static final List<String> ROLLOUT_KEYS = List.of("maxParallel", "rackAware", "leaders", "maintenanceWindows");
+    static final List<String> WINDOWS_KEYS = List.of("timezone", "times");
     static final List<String> LEADERS_KEYS = List.of("electPreferred", "drainBeforeStop");
     static final List<String> STATE_KEYS = List.of("store", "zookeeper", "auth");
     static final List<String> STORES = List.of("file", "zookeeper");
@@ -573,7 +575,50 @@ final class PlanBinder {
         return new RolloutSpec(maxParallel == null ? d.maxParallel() : maxParallel,
                 rackAware == null ? d.rackAware() : rackAware,
                 elect == null ? d.electPreferredLeaders() : elect,
-                drain == null ? d.drainLeadersBeforeStop() : drain);
+                drain == null ? d.drainLeadersBeforeStop() : drain, windows(m, p));
+    }
+
+    /** {@code rollout.maintenanceWindows}: {@code timezone} (default UTC) and {@code times}, at least one. */
+    private MaintenanceWindows windows(MapNode rollout, String parent) {
+        MapNode m = section(rollout, "maintenanceWindows", parent, false);
+        if (m == null) {
+            return MaintenanceWindows.ALWAYS;
+        }
+        String p = join(parent, "maintenanceWindows");
+        checkKeys(m, p, WINDOWS_KEYS);
+        ZoneId zone = ZoneId.of("UTC");
+        String zoneText = singleLine(m, "timezone", p, false);
+        if (zoneText != null) {
+            try {
+                zone = MaintenanceWindows.zone(zoneText);
+            } catch (IllegalArgumentException e) {
+                problems.error(m.get("timezone"), join(p, "timezone"), e.getMessage());
+            }
+        }
+        ListNode times = list(m, "times", p, true);
+        if (times == null) {
+            return MaintenanceWindows.ALWAYS;
+        }
+        if (times.items().isEmpty()) {
+            problems.error(times, join(p, "times"), "no window given: list at least one (e.g. \"Mon-Fri 22:00-06:00\"),"
+                    + " or leave maintenanceWindows out to roll at any time");
+            return MaintenanceWindows.ALWAYS;
+        }
+        List<MaintenanceWindows.Window> out = new ArrayList<>();
+        for (int i = 0; i < times.items().size(); i++) {
+            YamlNode t = times.items().get(i);
+            String path = join(p, "times") + "[" + i + "]";
+            String text = scalarText(t, path, false);
+            if (text == null) {
+                continue;
+            }
+            try {
+                out.add(MaintenanceWindows.window(text));
+            } catch (IllegalArgumentException e) {
+                problems.error(t, path, e.getMessage());
+            }
+        }
+        return new MaintenanceWindows(out, zone);
     }
 
     private StateSpec state(MapNode root, ClusterSpec cluster) {
@@ -1009,6 +1054,7 @@ final class PlanBinder {
         m.put("phases[].rollback", ROLLBACK_KEYS);
         m.put("rollout", ROLLOUT_KEYS);
         m.put("rollout.leaders", LEADERS_KEYS);
+        m.put("rollout.maintenanceWindows", WINDOWS_KEYS);
         m.put("state", STATE_KEYS);
         m.put("zookeeperEnsemble", ENSEMBLE_KEYS);
         m.put("zookeeperEnsemble.servers[]", ENSEMBLE_SERVER_KEYS);

@@ -11,11 +11,13 @@ package io.kupgrade.plans;
  *     partitions and verify leadership returned (default true)
  * @param drainLeadersBeforeStop move leadership away from a broker before stopping it and verify it leads
  *     nothing (default false; a controlled shutdown moves leaders too)
+ * @param windows when a broker may be begun ({@code maintenanceWindows}); {@link MaintenanceWindows#ALWAYS} by
+ *     default
  */
 public record RolloutSpec(int maxParallel, boolean rackAware, boolean electPreferredLeaders,
-                          boolean drainLeadersBeforeStop) {
+                          boolean drainLeadersBeforeStop, MaintenanceWindows windows) {
 
-    /** The defaults: one broker at a time, rack-aware, preferred leaders restored, no drain. */
+    /** The defaults: one broker at a time, rack-aware, preferred leaders restored, no drain, at any time. */
     public static final RolloutSpec DEFAULT = new RolloutSpec(1, true, true, false);
 
     public static final int MAX_PARALLEL_LIMIT = 100;
@@ -25,6 +27,13 @@ public record RolloutSpec(int maxParallel, boolean rackAware, boolean electPrefe
         if (maxParallel < 1 || maxParallel > MAX_PARALLEL_LIMIT) {
             throw new IllegalArgumentException("maxParallel must be 1.." + MAX_PARALLEL_LIMIT + ", got " + maxParallel);
         }
+        windows = windows == null ? MaintenanceWindows.ALWAYS : windows;
+    }
+
+    /** Without maintenance windows: a broker may be begun at any time. */
+    public RolloutSpec(int maxParallel, boolean rackAware, boolean electPreferredLeaders,
+                       boolean drainLeadersBeforeStop) {
+        this(maxParallel, rackAware, electPreferredLeaders, drainLeadersBeforeStop, MaintenanceWindows.ALWAYS);
     }
 
     /** True when a wave may stop more than one broker at a time. */
