@@ -10,16 +10,19 @@ import io.kupgrade.orchestrator.engine.RollEngine;
 import io.kupgrade.orchestrator.engine.StepKind;
 import io.kupgrade.orchestrator.executor.HostExecutor;
 import io.kupgrade.plans.BrokerSpec;
+import io.kupgrade.plans.MaintenanceWindows;
 import io.kupgrade.plans.PhaseSpec;
 import io.kupgrade.plans.Plan;
 import io.kupgrade.plans.PlanParser;
 import io.kupgrade.plans.Wave;
 import io.kupgrade.plans.WavePlanner;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 
@@ -46,6 +49,7 @@ public final class PreviewService {
         Plan plan = PlanParser.parse(planFile);
         List<String> notes = new ArrayList<>();
         plan.warnings().forEach(w -> notes.add("warning: " + w));
+        windowsNote(plan.rollout().windows(), env.clock().instant()).ifPresent(notes::add);
         ClusterSnapshot snapshot = null;
         if (!offline) {
             try (AdminClusterReader reader = env.readers().apply(plan.cluster())) {
@@ -240,6 +244,19 @@ public final class PreviewService {
                     + " older version)", List.of()));
         }
         return steps;
+    }
+
+    /** What {@code rollout.maintenanceWindows} mean for an apply started at {@code now}; empty without windows. */
+    static Optional<String> windowsNote(MaintenanceWindows windows, Instant now) {
+        if (windows.always()) {
+            return Optional.empty();
+        }
+        String state = windows.closesAt(now).map(t -> "now inside one, until " + windows.show(t))
+                .orElseGet(() -> "now outside every one" + windows.nextOpening(now)
+                        .map(t -> ", the next opens " + windows.show(t)).orElse("")
+                        + ": apply would touch nothing until then");
+        return Optional.of("maintenance windows " + windows.describe() + ": a broker, batch, phase or"
+                + " finalize is begun only inside one, and one begun is finished after it closes; " + state);
     }
 
     private static PlanPreview.StepPreview step(StepKind kind, String description, PhaseSpec phase, int broker) {

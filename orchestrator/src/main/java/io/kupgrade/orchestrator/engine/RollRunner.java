@@ -182,6 +182,14 @@ public final class RollRunner {
                     return paused(step, pause.get());
                 }
             }
+            // a broker (batch, phase, finalize) is begun only inside rollout.maintenanceWindows; one begun is finished
+            if (step.kind() == StepKind.PRE_STOP_GATES || step.kind() == StepKind.BATCH_START
+                    || step.kind() == StepKind.PHASE_START || step.kind() == StepKind.FINALIZE) {
+                Optional<String> closed = RunSupport.outsideWindows(plan.rollout().windows(), now(), step.describe());
+                if (closed.isPresent()) {
+                    return endRun(OutcomeKind.HALTED, closed.get(), step, false);
+                }
+            }
             if (phase.pointOfNoReturn() && !settings.assumeYes() && !confirmed.contains(phase.name())
                     && (step.kind().action() || step.kind() == StepKind.PHASE_START)) {
                 String question = "Phase " + phase.name() + " is a point of no return: once brokers run it,"

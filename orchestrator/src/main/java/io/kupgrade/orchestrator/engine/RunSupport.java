@@ -6,12 +6,14 @@ import io.kupgrade.orchestrator.executor.CommandResult;
 import io.kupgrade.orchestrator.executor.HostExecutor;
 import io.kupgrade.orchestrator.executor.HostUnreachableException;
 import io.kupgrade.orchestrator.lock.LockLostException;
+import io.kupgrade.plans.MaintenanceWindows;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
@@ -179,6 +181,19 @@ public final class RunSupport {
         return "lost the cluster's lock" + (at == null ? "" : " at " + at) + ": " + e.getMessage()
                 + ". This run did nothing more; the journal holds everything it did until then."
                 + " Run apply again once no other run holds the lock: it resumes from the journal";
+    }
+
+    /**
+     * Why {@code next} is not begun now: the plan's {@code rollout.maintenanceWindows} are closed at {@code now};
+     * empty inside a window (or without windows). Asked where a pause is, between brokers or servers only, so a
+     * broker begun inside a window is finished after it closes.
+     *
+     * @param next what would have begun ({@code "restart/canary broker 3: pre-stop-gates"})
+     */
+    public static Optional<String> outsideWindows(MaintenanceWindows windows, Instant now, String next) {
+        return windows.closedBecause(now).map(why -> "not begun: " + next + ": " + why + ". Nothing is left"
+                + " half-done; run apply again inside a window (it resumes here), or change"
+                + " rollout.maintenanceWindows");
     }
 
     /** @throws StepFailedException FAILED, with the command's exit code and output, when it did not succeed */

@@ -208,6 +208,12 @@ public final class EnsembleRoller {
                 if (pause.isPresent()) {
                     return paused(step, pause.get());
                 }
+                // the plan's maintenance windows hold for the ensemble's servers as for brokers
+                Optional<String> closed = RunSupport.outsideWindows(plan.rollout().windows(), now(),
+                        "the next ZooKeeper server's stop");
+                if (closed.isPresent()) {
+                    return endRun(OutcomeKind.HALTED, closed.get(), false);
+                }
             }
             RollOutcome stopped = execute(step);
             if (stopped != null) {

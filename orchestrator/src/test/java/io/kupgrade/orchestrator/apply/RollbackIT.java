@@ -127,6 +127,29 @@ class RollbackIT {
     }
 
     @Test
+    @Order(0)
+    void outsideItsMaintenanceWindowsApplyHaltsBeforeTouchingABroker() throws IOException {
+        // a daily window that opens in 2 hours and closes an hour later: closed now, whatever the time of day
+        java.time.LocalTime now = java.time.LocalTime.now(java.time.ZoneOffset.UTC);
+        String window = String.format("%02d:00-%02d:00", (now.getHour() + 2) % 24, (now.getHour() + 3) % 24);
+        Path plan = plan("windowed", "rollout:\n  maintenanceWindows: {timezone: UTC, times: [\"" + window + "\"]}\n"
+                + "phases:\n  - name: tuning\n    set: {num.io.threads: \"9\"}\n");
+        Path state = dir.resolve("state-w");
+        Map<Integer, String> before = configs();
+        Map<Integer, OptionalLong> pids = pids();
+
+        RollOutcome o = apply(plan, state, Selection.all());
+
+        assertEquals(OutcomeKind.HALTED, o.kind(), o.message());
+        assertTrue(o.message().startsWith("not begun: tuning: phase-start: outside the maintenance windows ("
+                + window + " (UTC)); the next opens "), o.message());
+        assertEquals(before, configs(), "no config touched");
+        assertEquals(pids, pids(), "no broker restarted");
+        assertTrue(ItSupport.journal(state, cluster.name()).stream().noneMatch(e -> e.brokerId() != null),
+                "nothing journaled for any broker");
+    }
+
+    @Test
     @Order(1)
     void aCanaryThatCannotStartWithItsNewConfigIsRevertedAndTheRunFails() throws IOException {
         // num.io.threads must be at least 1: Kafka's config validation refuses 0 and the JVM exits at startup

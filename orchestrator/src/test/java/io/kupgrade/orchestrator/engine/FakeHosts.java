@@ -49,6 +49,8 @@ final class FakeHosts implements HostExecutor {
     final Set<String> timingOut = new HashSet<>();
     String crashBefore;
     String crashAfter;
+    /** Called with each command as it runs (e.g. to move a clock while a broker is down). */
+    java.util.function.Consumer<String> onCommand = c -> { };
     int exitAfterPolls = 2;
 
     FakeHosts(int brokers, String version) {
@@ -96,6 +98,7 @@ final class FakeHosts implements HostExecutor {
             throw new Crash("before " + command);
         }
         commands.add(command);
+        onCommand.accept(command);
         String[] w = command.split(" ");
         int id = Integer.parseInt(w[1]);
         if (failing.contains(command)) {

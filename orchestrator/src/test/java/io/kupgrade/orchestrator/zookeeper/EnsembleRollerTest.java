@@ -19,8 +19,10 @@ import io.kupgrade.plans.AccessSpec;
 import io.kupgrade.plans.BrokerSpec;
 import io.kupgrade.plans.ClusterSpec;
 import io.kupgrade.plans.GateSettings;
+import io.kupgrade.plans.MaintenanceWindows;
 import io.kupgrade.plans.PhaseSpec;
 import io.kupgrade.plans.Plan;
+import io.kupgrade.plans.RolloutSpec;
 import io.kupgrade.plans.ServiceSpec;
 import io.kupgrade.plans.WaveSpec;
 import io.kupgrade.plans.ZooKeeperEnsembleSpec;
@@ -215,6 +217,23 @@ class EnsembleRollerTest {
         ProgressEvent end = events.get(events.size() - 1);
         assertEquals(ProgressEvent.Type.RUN_FINISHED, end.type());
         assertTrue(end.message().startsWith("PAUSED: paused before"), end.message());
+    }
+
+    @Test
+    void shouldNotBeginAServerOutsideThePlansMaintenanceWindows() {
+        Plan p = plan(List.of(new PhaseSpec("restart", null, null, Map.of(), List.of(), false, null)));
+        Plan windowed = new Plan(p.source(), p.sha256(), p.apiVersion(), p.cluster(), p.brokers(), p.access(),
+                p.service(), p.waves(), p.gates(), p.phases(), p.warnings(), new RolloutSpec(1, true, true, false,
+                MaintenanceWindows.of(java.time.ZoneId.of("UTC"), "22:00-06:00")), p.state());
+
+        RollOutcome outcome = new EnsembleRoller(windowed, SPEC, ports(), settings()).run(false);
+
+        assertEquals(OutcomeKind.HALTED, outcome.kind(), outcome.message());
+        assertTrue(outcome.message().startsWith("not begun: the next ZooKeeper server's stop: outside the maintenance"
+                + " windows (22:00-06:00 (UTC)); the next opens Wed 2026-11-25 22:00 UTC"), outcome.message());
+        assertEquals(List.of(), ensemble.actions(), "no server touched");
+        assertEquals(List.of("run", "halted"), List.of(journal.last().orElseThrow().step(),
+                journal.last().orElseThrow().event()));
     }
 
     @Test
