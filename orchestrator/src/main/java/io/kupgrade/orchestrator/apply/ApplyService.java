@@ -154,6 +154,7 @@ public final class ApplyService {
         List<JournalEntry> entries = StateStores.readJournal(plan, stateDir);
         PauseService.current(plan, stateDir).ifPresent(p -> notes.add("the cluster is " + p.describe()
                 + ": apply refuses to start until `kupgrade resume`"));
+        PreviewService.windowsNote(plan.rollout().windows(), env.clock().instant()).ifPresent(notes::add);
         ClusterSnapshot snapshot = null;
         try (AdminClusterReader reader = env.readers().apply(plan.cluster())) {
             snapshot = reader.read();
