@@ -35,7 +35,7 @@ final class PlanBinder {
     static final List<String> AGENT_TLS_KEYS =
             List.of("truststore", "truststorePassword", "keystore", "keystorePassword");
     static final List<String> SSH_KEYS =
-            List.of("user", "port", "identityFile", "passphrase", "knownHosts", "connectTimeout", "sudo");
+            List.of("user", "port", "identityFile", "passphrase", "knownHosts", "connectTimeout", "sudo", "jumpHost");
     static final List<String> SERVICE_KEYS =
             List.of("configFile", "stop", "start", "isRunning", "stopTimeout", "startTimeout");
     static final List<String> WAVE_KEYS = List.of("name", "size", "soak", "onFailure");
@@ -361,9 +361,18 @@ final class PlanBinder {
         String knownHosts = singleLine(s, "knownHosts", p, false);
         Duration connectTimeout = duration(s, "connectTimeout", p, false, false);
         Boolean sudo = bool(s, "sudo", p, false);
+        AccessSpec.JumpHost jump = null;
+        String jumpText = singleLine(s, "jumpHost", p, false);
+        if (jumpText != null) {
+            try {
+                jump = AccessSpec.JumpHost.parse(jumpText);
+            } catch (IllegalArgumentException e) {
+                problems.error(s.get("jumpHost"), join(p, "jumpHost"), e.getMessage());
+            }
+        }
         return new AccessSpec.SshSpec(user, port == null ? DEFAULT_SSH_PORT : port,
                 identityFile, passphrase, knownHosts == null ? DEFAULT_KNOWN_HOSTS : knownHosts,
-                connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout, Boolean.TRUE.equals(sudo));
+                connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout, Boolean.TRUE.equals(sudo), jump);
     }
 
     /** access.agent, read the way access.ssh is: strict keys, secrets only where a secret belongs. */

@@ -272,4 +272,20 @@ class RolloutAndStateTest {
         assertEquals(List.of("plan.yaml:10:36: access.ssh.sudo: expected true or false, got 'yes'"),
                 problems(HEAD + "access: {ssh: {user: deploy, sudo: yes}}\n" + PHASES));
     }
+
+    @Test
+    void sshJumpHostIsReadAsSshDashJWritesIt() {
+        assertEquals(new AccessSpec.JumpHost("ops", "bastion.example.com", 2222), parse(HEAD
+                + "access: {ssh: {user: deploy, jumpHost: \"ops@bastion.example.com:2222\"}}\n" + PHASES)
+                .access().ssh().jumpHost());
+        assertEquals(new AccessSpec.JumpHost(null, "fd00::1", 22), AccessSpec.JumpHost.parse("[fd00::1]"),
+                "the user of access.ssh, port 22");
+        assertEquals(null, parse(HEAD + "access: {ssh: {user: deploy}}\n" + PHASES).access().ssh().jumpHost());
+        assertEquals(List.of("plan.yaml:10:40: access.ssh.jumpHost: 'ops@bastion:99999': port 99999 is not a TCP"
+                        + " port (1..65535)"),
+                problems(HEAD + "access: {ssh: {user: deploy, jumpHost: \"ops@bastion:99999\"}}\n" + PHASES));
+        assertEquals(List.of("plan.yaml:12:15: access.ssh.jumpHost: 'a b' is not a jump host: write"
+                        + " [user@]host[:port], e.g. ops@bastion.example.com or bastion:2222"),
+                problems(HEAD + "access:\n  ssh:\n    jumpHost: a b\n" + PHASES));
+    }
 }

@@ -9,6 +9,7 @@ import io.kupgrade.orchestrator.executor.HostExecutor;
 import io.kupgrade.orchestrator.executor.HostKeyRejectedException;
 import io.kupgrade.orchestrator.executor.HostUnreachableException;
 import io.kupgrade.orchestrator.executor.OutputCapture;
+import io.kupgrade.plans.AccessSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -446,7 +447,9 @@ public final class SshExecutor implements HostExecutor {
     }
 
     private String where(String host) {
-        return settings.user() + "@" + host + ":" + settings.port();
+        return settings.user() + "@" + host + ":" + settings.port() + (settings.jumpHost() == null ? ""
+                : " via jump host " + settings.jumpUser() + "@" + settings.jumpHost().host() + ":"
+                + settings.jumpHost().port());
     }
 
     private static boolean alive(SSHClient client) {
@@ -484,25 +487,72 @@ public final class SshExecutor implements HostExecutor {
                     + "verified, so kupgrade connects nowhere (set access.ssh.knownHosts)", null);
         }
         KnownHostsVerifier verifier = new KnownHostsVerifier(knownHosts.toFile());
-        SSHClient client = new SSHClient(config);
-        client.addHostKeyVerifier(verifier);
-        client.setConnectTimeout((int) settings.connectTimeout().toMillis());
+        AccessSpec.JumpHost jumpHost = settings.jumpHost();
+        KnownHostsVerifier jumpVerifier = jumpHost == null ? null : new KnownHostsVerifier(knownHosts.toFile());
+        SSHClient jump = null;
+        SSHClient client = null;
         try {
-            client.connect(host, settings.port());
-            client.getConnection().getKeepAlive().setKeepAliveInterval(
-                    (int) Math.max(1, settings.keepAlive().toSeconds()));
+            if (jumpHost != null) {
+                // as ssh -J: the bastion's key verified and logged in to first, then the host through a tunnel
+                jump = new SSHClient(config);
+                jump.addHostKeyVerifier(jumpVerifier);
+                jump.setConnectTimeout((int) settings.connectTimeout().toMillis());
+                jump.connect(jumpHost.host(), jumpHost.port());
+                keepAlive(jump);
+                jump.authPublickey(settings.jumpUser(), keys());
+                client = new TunnelledClient(config, jump);
+                client.addHostKeyVerifier(verifier);
+                client.connectVia(jump.newDirectConnection(host, settings.port()));
+            } else {
+                client = new SSHClient(config);
+                client.addHostKeyVerifier(verifier);
+                client.setConnectTimeout((int) settings.connectTimeout().toMillis());
+                client.connect(host, settings.port());
+            }
+            keepAlive(client);
             client.authPublickey(settings.user(), keys());
             return client;
         } catch (TransportException e) {
             closeQuietly(client);
-            HostKeyRejectedException rejected = verifier.rejection();
+            closeQuietly(jump);
+            HostKeyRejectedException rejected = jumpVerifier != null && jumpVerifier.rejection() != null
+                    ? jumpVerifier.rejection() : verifier.rejection();
             if (rejected != null) {
                 throw rejected; // not retried: a person must look at it
             }
             throw e;
         } catch (IOException | RuntimeException e) {
             closeQuietly(client);
+            closeQuietly(jump);
             throw e;
+        }
+    }
+
+    private void keepAlive(SSHClient client) {
+        client.getConnection().getKeepAlive().setKeepAliveInterval((int) Math.max(1, settings.keepAlive().toSeconds()));
+    }
+
+    /** A connection tunnelled through a jump host's: closing it closes the jump host's connection too. */
+    private static final class TunnelledClient extends SSHClient {
+        private final SSHClient jump;
+
+        TunnelledClient(net.schmizz.sshj.Config config, SSHClient jump) {
+            super(config);
+            this.jump = jump;
+        }
+
+        @Override
+        public void disconnect() throws IOException {
+            try {
+                super.disconnect();
+            } finally {
+                jump.disconnect();
+            }
+        }
+
+        @Override
+        public boolean isConnected() {
+            return super.isConnected() && jump.isConnected() && jump.getTransport().isRunning();
         }
     }
 

@@ -20,10 +20,11 @@ import java.util.Objects;
  * @param connectAttempts attempts to connect before a host counts as unreachable (default 4)
  * @param retryDelay first delay between connect attempts, doubled up to {@code maxRetryDelay} (1 s, 15 s)
  * @param keepAlive interval of SSH keepalives on idle connections, to notice a dead peer (default 10 s)
+ * @param jumpHost the bastion each host is reached through ({@code access.ssh.jumpHost}); null for none
  */
 public record SshSettings(String user, int port, Path identityFile, Secret passphrase, Path knownHosts,
                           Duration connectTimeout, boolean sudo, int connectAttempts, Duration retryDelay,
-                          Duration maxRetryDelay, Duration keepAlive) {
+                          Duration maxRetryDelay, Duration keepAlive, AccessSpec.JumpHost jumpHost) {
 
     public SshSettings {
         Objects.requireNonNull(user, "user");
@@ -43,6 +44,19 @@ public record SshSettings(String user, int port, Path identityFile, Secret passp
         }
     }
 
+    /** Without a jump host. */
+    public SshSettings(String user, int port, Path identityFile, Secret passphrase, Path knownHosts,
+                       Duration connectTimeout, boolean sudo, int connectAttempts, Duration retryDelay,
+                       Duration maxRetryDelay, Duration keepAlive) {
+        this(user, port, identityFile, passphrase, knownHosts, connectTimeout, sudo, connectAttempts, retryDelay,
+                maxRetryDelay, keepAlive, null);
+    }
+
+    /** The user that logs in to the jump host: its own, else {@link #user}. */
+    public String jumpUser() {
+        return jumpHost == null || jumpHost.user() == null ? user : jumpHost.user();
+    }
+
     /** Settings from a plan's {@code access.ssh}; relative paths resolve against {@code baseDir}, {@code ~} is expanded. */
     public static SshSettings fromPlan(AccessSpec.SshSpec spec, Path baseDir) {
         Objects.requireNonNull(spec, "access.ssh is required with executor: ssh");
@@ -51,19 +65,25 @@ public record SshSettings(String user, int port, Path identityFile, Secret passp
         return new SshSettings(user, spec.port() == 0 ? 22 : spec.port(),
                 spec.identityFile() == null ? null : resolve(spec.identityFile(), baseDir), spec.passphrase(),
                 knownHosts, spec.connectTimeout() == null ? Duration.ofSeconds(10) : spec.connectTimeout(), spec.sudo(),
-                4, Duration.ofSeconds(1), Duration.ofSeconds(15), Duration.ofSeconds(10));
+                4, Duration.ofSeconds(1), Duration.ofSeconds(15), Duration.ofSeconds(10), spec.jumpHost());
     }
 
     /** A copy with {@code sudo} set. */
     public SshSettings withSudo(boolean sudo) {
         return new SshSettings(user, port, identityFile, passphrase, knownHosts, connectTimeout, sudo,
-                connectAttempts, retryDelay, maxRetryDelay, keepAlive);
+                connectAttempts, retryDelay, maxRetryDelay, keepAlive, jumpHost);
     }
 
     /** A copy with another connect retry budget. */
     public SshSettings withConnectRetries(int attempts, Duration delay, Duration maxDelay) {
         return new SshSettings(user, port, identityFile, passphrase, knownHosts, connectTimeout, sudo, attempts,
-                delay, maxDelay, keepAlive);
+                delay, maxDelay, keepAlive, jumpHost);
+    }
+
+    /** A copy with another jump host (null for none). */
+    public SshSettings withJumpHost(AccessSpec.JumpHost jump) {
+        return new SshSettings(user, port, identityFile, passphrase, knownHosts, connectTimeout, sudo,
+                connectAttempts, retryDelay, maxRetryDelay, keepAlive, jump);
     }
 
     static Path resolve(String path, Path baseDir) {
@@ -79,6 +99,6 @@ public record SshSettings(String user, int port, Path identityFile, Secret passp
         // the passphrase's own toString is masked; spelled out so no future field leaks by accident
         return "SshSettings[" + user + "@*:" + port + ", identityFile=" + identityFile + ", passphrase="
                 + (passphrase == null ? "none" : passphrase.masked()) + ", knownHosts=" + knownHosts
-                + ", sudo=" + sudo + "]";
+                + ", sudo=" + sudo + (jumpHost == null ? "" : ", jumpHost=" + jumpHost) + "]";
     }
 }

@@ -47,6 +47,12 @@ final class TestSshServer implements AutoCloseable {
     final AtomicInteger drops = new AtomicInteger();
     /** Every command received, in order. */
     final java.util.List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The client key this server lets in; {@link #clientKey}'s unless a test sets another (a bastion's). */
+    volatile java.security.PublicKey acceptedKey = clientKey.getPublic();
+    /** Whether it forwards direct-tcpip channels (a bastion, for {@code ssh -J}); set before {@link #start()}. */
+    volatile boolean forwarding;
+    /** The host:port of every tunnel a client opened through this server. */
+    final java.util.List<String> tunnels = new java.util.concurrent.CopyOnWriteArrayList<>();
     private SshServer server;
     private int port;
 
@@ -56,7 +62,7 @@ final class TestSshServer implements AutoCloseable {
         server.setPort(port);
         server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
         server.setPublickeyAuthenticator((user, key, session) -> {
-            boolean ok = KeyUtils.compareKeys(key, clientKey.getPublic());
+            boolean ok = KeyUtils.compareKeys(key, acceptedKey);
             if (ok) {
                 loggedIn.add(session);
             }
@@ -69,6 +75,17 @@ final class TestSshServer implements AutoCloseable {
             return new ShellCommand(command, pathPrefix, drop);
         });
         server.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
+        if (forwarding) {
+            server.setForwardingFilter(new org.apache.sshd.server.forward.StaticDecisionForwardingFilter(true) {
+                @Override
+                public boolean canConnect(org.apache.sshd.server.forward.TcpForwardingFilter.Type type,
+                                          org.apache.sshd.common.util.net.SshdSocketAddress address,
+                                          org.apache.sshd.common.session.Session session) {
+                    tunnels.add(address.getHostName() + ":" + address.getPort());
+                    return true;
+                }
+            });
+        }
         server.setFileSystemFactory(NativeFileSystemFactory.INSTANCE);
         server.start();
         port = server.getPort();
