@@ -30,12 +30,17 @@ final class ApplyCommand implements Callable<Integer> {
             + " plan's ZooKeeper servers, which otherwise roll before every phase).")
     String phase;
 
+    @Option(names = "--ignore-windows", description = "Begin brokers outside the plan's rollout.maintenanceWindows"
+            + " too (journaled), e.g. to finish an urgent roll that halted at a window's end.")
+    boolean ignoreWindows;
+
     @Mixin
     RunOptions run;
 
     @Override
     public Integer call() {
-        ApplyRequest request = new ApplyRequest(run.planFile, new Selection(phase, wave), run.yes, run.stateDir());
+        ApplyRequest request = new ApplyRequest(run.planFile, new Selection(phase, wave), run.yes, run.stateDir(),
+                ignoreWindows);
         ApplyService service = new ApplyService();
         if (run.dryRun) {
             run.printDryRun(service.dryRun(request));

@@ -157,9 +157,26 @@ public record MaintenanceWindows(List<Window> windows, ZoneId zone) {
         return openWindow(at).isPresent() || always();
     }
 
-    /** The window {@code at} is in, with the instant it closes; empty outside every window (or without any). */
+    /**
+     * When the windows {@code at} is in close: the end of the open window, carried on through windows that are
+     * open at that instant (Friday's night window runs into Saturday's whole-day one); empty outside every
+     * window (or without any).
+     */
     public Optional<ZonedDateTime> closesAt(Instant at) {
-        return openWindow(at).map(OpenWindow::closes);
+        Optional<OpenWindow> open = openWindow(at);
+        if (open.isEmpty()) {
+            return Optional.empty();
+        }
+        ZonedDateTime closes = open.get().closes();
+        // bounded: a week of back-to-back windows at most (every day, all day, never closes for long)
+        for (int i = 0; i < 8 * Math.max(1, windows.size()); i++) {
+            Optional<OpenWindow> next = openWindow(closes.toInstant());
+            if (next.isEmpty() || !next.get().closes().isAfter(closes)) {
+                break;
+            }
+            closes = next.get().closes();
+        }
+        return Optional.of(closes);
     }
 
     private record OpenWindow(Window window, ZonedDateTime closes) {
@@ -189,13 +206,15 @@ public record MaintenanceWindows(List<Window> windows, ZoneId zone) {
         ZonedDateTime now = at.atZone(zone);
         ZonedDateTime next = null;
         for (Window w : windows) {
-            for (int d = 0; d <= 7; d++) {
+            for (int d = 0; d <= 14; d++) { // two weeks: a weekly window skipped by a daylight-saving gap
                 LocalDate day = now.toLocalDate().plusDays(d);
                 if (!w.days().contains(day.getDayOfWeek())) {
                     continue;
                 }
                 ZonedDateTime opens = w.opens(day, zone);
-                if (opens.isAfter(now) && (next == null || opens.isBefore(next))) {
+                // a window inside a daylight-saving gap (Sun 02:00-03:00 on the spring-forward day) never opens
+                boolean opensAtAll = w.closes(day, zone).isAfter(opens);
+                if (opensAtAll && opens.isAfter(now) && (next == null || opens.isBefore(next))) {
                     next = opens;
                 }
             }

@@ -42,10 +42,12 @@ class MaintenanceWindowsTest {
     void saysWhenTheNextWindowOpensAndWhenTheOpenOneCloses() {
         assertEquals(Optional.of(ZonedDateTime.of(2026, 12, 4, 22, 0, 0, 0, BERLIN)),
                 NIGHTS.nextOpening(berlin("2026-12-04T09:30")));
-        assertEquals(Optional.of(ZonedDateTime.of(2026, 12, 5, 6, 0, 0, 0, BERLIN)),
-                NIGHTS.closesAt(berlin("2026-12-04T23:00")), "Friday's night window closes Saturday 06:00");
-        assertEquals(Optional.of(ZonedDateTime.of(2026, 12, 6, 0, 0, 0, 0, BERLIN)),
-                NIGHTS.closesAt(berlin("2026-12-05T03:00")), "the later of two overlapping windows: Saturday's");
+        assertEquals(Optional.of(ZonedDateTime.of(2026, 12, 7, 0, 0, 0, 0, BERLIN)),
+                NIGHTS.closesAt(berlin("2026-12-05T03:00")), "Saturday's window, then Sunday's: Monday 00:00");
+        assertEquals(Optional.of(ZonedDateTime.of(2026, 12, 7, 0, 0, 0, 0, BERLIN)),
+                NIGHTS.closesAt(berlin("2026-12-04T23:00")), "Friday night runs into the weekend without a break");
+        assertEquals(Optional.of(ZonedDateTime.of(2026, 12, 3, 6, 0, 0, 0, BERLIN)),
+                NIGHTS.closesAt(berlin("2026-12-02T23:00")), "a weekday night closes at 06:00");
         assertEquals(Optional.empty(), NIGHTS.closesAt(berlin("2026-12-04T12:00")));
         assertEquals(Optional.of("outside the maintenance windows (Mon-Fri 22:00-06:00, Sat,Sun 00:00-24:00"
                         + " (Europe/Berlin)); the next opens Fri 2026-12-04 22:00 Europe/Berlin, it is now"
@@ -68,6 +70,9 @@ class MaintenanceWindowsTest {
         assertTrue(early.isOpen(Instant.parse("2027-03-28T00:30:00Z")));
         assertTrue(early.isOpen(Instant.parse("2027-03-28T02:30:00Z")));
         assertFalse(early.isOpen(Instant.parse("2027-03-28T03:00:00Z")), "05:00 Berlin summer time");
+        MaintenanceWindows inTheGap = MaintenanceWindows.of(BERLIN, "Sun 02:00-03:00");
+        assertEquals(Optional.of(ZonedDateTime.of(2027, 4, 4, 2, 0, 0, 0, BERLIN)),
+                inTheGap.nextOpening(berlin("2027-03-27T12:00")), "on 2027-03-28 02:00-03:00 does not exist");
     }
 
     @Test

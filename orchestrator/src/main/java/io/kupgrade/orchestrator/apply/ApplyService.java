@@ -121,11 +121,15 @@ public final class ApplyService {
                 // the ZooKeeper ensemble, when the plan has one, rolls before any broker (EnsembleFirst); a pause
                 // stops it between servers as it stops the brokers' roll between brokers
                 EnsembleFirst.Result ensemble = EnsembleFirst.before(plan, request.selection(), journal,
-                        () -> new EnsembleRoller(plan, plan.zookeeperEnsemble(), new EnsembleRoller.Ports(executor,
-                                env.ensembleProbe(), KafkaHealth.of(reader, brokers.stream().map(BrokerSpec::id)
-                                        .collect(Collectors.toSet())), journal, env.clock(), sleeper, stop, listener),
-                                EnsembleRoller.settings(plan, plan.zookeeperEnsemble()))
-                                .pauseWhen(state.pauseMarker()));
+                        () -> {
+                            EnsembleRoller roller = new EnsembleRoller(plan, plan.zookeeperEnsemble(),
+                                    new EnsembleRoller.Ports(executor, env.ensembleProbe(), KafkaHealth.of(reader,
+                                            brokers.stream().map(BrokerSpec::id).collect(Collectors.toSet())),
+                                            journal, env.clock(), sleeper, stop, listener),
+                                    EnsembleRoller.settings(plan, plan.zookeeperEnsemble()))
+                                    .pauseWhen(state.pauseMarker());
+                            return request.ignoreWindows() ? roller.ignoreWindows() : roller;
+                        });
                 if (ensemble.stop()) {
                     return ensemble.outcome();
                 }
@@ -136,8 +140,10 @@ public final class ApplyService {
                 RollRunner.Ports ports = new RollRunner.Ports(executor, gates, finalizer, layouter,
                         (text, phase) -> PropertiesEditor.apply(text, phase.set(), phase.unset(), phase.name()),
                         journal, env.clock(), sleeper, stop, listener, confirmer);
-                return ensemble.then(new RollRunner(engine, ports, RunSettings.from(plan, request.yes()))
-                        .pauseWhen(state.pauseMarker()).run(request.selection()));
+                RollRunner runner = new RollRunner(engine, ports, RunSettings.from(plan, request.yes()))
+                        .pauseWhen(state.pauseMarker());
+                return ensemble.then((request.ignoreWindows() ? runner.ignoreWindows() : runner)
+                        .run(request.selection()));
             }
         }
     }

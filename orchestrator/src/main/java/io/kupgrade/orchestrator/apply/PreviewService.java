@@ -254,7 +254,7 @@ public final class PreviewService {
         String state = windows.closesAt(now).map(t -> "now inside one, until " + windows.show(t))
                 .orElseGet(() -> "now outside every one" + windows.nextOpening(now)
                         .map(t -> ", the next opens " + windows.show(t)).orElse("")
-                        + ": apply would touch nothing until then");
+                        + ": until then apply begins no broker (it finishes one a halted run left half-done)");
         return Optional.of("maintenance windows " + windows.describe() + ": a broker, batch, phase or"
                 + " finalize is begun only inside one, and one begun is finished after it closes; " + state);
     }

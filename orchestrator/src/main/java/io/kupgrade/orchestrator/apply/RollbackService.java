@@ -148,7 +148,9 @@ public final class RollbackService {
         try (AdminClusterReader reader = env.readers().apply(plan.cluster())) {
             snapshot = reader.read();
         } catch (ClusterUnreachableException e) {
-            notes.add("cluster not readable (" + e.getMessage() + ")");
+            notes.add("cluster not readable (" + e.getMessage() + "): the active controller is unknown, so the order"
+                    + " below is the plain reverse of the roll; the rollback itself restores the controller of that"
+                    + " moment last of its kind");
         }
         List<BrokerSpec> brokers = Layouts.brokers(plan, snapshot);
         OptionalInt controller = snapshot == null ? OptionalInt.empty() : snapshot.activeController();

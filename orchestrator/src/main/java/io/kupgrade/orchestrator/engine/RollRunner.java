@@ -7,6 +7,7 @@ import io.kupgrade.orchestrator.journal.Journal;
 import io.kupgrade.orchestrator.journal.JournalEntry;
 import io.kupgrade.orchestrator.lock.LockLostException;
 import io.kupgrade.plans.BrokerSpec;
+import io.kupgrade.plans.MaintenanceWindows;
 import io.kupgrade.plans.PhaseSpec;
 import io.kupgrade.plans.Plan;
 import io.kupgrade.plans.Wave;
@@ -97,6 +98,11 @@ public final class RollRunner {
     private Instant runStart;
     private Step current;
     private PauseCheck pauseCheck = PauseCheck.NEVER;
+    /** The plan's maintenance windows, or {@link MaintenanceWindows#ALWAYS} when overridden. */
+    private MaintenanceWindows windows;
+    private boolean windowsIgnored;
+    /** The kind of the last step this run carried out; null before the first. */
+    private StepKind lastDone;
     /** Batch-mates whose start failed together with another's ({@link #startTogether}), with why. */
     private final Map<Integer, String> failedTogether = new LinkedHashMap<>();
 
@@ -105,6 +111,7 @@ public final class RollRunner {
         this.plan = engine.plan();
         this.ports = ports;
         this.settings = settings;
+        this.windows = plan.rollout().windows();
         this.run = new RunSupport(ports.executor(), settings, ports.clock(), ports.sleeper(), ports.interrupted(),
                 ports.listener());
     }
@@ -115,6 +122,17 @@ public final class RollRunner {
      */
     public RollRunner pauseWhen(PauseCheck check) {
         this.pauseCheck = Objects.requireNonNull(check, "check");
+        return this;
+    }
+
+    /**
+     * Begins brokers outside the plan's {@code rollout.maintenanceWindows} too ({@code apply --ignore-windows}):
+     * an operator's decision for an urgent roll, journaled with the run's start. The plan stays the same, so a
+     * run halted at a window's end can be resumed this way.
+     */
+    public RollRunner ignoreWindows() {
+        this.windows = MaintenanceWindows.ALWAYS;
+        this.windowsIgnored = !plan.rollout().windows().always();
         return this;
     }
 
@@ -153,9 +171,18 @@ public final class RollRunner {
             return new RollOutcome(OutcomeKind.DONE, "nothing to do: " + target.nothingToDo(), List.of(),
                     Duration.ZERO, null, view.planDone());
         }
-        ports.journal().append(Journaling.runEntry(now(), sha, Journaling.STARTED,
-                Map.of("selection", target.label())));
+        Map<String, String> started = new LinkedHashMap<>();
+        started.put("selection", target.label());
+        if (windowsIgnored) {
+            started.put("maintenanceWindows", "ignored (--ignore-windows): " + plan.rollout().windows().describe());
+        }
+        ports.journal().append(Journaling.runEntry(now(), sha, Journaling.STARTED, started));
         emit(ProgressEvent.Type.RUN_STARTED, null, Journaling.RUN, Duration.ZERO, "apply " + target.label());
+        if (windowsIgnored) {
+            emit(ProgressEvent.Type.INFO, null, Journaling.RUN, Duration.ZERO, "WARNING: --ignore-windows: brokers"
+                    + " are begun outside the plan's maintenance windows (" + plan.rollout().windows().describe()
+                    + ")");
+        }
         Set<String> confirmed = new HashSet<>();
         while (true) {
             if (ports.interrupted().getAsBoolean()) {
@@ -182,10 +209,13 @@ public final class RollRunner {
                     return paused(step, pause.get());
                 }
             }
-            // a broker (batch, phase, finalize) is begun only inside rollout.maintenanceWindows; one begun is finished
+            // a broker (batch, phase, finalize) is begun only inside rollout.maintenanceWindows; one begun is finished.
+            // Asked again before the stop its pre-stop gates just passed: those may have waited past the window's end
             if (step.kind() == StepKind.PRE_STOP_GATES || step.kind() == StepKind.BATCH_START
-                    || step.kind() == StepKind.PHASE_START || step.kind() == StepKind.FINALIZE) {
-                Optional<String> closed = RunSupport.outsideWindows(plan.rollout().windows(), now(), step.describe());
+                    || step.kind() == StepKind.PHASE_START || step.kind() == StepKind.FINALIZE
+                    || (step.kind() == StepKind.STOP && (lastDone == StepKind.PRE_STOP_GATES
+                    || lastDone == StepKind.BATCH_START))) {
+                Optional<String> closed = RunSupport.outsideWindows(windows, now(), step.describe());
                 if (closed.isPresent()) {
                     return endRun(OutcomeKind.HALTED, closed.get(), step, false);
                 }
@@ -205,6 +235,7 @@ public final class RollRunner {
             if (stopped != null) {
                 return stopped;
             }
+            lastDone = step.kind();
         }
     }
 

@@ -280,10 +280,29 @@ public final class RollbackPlanner {
                 out.add(id);
             }
         }
-        if (activeController.isPresent() && !open.getOrDefault(ph, Set.of()).contains(activeController.getAsInt())) {
+        if (activeController.isPresent() && !pastItsGates(view, ph, activeController.getAsInt())) {
             controllerLast(out, activeController.getAsInt());
         }
         return out;
+    }
+
+    /**
+     * True when a restore of {@code id} in phase {@code ph} went past its pre-stop gates (its stop, at least, was
+     * journaled) and is not finished: it must be finished first. One that halted at its gates touched nothing.
+     */
+    private static boolean pastItsGates(JournalView view, String ph, int id) {
+        boolean past = false;
+        for (io.kupgrade.orchestrator.journal.JournalEntry e : view.entries()) {
+            if (Integer.valueOf(id).equals(e.brokerId()) && ph.equals(e.phase())) {
+                RestoreStep step = Rollbacks.restoreStep(e.step());
+                if (step != null && step != RestoreStep.PRE_STOP_GATES) {
+                    past = true;
+                } else if (Rollbacks.ROLLED_BACK.equals(e.step())) {
+                    past = false;
+                }
+            }
+        }
+        return past;
     }
 
     /** Moves {@code leader} behind the last node of its kind (broker, or dedicated controller) in {@code order}. */

@@ -192,8 +192,7 @@ public final class RunSupport {
      */
     public static Optional<String> outsideWindows(MaintenanceWindows windows, Instant now, String next) {
         return windows.closedBecause(now).map(why -> "not begun: " + next + ": " + why + ". Nothing is left"
-                + " half-done; run apply again inside a window (it resumes here), or change"
-                + " rollout.maintenanceWindows");
+                + " half-done; run apply again inside a window (it resumes here), or now with --ignore-windows");
     }
 
     /** @throws StepFailedException FAILED, with the command's exit code and output, when it did not succeed */

@@ -17,6 +17,7 @@ import io.kupgrade.orchestrator.executor.HostUnreachableException;
 import io.kupgrade.orchestrator.journal.Journal;
 import io.kupgrade.orchestrator.journal.JournalEntry;
 import io.kupgrade.orchestrator.lock.LockLostException;
+import io.kupgrade.plans.MaintenanceWindows;
 import io.kupgrade.plans.Plan;
 import io.kupgrade.plans.ServiceSpec;
 import io.kupgrade.plans.ZooKeeperEnsembleSpec;
@@ -99,6 +100,9 @@ public final class EnsembleRoller {
     /** The step being carried out (its server once chosen), for a lost lock's message. */
     private EnsembleStep current;
     private PauseCheck pauseCheck = PauseCheck.NEVER;
+    private MaintenanceWindows windows;
+    /** The kind of the last step this run carried out; null before the first. */
+    private EnsembleStepKind lastDone;
 
     /**
      * @param plan the plan (its sha256 keys the journal)
@@ -106,6 +110,7 @@ public final class EnsembleRoller {
      */
     public EnsembleRoller(Plan plan, ZooKeeperEnsembleSpec spec, Ports ports, RunSettings settings) {
         this.plan = plan;
+        this.windows = plan.rollout().windows();
         this.spec = Objects.requireNonNull(spec, "spec");
         this.roll = new EnsembleRoll(spec);
         this.ports = ports;
@@ -141,6 +146,12 @@ public final class EnsembleRoller {
      */
     public EnsembleRoller pauseWhen(PauseCheck check) {
         this.pauseCheck = Objects.requireNonNull(check, "check");
+        return this;
+    }
+
+    /** Begins servers outside the plan's maintenance windows too ({@code apply --ignore-windows}). */
+    public EnsembleRoller ignoreWindows() {
+        this.windows = MaintenanceWindows.ALWAYS;
         return this;
     }
 
@@ -208,9 +219,12 @@ public final class EnsembleRoller {
                 if (pause.isPresent()) {
                     return paused(step, pause.get());
                 }
-                // the plan's maintenance windows hold for the ensemble's servers as for brokers
-                Optional<String> closed = RunSupport.outsideWindows(plan.rollout().windows(), now(),
-                        "the next ZooKeeper server's stop");
+            }
+            // the plan's maintenance windows hold for the ensemble's servers as for brokers: before a server's
+            // pre-stop gates, and again before the stop they passed (they may have waited past the window's end)
+            if (step.kind() == EnsembleStepKind.PRE_STOP_GATES
+                    || (step.kind() == EnsembleStepKind.STOP && lastDone == EnsembleStepKind.PRE_STOP_GATES)) {
+                Optional<String> closed = RunSupport.outsideWindows(windows, now(), nextStop(step));
                 if (closed.isPresent()) {
                     return endRun(OutcomeKind.HALTED, closed.get(), false);
                 }
@@ -219,6 +233,7 @@ public final class EnsembleRoller {
             if (stopped != null) {
                 return stopped;
             }
+            lastDone = step.kind();
             if (step.kind() == EnsembleStepKind.ENSEMBLE_DONE && closePlan) {
                 ports.journal().append(new JournalEntry(now(), sha, null, null, null, "plan-done",
                         Journaling.SUCCEEDED, Map.of("summary", "the plan's only change was the ZooKeeper ensemble")));

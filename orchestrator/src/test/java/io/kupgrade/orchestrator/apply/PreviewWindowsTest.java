@@ -16,8 +16,8 @@ class PreviewWindowsTest {
     void saysWhetherAnApplyStartedNowWouldBeginABrokerAndUntilOrFromWhen() {
         assertEquals(Optional.of("maintenance windows Mon-Fri 22:00-06:00 (Europe/Berlin): a broker, batch, phase or"
                         + " finalize is begun only inside one, and one begun is finished after it closes; now outside"
-                        + " every one, the next opens Fri 2026-12-04 22:00 Europe/Berlin: apply would touch nothing"
-                        + " until then"),
+                        + " every one, the next opens Fri 2026-12-04 22:00 Europe/Berlin: until then apply begins no"
+                        + " broker (it finishes one a halted run left half-done)"),
                 PreviewService.windowsNote(NIGHTS, Instant.parse("2026-12-04T10:00:00Z")));
         assertEquals(Optional.of("maintenance windows Mon-Fri 22:00-06:00 (Europe/Berlin): a broker, batch, phase or"
                         + " finalize is begun only inside one, and one begun is finished after it closes; now inside"

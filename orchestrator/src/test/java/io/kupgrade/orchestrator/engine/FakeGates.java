@@ -14,6 +14,8 @@ final class FakeGates implements GatePort {
     private final MutableClock clock;
     final Set<Integer> neverRejoin = new HashSet<>();
     final List<String> awaited = new ArrayList<>();
+    /** Called with each wait's purpose as it begins (e.g. to move the clock while gates are waited on). */
+    java.util.function.Consumer<String> onAwait = p -> { };
     /** Every gate waited on, by label, in order. */
     final List<String> gateLabels = new ArrayList<>();
     /** The batch chooseBatch answers: by default the first maxParallel candidates. */
@@ -58,6 +60,7 @@ final class FakeGates implements GatePort {
     @Override
     public GateOutcome await(String purpose, List<GateSpec> gates, Duration timeout, WaitListener listener) {
         awaited.add(purpose);
+        onAwait.accept(purpose);
         gates.forEach(g -> gateLabels.add(g.label()));
         Instant start = clock.instant();
         while (true) {

@@ -73,4 +73,46 @@ class MaintenanceWindowsRollTest {
         assertEquals(OutcomeKind.DONE, resumed.kind(), resumed.message());
         assertEquals("binaries:3", rig.journal.steps("broker-done").get(1), "it went on with broker 3");
     }
+
+    @Test
+    void aStopIsNotSentWhenTheWindowClosedWhileItsPreStopGatesWaited() {
+        Rig rig = rig("05:00-07:00");
+        rig.clock.advance(Duration.ofHours(23).plusMinutes(55)); // Thursday 06:55
+        rig.gates.onAwait = purpose -> {
+            if (purpose.equals("broker 2 may stop")) {
+                rig.clock.advance(Duration.ofMinutes(10)); // the cluster took 10 minutes to become healthy
+            }
+        };
+
+        RollOutcome outcome = rig.apply("all");
+
+        assertEquals(OutcomeKind.HALTED, outcome.kind(), outcome.message());
+        assertTrue(outcome.message().startsWith("not begun: binaries/canary broker 2: stop: outside the maintenance"
+                + " windows"), outcome.message());
+        assertEquals(List.of(), rig.hosts.actions(), "broker 2 not stopped after 07:00");
+
+        rig.gates.onAwait = purpose -> { };
+        rig.clock.advance(Duration.ofHours(22)); // Friday 05:05
+        rig.gates.awaited.clear();
+        RollOutcome resumed = rig.apply("all");
+
+        assertEquals(OutcomeKind.DONE, resumed.kind(), resumed.message());
+        assertEquals("broker 2 may stop", rig.gates.awaited.get(0),
+                "its pre-stop gates asked again before the stop: " + rig.gates.awaited);
+    }
+
+    @Test
+    void ignoreWindowsBeginsBrokersOutsideThemAndJournalsIt() {
+        Rig rig = rig("Mon-Fri 22:00-06:00");
+        rig.clock.advance(Duration.ofHours(5)); // Wednesday 12:00
+        assertEquals(OutcomeKind.HALTED, rig.apply("all").kind());
+
+        RollOutcome forced = rig.runner(true).ignoreWindows().run(new Selection(null, "all"));
+
+        assertEquals(OutcomeKind.DONE, forced.kind(), forced.message());
+        JournalEntry start = rig.journal.entries.stream().filter(e -> "run".equals(e.step())
+                && "started".equals(e.event())).reduce((a, b) -> b).orElseThrow();
+        assertEquals("ignored (--ignore-windows): Mon-Fri 22:00-06:00 (UTC)", start.details().get("maintenanceWindows"));
+        assertTrue(rig.events.stream().anyMatch(e -> e.message().startsWith("WARNING: --ignore-windows")));
+    }
 }

@@ -210,6 +210,20 @@ class RollbackTest {
     }
 
     @Test
+    void shouldStillPutTheControllerLastWhenAnEarlierRollbackOnlyGatedIt() {
+        Rig rig = binariesDone();
+        rig.gates.unhealthy = true;
+        assertEquals(OutcomeKind.HALTED, rollback(rig, null, null, false).kind(), "halted at broker 1's gates");
+        rig.gates.unhealthy = false;
+        rig.hosts.commands.clear();
+
+        // broker 1 was gated, never stopped: nothing of it to finish first; it is the controller: last
+        RollbackOutcome outcome = runner(rig, OptionalInt.of(1)).run(null, null, false);
+
+        assertEquals(List.of(5, 4, 3, 2, 1), outcome.restored(), outcome.message());
+    }
+
+    @Test
     void shouldRestoreTheQuorumLeaderLastOfTheControllersAndAControllerBrokerLastOfTheBrokers() {
         Rig rig = new Rig(List.of(Rig.BINARIES), "sha-A").withControllers45();
         rig.apply("all");
