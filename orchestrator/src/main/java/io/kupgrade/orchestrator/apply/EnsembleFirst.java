@@ -135,14 +135,16 @@ final class EnsembleFirst {
         } catch (RuntimeException e) {
             notes.add("cannot read " + path + " on " + s.host() + " (" + e.getMessage() + "): its diff shows the"
                     + " plan's changes only");
-            ensemble.set().forEach((k, v) -> changes.add(new DryRun.ConfigChange(k, null, v, false)));
+            ensemble.set().forEach((k, v) -> changes.add(new DryRun.ConfigChange(k, null, Masking.value(k, v),
+                    false)));
             ensemble.unset().forEach(k -> changes.add(new DryRun.ConfigChange(k, null, null, false)));
             return changes;
         }
         String edited = PropertiesEditor.apply(current, ensemble.set(), ensemble.unset(),
                 ZooKeeperEnsembleSpec.PHASE_NAME);
         for (PropertiesEditor.Change c : PropertiesEditor.diff(current, edited)) {
-            changes.add(new DryRun.ConfigChange(c.key(), c.oldValue(), c.newValue(), true));
+            changes.add(new DryRun.ConfigChange(c.key(), Masking.value(c.key(), c.oldValue()),
+                    Masking.value(c.key(), c.newValue()), true));
         }
         return changes;
     }

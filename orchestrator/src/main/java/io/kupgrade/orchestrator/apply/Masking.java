@@ -8,9 +8,10 @@ import java.util.regex.Pattern;
 /** Keeps secrets out of output: plan secrets inside commands, and secret-looking properties in config diffs. */
 final class Masking {
     static final String MASK = "******";
-    // server.properties keys whose values are credentials (ssl.*.password, sasl.jaas.config, *.secret, ...)
+    // server.properties and zoo.cfg keys whose values are credentials (ssl.*.password, sasl.jaas.config, *.secret,
+    // ZooKeeper's DigestAuthenticationProvider.superDigest, ...)
     private static final Pattern SECRET_KEY = Pattern.compile(
-            ".*(password|secret|token|jaas\\.config|credential|private\\.key|\\.key$).*");
+            ".*(password|secret|token|jaas\\.config|credential|private\\.key|\\.key$|digest).*");
 
     private Masking() {
     }

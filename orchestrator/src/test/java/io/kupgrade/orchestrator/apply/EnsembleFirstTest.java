@@ -112,6 +112,22 @@ class EnsembleFirstTest {
         assertEquals("stop", steps.get(1).command());
     }
 
+    @Test
+    void shouldMaskZooCfgCredentialsInTheDryRun() {
+        ZooKeeperEnsembleSpec tls = new ZooKeeperEnsembleSpec(ENSEMBLE.servers(), SERVICE, Map.of(
+                "ssl.keyStore.password", "HUNTER2", "DigestAuthenticationProvider.superDigest", "super:HUNTER2DIGEST"),
+                List.of(), null, null);
+
+        List<DryRun.Step> steps = EnsembleFirst.dryRun(plan(tls), Selection.all(), List.of(), new ZooCfgHosts(),
+                new java.util.ArrayList<>());
+
+        List<DryRun.ConfigChange> changes = steps.stream().filter(s -> s.step().equals("edit-config")).findFirst()
+                .orElseThrow().configChanges();
+        assertEquals(2, changes.size(), changes.toString());
+        assertTrue(changes.stream().allMatch(c -> Masking.MASK.equals(c.newValue())), changes.toString());
+        assertTrue(steps.stream().noneMatch(s -> s.toString().contains("HUNTER2")), steps.toString());
+    }
+
     /** Every server's zoo.cfg says maxClientCnxns=60. */
     static final class ZooCfgHosts implements io.kupgrade.orchestrator.executor.HostExecutor {
         @Override
