@@ -39,6 +39,8 @@ final class ApplyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        UserError.notBlank("--wave", wave, "name a wave, or give canary or all");
+        UserError.notBlank("--phase", phase, "name a phase, or leave --phase out for every phase");
         ApplyRequest request = new ApplyRequest(run.planFile, new Selection(phase, wave), run.yes, run.stateDir(),
                 ignoreWindows);
         ApplyService service = new ApplyService();

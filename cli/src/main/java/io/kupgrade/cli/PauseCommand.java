@@ -31,7 +31,7 @@ final class PauseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PauseService.Result r = new PauseService().pause(planFile, state.stateDir, reason);
+        PauseService.Result r = new PauseService().pause(planFile, state.dir(), reason);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("cluster %s %s%n", r.cluster(), r.now().orElseThrow().describe());
         out.println("pause marker: " + r.marker());

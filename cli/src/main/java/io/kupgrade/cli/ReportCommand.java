@@ -42,7 +42,7 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RollReport r = new ReportService().report(planFile, state.stateDir);
+        RollReport r = new ReportService().report(planFile, state.dir());
         String rendered = format == Format.html ? HtmlReport.render(r) : TextReport.render(r);
         PrintWriter stdout = spec.commandLine().getOut();
         if (out == null) {

@@ -25,7 +25,7 @@ final class ResumeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PauseService.Result r = new PauseService().resume(planFile, state.stateDir);
+        PauseService.Result r = new PauseService().resume(planFile, state.dir());
         PrintWriter out = spec.commandLine().getOut();
         if (r.previous().isEmpty()) {
             out.printf("cluster %s was not paused; nothing to do%n", r.cluster());

@@ -40,6 +40,9 @@ final class RollbackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        UserError.notBlank("--phase", phase, "name a phase, or leave --phase out for the last one that touched a"
+                + " broker");
+        UserError.notBlank("--to-wave", toWave, "name a wave, or leave --to-wave out to undo every wave");
         RollbackRequest request = new RollbackRequest(run.planFile, phase, toWave, force, run.yes, run.stateDir());
         RollbackService service = new RollbackService();
         if (force) {

@@ -45,7 +45,7 @@ final class RunOptions {
     CommandSpec command;
 
     Path stateDir() {
-        return state.stateDir;
+        return state.dir();
     }
 
     boolean json() {

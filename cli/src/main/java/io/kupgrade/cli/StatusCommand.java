@@ -32,7 +32,7 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        StatusReport r = new StatusService().status(planFile, state.stateDir);
+        StatusReport r = new StatusService().status(planFile, state.dir());
         PrintWriter out = spec.commandLine().getOut();
         if (output.json()) {
             Json.print(out, toJson(r));

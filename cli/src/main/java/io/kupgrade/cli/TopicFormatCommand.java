@@ -80,7 +80,7 @@ final class TopicFormatCommand implements Callable<Integer> {
             throw new UserError(ExitCode.INVALID_INPUT, e.getMessage());
         }
         TopicFormatService service = new TopicFormatService();
-        TopicFormatResult r = plan != null ? service.run(plan, state.stateDir, target, request)
+        TopicFormatResult r = plan != null ? service.run(plan, state.dir(), target, request)
                 : service.run(target, request);
         PrintWriter out = spec.commandLine().getOut();
         if (output.json()) {

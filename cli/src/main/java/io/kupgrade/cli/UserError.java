@@ -13,4 +13,17 @@ final class UserError extends RuntimeException {
     ExitCode exitCode() {
         return exitCode;
     }
+
+    /**
+     * {@code value}, unless it was given and is blank: an empty {@code --wave ""} (an unset shell variable) must
+     * not fall back to a default that rolls everything.
+     *
+     * @throws UserError (exit 2) naming the option and what to give instead
+     */
+    static String notBlank(String option, String value, String instead) {
+        if (value != null && value.isBlank()) {
+            throw new UserError(ExitCode.INVALID_INPUT, option + ": an empty value; " + instead);
+        }
+        return value;
+    }
 }

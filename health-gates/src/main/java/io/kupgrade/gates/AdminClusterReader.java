@@ -42,11 +42,13 @@ import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.PartitionReassignment;
 import org.apache.kafka.clients.admin.QuorumInfo;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicCollection;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
@@ -131,14 +133,32 @@ public final class AdminClusterReader implements ClusterReader, ConfigReader {
      * unless the user set them.
      *
      * @throws PlanException when the command config file cannot be read
+     * @throws ClusterUnreachableException when no bootstrap server resolves to an address
+     * @throws ClientSettingsException when the Kafka client refuses its settings
      */
     public static AdminClusterReader create(ClusterSpec cluster) {
-        AdminClusterReader reader = new AdminClusterReader(Admin.create(clientProperties(cluster)),
-                Clock.systemUTC(), DEFAULT_READ_TIMEOUT, DEFAULT_CONFIG_REFRESH_POLLS);
+        AdminClusterReader reader = new AdminClusterReader(admin(cluster), Clock.systemUTC(), DEFAULT_READ_TIMEOUT,
+                DEFAULT_CONFIG_REFRESH_POLLS);
         if (cluster.zookeeperMode()) {
             reader.withZooKeeper(new ZooKeeperInspector(cluster.zookeeper(), Duration.ofSeconds(5)));
         }
         return reader;
+    }
+
+    private static Admin admin(ClusterSpec cluster) {
+        Properties props = clientProperties(cluster);
+        try {
+            return Admin.create(props);
+        } catch (KafkaException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            String why = cause.getMessage();
+            if (cause instanceof ConfigException && why != null && why.startsWith("No resolvable bootstrap urls")) {
+                throw new ClusterUnreachableException("none of the bootstrap servers " + cluster.bootstrapServers()
+                        + " resolves to an address (DNS): " + why, e);
+            }
+            throw new ClientSettingsException("the Kafka client refused its settings (the bootstrap servers, the"
+                    + " client properties or the command config file): " + why, e);
+        }
     }
 
     /**

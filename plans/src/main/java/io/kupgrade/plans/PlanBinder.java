@@ -59,6 +59,7 @@ final class PlanBinder {
 
     // Defaults; docs/plan-reference.md lists the same values.
     static final String DEFAULT_EXECUTOR = "ssh";
+    static final int MAX_NAME_LENGTH = 100;
     static final int DEFAULT_SSH_PORT = 22;
     static final int DEFAULT_AGENT_PORT = 7070;
     static final String DEFAULT_KNOWN_HOSTS = "~/.ssh/known_hosts";
@@ -156,10 +157,47 @@ final class PlanBinder {
             }
         }
         String zookeeper = singleLine(m, "zookeeper", p, false);
+        if (zookeeper != null) {
+            zookeeperConnectProblem(zookeeper).ifPresent(why -> problems.error(m.get("zookeeper"),
+                    join(p, "zookeeper"), why));
+        }
         if (problems.hasErrors() && (name == null || bootstrap == null)) {
             return null;
         }
         return new ClusterSpec(name, bootstrap, commandConfig, clientProperties, zookeeper);
+    }
+
+    /**
+     * What is wrong with a ZooKeeper connect string ({@code host[:port],...[/chroot]}, as ZooKeeper's
+     * ConnectStringParser reads it); empty when nothing.
+     */
+    static java.util.Optional<String> zookeeperConnectProblem(String connect) {
+        String form = " (write host:port,host:port[/chroot], e.g. zk1:2181,zk2:2181,zk3:2181/kafka)";
+        if (connect.chars().anyMatch(Character::isWhitespace)) {
+            return java.util.Optional.of("a ZooKeeper connect string cannot contain spaces: '" + connect + "'" + form);
+        }
+        int slash = connect.indexOf('/');
+        String hosts = slash < 0 ? connect : connect.substring(0, slash);
+        if (slash >= 0) {
+            String chroot = connect.substring(slash);
+            if (chroot.length() > 1 && (chroot.endsWith("/") || chroot.contains("//"))) {
+                return java.util.Optional.of("'" + chroot + "' is not a ZooKeeper path (no empty segment, no"
+                        + " trailing '/')" + form);
+            }
+        }
+        if (hosts.isEmpty()) {
+            return java.util.Optional.of("no ZooKeeper server in '" + connect + "'" + form);
+        }
+        for (String h : hosts.split(",", -1)) {
+            int colon = h.lastIndexOf(':');
+            String host = colon < 0 ? h : h.substring(0, colon);
+            String port = colon < 0 ? "2181" : h.substring(colon + 1);
+            if (host.isEmpty() || !port.matches("\\d{1,5}") || Integer.parseInt(port) < 1
+                    || Integer.parseInt(port) > 65535) {
+                return java.util.Optional.of("'" + h + "' in '" + connect + "' is not host:port" + form);
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     private void warnLiteralSecret(Entry e, String value, String path) {
@@ -677,9 +715,8 @@ final class PlanBinder {
                         + " (host:port,...[/chroot]) on a cluster without cluster.zookeeper");
                 return StateSpec.FILE;
             }
-        } else if (connect.chars().anyMatch(Character::isWhitespace)) {
-            problems.error(m.get("zookeeper"), join(p, "zookeeper"), "a ZooKeeper connect string cannot contain"
-                    + " spaces: '" + connect + "'");
+        } else if (zookeeperConnectProblem(connect).isPresent()) {
+            problems.error(m.get("zookeeper"), join(p, "zookeeper"), zookeeperConnectProblem(connect).get());
             return StateSpec.FILE;
         }
         return new StateSpec(StateSpec.Store.ZOOKEEPER, connect, auth);
@@ -1164,6 +1201,12 @@ final class PlanBinder {
         if (t != null && !NAME.matcher(t).matches()) {
             problems.error(m.get(key), join(p, key), "invalid name '" + t
                     + "': use letters, digits, '.', '_' and '-', starting with a letter or digit");
+            return null;
+        }
+        if (t != null && t.length() > MAX_NAME_LENGTH) {
+            // a cluster's name is a directory and a znode name; phases and waves are named in the journal
+            problems.error(m.get(key), join(p, key), "a name of " + t.length() + " characters: at most "
+                    + MAX_NAME_LENGTH);
             return null;
         }
         return t;

@@ -288,4 +288,24 @@ class RolloutAndStateTest {
                         + " [user@]host[:port], e.g. ops@bastion.example.com or bastion:2222"),
                 problems(HEAD + "access:\n  ssh:\n    jumpHost: a b\n" + PHASES));
     }
+
+    @Test
+    void zooKeeperConnectStringsAreCheckedAsZooKeeperReadsThem() {
+        assertEquals(List.of("plan.yaml:10:20: state.zookeeper: '/kafka//state' is not a ZooKeeper path (no empty"
+                        + " segment, no trailing '/') (write host:port,host:port[/chroot], e.g."
+                        + " zk1:2181,zk2:2181,zk3:2181/kafka)"),
+                problems(HEAD + "state: {zookeeper: \"zk1:2181/kafka//state\"}\n" + PHASES));
+        assertEquals(List.of("plan.yaml:10:20: state.zookeeper: 'zk2:99999' in 'zk1:2181,zk2:99999' is not host:port"
+                        + " (write host:port,host:port[/chroot], e.g. zk1:2181,zk2:2181,zk3:2181/kafka)"),
+                problems(HEAD + "state: {zookeeper: \"zk1:2181,zk2:99999\"}\n" + PHASES));
+        assertEquals("zk1,zk2:2182/kupgrade", parse(HEAD + "state: {zookeeper: \"zk1,zk2:2182/kupgrade\"}\n"
+                + PHASES).state().zookeeperConnect(), "a server without a port is ZooKeeper's default 2181");
+    }
+
+    @Test
+    void aNameLongerThanAFileNameIsRefused() {
+        String name = "c".repeat(101);
+        assertEquals(List.of("plan.yaml:3:9: cluster.name: a name of 101 characters: at most 100"),
+                problems(HEAD.replace("name: c1", "name: " + name) + PHASES));
+    }
 }

@@ -161,7 +161,7 @@ public final class FileJournal implements Journal {
             try {
                 entries.add(fromJson(lines[i]));
             } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("journal " + file + " line " + (i + 1) + " is not a journal entry ("
+                throw new JournalDamagedException("journal " + file + " line " + (i + 1) + " is not a journal entry ("
                         + e.getMessage() + "); the file was damaged or edited by hand", e);
             }
         }

@@ -295,7 +295,7 @@ public final class ZooKeeperJournal implements Journal {
                 read.put(ZooKeeperPaths.sequence(names.get(i)),
                         FileJournal.fromJson(new String(data[i], StandardCharsets.UTF_8)));
             } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("ZooKeeper journal node " + dir + "/" + names.get(i)
+                throw new JournalDamagedException("ZooKeeper journal node " + dir + "/" + names.get(i)
                         + " is not a journal entry (" + e.getMessage() + "); it was damaged or edited by hand", e);
             }
         }
