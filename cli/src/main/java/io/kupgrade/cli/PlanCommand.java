@@ -76,8 +76,9 @@ final class PlanCommand implements Callable<Integer> {
             if (ph.install() != null) {
                 out.printf("  install          %s%n", ph.install());
             }
+            boolean ensemble = io.kupgrade.plans.ZooKeeperEnsembleSpec.PHASE_NAME.equals(ph.name());
             if (!ph.waves().isEmpty()) {
-                out.println("  waves");
+                out.println(ensemble ? "  ZooKeeper servers, before any broker" : "  waves");
             }
             for (PlanPreview.WavePreview w : ph.waves()) {
                 String brokers = w.brokers().stream().map(b -> b.id() + " " + b.host()
@@ -103,10 +104,11 @@ final class PlanCommand implements Callable<Integer> {
                     }
                     same.computeIfAbsent(key.toString(), k -> new ArrayList<>()).add(d.brokerId());
                 }
-                same.forEach((text, ids) -> out.printf("    broker%s %s%s%n", ids.size() == 1 ? "" : "s",
+                String who = ensemble ? "server" : "broker";
+                same.forEach((text, ids) -> out.printf("    %s%s %s%s%n", who, ids.size() == 1 ? "" : "s",
                         ids.stream().map(String::valueOf).collect(Collectors.joining(", ")), text));
             }
-            out.println(ph.waves().isEmpty() ? "  steps" : "  every broker");
+            out.println(ph.waves().isEmpty() ? "  steps" : ensemble ? "  every server" : "  every broker");
             for (PlanPreview.StepPreview s : ph.brokerSteps()) {
                 out.printf("    %-18s %s%s%n", s.step(), s.description(), s.gates().isEmpty() ? ""
                         : "  [gates: " + String.join(", ", s.gates()) + "]");

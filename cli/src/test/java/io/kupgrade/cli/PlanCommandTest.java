@@ -75,6 +75,36 @@ class PlanCommandTest {
     }
 
     @Test
+    void theZooKeeperEnsembleRollIsShownFirstWithItsServersAndMaskedZooCfgChanges(@TempDir Path dir)
+            throws IOException {
+        Path plan = dir.resolve("ensemble.yaml");
+        Files.writeString(plan, Files.readString(Path.of("../examples/zookeeper-3.8-to-3.9.yaml")) + """
+                zookeeperEnsemble:
+                  servers:
+                    - {id: 1, host: zk-1.eu1.example}
+                    - {id: 2, host: zk-2.eu1.example}
+                    - {id: 3, host: zk-3.eu1.example}
+                  service: {configFile: /etc/zookeeper/zoo.cfg, stop: zk-stop, start: zk-start, isRunning: zk-up}
+                  set: {maxClientCnxns: 500, ssl.keyStore.password: HUNTER2ZK}
+                """);
+
+        Cli text = Cli.run("plan", "--offline", plan.toString());
+        Cli json = Cli.run("plan", "--offline", "-o", "json", plan.toString());
+
+        assertEquals(0, text.exitCode(), text.err());
+        assertTrue(text.out().contains("phase 1/3: zookeeper-ensemble\n  ZooKeeper servers, before any broker\n"
+                + "    servers    1 zk-1.eu1.example, 2 zk-2.eu1.example, 3 zk-3.eu1.example\n"), text.out());
+        assertTrue(text.out().contains("maxClientCnxns: ? -> 500"), text.out());
+        assertTrue(text.out().contains("ssl.keyStore.password: ? -> ******"), text.out());
+        assertTrue(text.out().contains("followers first (plan order), the leader last"), text.out());
+        assertTrue(text.out().contains("phase 2/3: binaries"), text.out());
+        assertFalse((text.out() + json.out()).contains("HUNTER2ZK"));
+        JsonNode first = new ObjectMapper().readTree(json.out()).get("plan").get("phases").get(0);
+        assertEquals("zookeeper-ensemble", first.get("name").asText());
+        assertEquals(3, first.get("waves").get(0).get("brokers").size());
+    }
+
+    @Test
     void secretsAreNeverPrinted(@TempDir Path dir) throws IOException {
         Path plan = dir.resolve("secret.yaml");
         Files.writeString(plan, Files.readString(Path.of("../examples/zookeeper-3.8-to-3.9.yaml"))

@@ -126,15 +126,21 @@ final class EnsembleFirst {
         return out;
     }
 
-    private static List<DryRun.ConfigChange> zooCfgChanges(ZooKeeperEnsembleSpec ensemble, ZooKeeperServerSpec s,
-                                                           String path, HostExecutor executor, List<String> notes) {
+    /** A server's zoo.cfg changes, current -> new, secrets masked; the plan's values only without executor. */
+    static List<DryRun.ConfigChange> zooCfgChanges(ZooKeeperEnsembleSpec ensemble, ZooKeeperServerSpec s,
+                                                   String path, HostExecutor executor, List<String> notes) {
         List<DryRun.ConfigChange> changes = new ArrayList<>();
         String current;
         try {
+            if (executor == null) {
+                throw new IllegalStateException("offline");
+            }
             current = executor.readFile(s.host(), path);
         } catch (RuntimeException e) {
-            notes.add("cannot read " + path + " on " + s.host() + " (" + e.getMessage() + "): its diff shows the"
-                    + " plan's changes only");
+            if (executor != null) {
+                notes.add("cannot read " + path + " on " + s.host() + " (" + e.getMessage() + "): its diff shows"
+                        + " the plan's changes only");
+            }
             ensemble.set().forEach((k, v) -> changes.add(new DryRun.ConfigChange(k, null, Masking.value(k, v),
                     false)));
             ensemble.unset().forEach(k -> changes.add(new DryRun.ConfigChange(k, null, null, false)));

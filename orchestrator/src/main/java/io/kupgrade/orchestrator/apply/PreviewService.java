@@ -16,6 +16,7 @@ import io.kupgrade.plans.Plan;
 import io.kupgrade.plans.PlanParser;
 import io.kupgrade.plans.Wave;
 import io.kupgrade.plans.WavePlanner;
+import io.kupgrade.plans.ZooKeeperEnsembleSpec;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,6 +71,9 @@ public final class PreviewService {
         Map<String, String> files = new HashMap<>();
         HostExecutor executor = offline ? null : openExecutor(plan, notes);
         try {
+            if (plan.zookeeperEnsemble() != null) {
+                phases.add(ensemble(plan, executor, notes));
+            }
             for (PhaseSpec phase : plan.phases()) {
                 if (phase.pointOfNoReturn()) {
                     pnr.add(phase.name());
@@ -244,6 +248,45 @@ public final class PreviewService {
                     + " older version)", List.of()));
         }
         return steps;
+    }
+
+    /**
+     * The plan's ZooKeeper ensemble roll, shown as the first phase (apply rolls it before any broker): its servers
+     * in the plan's order (the real order is decided live: followers first, the leader last), each server's
+     * zoo.cfg diff (read from the host when online; secrets masked) and the steps and gates of every server.
+     */
+    private static PlanPreview.PhasePreview ensemble(Plan plan, HostExecutor executor, List<String> notes) {
+        ZooKeeperEnsembleSpec ens = plan.zookeeperEnsemble();
+        List<PlanPreview.BrokerRef> servers = new ArrayList<>();
+        List<PlanPreview.BrokerConfigDiff> diffs = new ArrayList<>();
+        for (ZooKeeperEnsembleSpec.ZooKeeperServerSpec s : ens.servers()) {
+            servers.add(new PlanPreview.BrokerRef(s.id(), s.host(), null, false));
+            if (!ens.set().isEmpty() || !ens.unset().isEmpty()) {
+                String path = ZooKeeperEnsembleSpec.render(ens.service().configFile(), s);
+                diffs.add(new PlanPreview.BrokerConfigDiff(s.id(), path,
+                        EnsembleFirst.zooCfgChanges(ens, s, path, executor, notes)));
+            }
+        }
+        List<String> gates = List.of("every server leader or follower", "leader sees all followers synced",
+                "Kafka controller present, every broker registered");
+        List<PlanPreview.StepPreview> steps = new ArrayList<>();
+        steps.add(new PlanPreview.StepPreview("pre-stop-gates", "one server at a time, followers first (plan order),"
+                + " the leader last (decided live: one leader election)", gates));
+        steps.add(new PlanPreview.StepPreview("stop", ens.service().stop(), List.of()));
+        steps.add(new PlanPreview.StepPreview("await-exit", "until `" + ens.service().isRunning() + "` fails",
+                List.of()));
+        if (ens.install() != null && !ens.install().isBlank()) {
+            steps.add(new PlanPreview.StepPreview("install", Masking.command(ens.install(), plan), List.of()));
+        }
+        if (!ens.set().isEmpty() || !ens.unset().isEmpty()) {
+            steps.add(new PlanPreview.StepPreview("edit-config", "edit " + ens.service().configFile()
+                    + " (backup kept beside it)", List.of()));
+        }
+        steps.add(new PlanPreview.StepPreview("start", ens.service().start(), List.of()));
+        steps.add(new PlanPreview.StepPreview("post-start-gates", "back in the quorum, synced, Kafka healthy",
+                gates));
+        return new PlanPreview.PhasePreview(ZooKeeperEnsembleSpec.PHASE_NAME, ens.version(), ens.install(), false,
+                null, List.of(new PlanPreview.WavePreview("servers", 0, servers, List.of(), null)), diffs, steps);
     }
 
     /** What {@code rollout.maintenanceWindows} mean for an apply started at {@code now}; empty without windows. */
