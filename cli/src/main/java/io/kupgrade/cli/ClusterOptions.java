@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -30,6 +32,9 @@ import picocli.CommandLine.Spec;
  * handed to the client only, never printed.
  */
 public final class ClusterOptions {
+    /** A host (name, IPv4 or [IPv6]) and a port, as the plan language takes them in cluster.bootstrapServers. */
+    private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._-]+):(\\d{1,5})");
+
     @Parameters(arity = "0..1", paramLabel = "PLAN", descriptionKey = "plan",
             description = "A plan whose cluster to use.")
     Path planFile;
@@ -61,11 +66,14 @@ public final class ClusterOptions {
     /**
      * The plan (parsed) and the cluster.
      *
-     * @throws UserError when neither a PLAN nor {@code --bootstrap-server} is given, or a PLAN's
-     *     {@code --command-config} cannot be read (before any connection)
+     * @throws UserError when neither a PLAN nor {@code --bootstrap-server} is given, {@code --bootstrap-server} is
+     *     not {@code host:port[,...]}, or a PLAN's {@code --command-config} cannot be read (before any connection)
      * @throws io.kupgrade.plans.PlanException for an invalid plan
      */
     Target target() {
+        if (bootstrapServer != null) {
+            checkBootstrapServer();
+        }
         if (planFile != null) {
             Plan plan = PlanParser.parse(planFile);
             ClusterSpec c = plan.cluster();
@@ -81,6 +89,24 @@ public final class ClusterOptions {
             return new Target(null, new ClusterSpec("cluster", bootstrapServer, commandConfig, Map.of(), null));
         }
         throw new UserError(ExitCode.INVALID_INPUT, command.name() + " needs a PLAN or --bootstrap-server");
+    }
+
+    /** {@code --bootstrap-server} must be {@code host:port[,host:port...]}, as a plan's bootstrapServers. */
+    private void checkBootstrapServer() {
+        if (bootstrapServer.isBlank()) {
+            throw badBootstrapServer("no server given");
+        }
+        for (String server : bootstrapServer.split(",", -1)) {
+            Matcher hp = HOST_PORT.matcher(server.trim());
+            if (!hp.matches() || Integer.parseInt(hp.group(2)) < 1 || Integer.parseInt(hp.group(2)) > 65535) {
+                throw badBootstrapServer("'" + server.trim() + "' is not host:port (e.g. kafka-1.example:9092)");
+            }
+        }
+    }
+
+    private UserError badBootstrapServer(String why) {
+        return new UserError(ExitCode.INVALID_INPUT, command.name() + ": --bootstrap-server: " + why
+                + "; give HOST:PORT[,HOST:PORT...]");
     }
 
     /**

@@ -7,6 +7,8 @@ import io.kupgrade.orchestrator.report.TextReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -51,11 +53,29 @@ final class ReportCommand implements Callable<Integer> {
             try {
                 Files.writeString(out, rendered, StandardCharsets.UTF_8);
             } catch (IOException e) {
-                throw new UserError(ExitCode.INVALID_INPUT, "cannot write " + out + ": " + e.getMessage());
+                throw new UserError(ExitCode.INVALID_INPUT, "cannot write " + out + ": " + whyNotWritten(out, e));
             }
             stdout.printf("wrote %s (%s, %d broker lanes)%n", out, format, r.lanes().size());
         }
         stdout.flush();
         return ExitCode.OK.code();
+    }
+
+    /** Why {@code file} could not be written, in words: the exception's own message is often only the path. */
+    static String whyNotWritten(Path file, IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir != null && !Files.exists(dir)) {
+            return "the directory " + dir + " does not exist";
+        }
+        if (dir != null && !Files.isDirectory(dir)) {
+            return dir + " is not a directory";
+        }
+        if (Files.isDirectory(file)) {
+            return "it is a directory; give a file name";
+        }
+        return e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : e.toString();
     }
 }

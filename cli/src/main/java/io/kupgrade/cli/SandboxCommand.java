@@ -1,8 +1,10 @@
 package io.kupgrade.cli;
 
+import io.kupgrade.sandbox.KafkaDistribution;
 import io.kupgrade.sandbox.Sandbox;
 import io.kupgrade.sandbox.SandboxBroker;
 import io.kupgrade.sandbox.SandboxCluster;
+import io.kupgrade.sandbox.SandboxException;
 import io.kupgrade.sandbox.SandboxSpec;
 import io.kupgrade.sandbox.SandboxStatus;
 import java.io.PrintWriter;
@@ -92,7 +94,23 @@ final class SandboxCommand implements Runnable {
                 default -> throw new UserError(ExitCode.INVALID_INPUT,
                         "--mode must be zookeeper or kraft, not '" + mode + "'");
             };
-            Path dir = where.dir.toAbsolutePath();
+            Path dir = where.dir.toAbsolutePath().normalize();
+            String unusable = whyUnusable(dir);
+            if (unusable != null) {
+                throw new UserError(ExitCode.INVALID_INPUT, "--dir " + where.dir + ": " + unusable);
+            }
+            SandboxSpec.Builder b = SandboxSpec.builder().kafkaVersion(kafka).brokers(brokers).racks(racks).mode(m)
+                    .controllers(controllers).extraVersions(install).heapMb(heapMb).baseDir(dir);
+            if (kafkaHome != null) {
+                checkKafkaHome(kafkaHome, kafka);
+                b.kafkaHome(kafkaHome);
+            }
+            SandboxSpec sandboxSpec;
+            try {
+                sandboxSpec = b.build();
+            } catch (IllegalArgumentException e) {
+                throw new UserError(ExitCode.INVALID_INPUT, e.getMessage());
+            }
             if (Files.exists(dir.resolve("sandbox.properties"))) {
                 SandboxStatus s = Sandbox.attach(dir).status();
                 if (!s.allStopped()) {
@@ -102,17 +120,6 @@ final class SandboxCommand implements Runnable {
                 deleteTree(dir);
             }
             Files.createDirectories(dir.getParent());
-            SandboxSpec.Builder b = SandboxSpec.builder().kafkaVersion(kafka).brokers(brokers).racks(racks).mode(m)
-                    .controllers(controllers).extraVersions(install).heapMb(heapMb).baseDir(dir);
-            if (kafkaHome != null) {
-                b.kafkaHome(kafkaHome);
-            }
-            SandboxSpec sandboxSpec;
-            try {
-                sandboxSpec = b.build();
-            } catch (IllegalArgumentException e) {
-                throw new UserError(ExitCode.INVALID_INPUT, e.getMessage());
-            }
             PrintWriter err = spec.commandLine().getErr();
             err.printf("starting %d %s brokers%s of Kafka %s in %s (first run resolves Kafka from Maven Central)...%n",
                     brokers, m == SandboxSpec.Mode.KRAFT ? "KRaft" : "ZooKeeper-mode", controllers > 0
@@ -206,6 +213,50 @@ final class SandboxCommand implements Runnable {
             cluster.close();
             spec.commandLine().getErr().println("sandbox in " + cluster.baseDir() + " stopped");
             return ExitCode.OK.code();
+        }
+    }
+
+    /**
+     * Why the sandbox cannot live in {@code dir} (absolute and normalized), or null. Looks only: nothing is created
+     * or deleted, so {@code up} can refuse before it touches anything.
+     */
+    static String whyUnusable(Path dir) {
+        if (dir.getParent() == null) {
+            return "the sandbox's directory cannot be the filesystem root; give it a directory of its own"
+                    + " (default: " + DEFAULT_DIR + ")";
+        }
+        if (Files.exists(dir)) {
+            if (!Files.isDirectory(dir)) {
+                return "not a directory (a file of that name exists)";
+            }
+            return Files.isWritable(dir) ? null : "permission denied: the directory is not writable";
+        }
+        Path existing = dir.getParent();
+        while (!Files.exists(existing)) {
+            existing = existing.getParent(); // the root exists: the loop ends there at the latest
+        }
+        if (!Files.isDirectory(existing)) {
+            return "cannot be created: " + existing + " is not a directory";
+        }
+        return Files.isWritable(existing) ? null
+                : "cannot be created: permission denied (" + existing + " is not writable)";
+    }
+
+    /**
+     * Refuses a {@code --kafka-home} that is not a Kafka installation of {@code version}, before anything starts.
+     */
+    static void checkKafkaHome(Path kafkaHome, String version) {
+        KafkaDistribution home;
+        try {
+            home = KafkaDistribution.fromKafkaHome(kafkaHome);
+        } catch (SandboxException e) {
+            throw new UserError(ExitCode.INVALID_INPUT, "--kafka-home: " + e.getMessage() + "; give the directory"
+                    + " of an unpacked Kafka release (with libs/kafka_2.13-<version>.jar)");
+        }
+        if (!home.version().equals(version)) {
+            throw new UserError(ExitCode.INVALID_INPUT, "--kafka-home " + kafkaHome + " holds Kafka "
+                    + home.version() + ", not " + version + " (--kafka); give --kafka " + home.version()
+                    + " to run it");
         }
     }
 

@@ -114,4 +114,20 @@ class ClusterOptionsTest {
                 + " client properties file, or leave the option out to use the plan's settings\n", r.err());
         assertTrue(r.out().isEmpty(), r.out());
     }
+
+    @Test
+    void shouldRefuseABootstrapServerWithoutAPortInOneLineBeforeAnyConnection() {
+        Cli r = Cli.run("check", PLAN, "--bootstrap-server", "x");
+
+        assertEquals(2, r.exitCode(), r.err());
+        assertEquals("kupgrade: check: --bootstrap-server: 'x' is not host:port (e.g. kafka-1.example:9092); give"
+                + " HOST:PORT[,HOST:PORT...]\n", r.err());
+    }
+
+    @Test
+    void shouldTakeBootstrapServersAsThePlanTakesThem() {
+        String servers = "kafka-1.eu1.example:9093, 10.0.0.7:9092,[::1]:9092";
+
+        assertEquals(servers, check("--bootstrap-server", servers).cluster().bootstrapServers());
+    }
 }

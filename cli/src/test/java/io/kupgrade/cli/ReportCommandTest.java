@@ -7,6 +7,7 @@ import io.kupgrade.orchestrator.journal.FileJournal;
 import io.kupgrade.orchestrator.journal.JournalEntry;
 import io.kupgrade.plans.Plan;
 import io.kupgrade.plans.PlanParser;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -77,5 +78,38 @@ class ReportCommandTest {
 
         assertEquals(2, r.exitCode());
         assertTrue(r.noStackTrace(), r.err());
+    }
+
+    @Test
+    void shouldSayThatTheDirectoryOfOutDoesNotExist(@TempDir Path state) {
+        journal(state);
+        Path out = state.resolve("nonexistent/dir/r.txt");
+
+        Cli r = Cli.run("report", "--state-dir", state.toString(), "--out", out.toString(), PLAN.toString());
+
+        assertEquals(2, r.exitCode(), r.err());
+        assertEquals("kupgrade: cannot write " + out + ": the directory " + out.getParent() + " does not exist\n",
+                r.err());
+        assertTrue(r.out().isEmpty(), r.out());
+    }
+
+    @Test
+    void shouldSayThatOutIsADirectory(@TempDir Path state) {
+        journal(state);
+
+        Cli r = Cli.run("report", "--state-dir", state.toString(), "--out", state.toString(), PLAN.toString());
+
+        assertEquals(2, r.exitCode(), r.err());
+        assertEquals("kupgrade: cannot write " + state + ": it is a directory; give a file name\n", r.err());
+    }
+
+    @Test
+    void shouldSayPermissionDeniedWhenTheFileMayNotBeWritten(@TempDir Path state) {
+        // root (as in CI containers) may write anywhere, so the exception is given rather than provoked
+        Path out = state.resolve("r.txt");
+
+        String why = ReportCommand.whyNotWritten(out, new AccessDeniedException(out.toString()));
+
+        assertEquals("permission denied", why);
     }
 }

@@ -12,6 +12,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TopicFormatCommandTest {
+    static final String KRAFT_PLAN = "../examples/kraft-4.0-to-4.1.yaml";
+    static final String ZK_PLAN = "../examples/zookeeper-3.8-to-3.9.yaml";
 
     @Test
     void anUnknownVersionIsOneClearLineBeforeAnyConnection() {
@@ -36,6 +38,88 @@ class TopicFormatCommandTest {
         assertTrue(both.err().contains("mutually exclusive"), both.err());
         assertEquals(2, neither.exitCode(), neither.err());
         assertTrue(neither.err().contains("needs a PLAN or --bootstrap-server"), neither.err());
+    }
+
+    @Test
+    void anEmptyTopicNameIsOneClearLineBeforeAnyConnection() {
+        // port 1: nothing listens there; the name is refused before a client is even built
+        Cli r = Cli.run("topic-format", "--bootstrap-server", "127.0.0.1:1", "--topic", "", "--remove");
+
+        assertEquals(2, r.exitCode(), r.err());
+        assertEquals("kupgrade: --topic '': a topic name cannot be empty\n", r.err());
+    }
+
+    @Test
+    void aTopicNameKafkaWouldRefuseIsOneClearLineBeforeAnyConnection() {
+        Cli r = Cli.run("topic-format", "--bootstrap-server", "127.0.0.1:1", "--topic", "orders", "--topic",
+                "bad topic/../", "--message-format-version", "2.8");
+
+        assertEquals(2, r.exitCode(), r.err());
+        assertEquals("kupgrade: --topic 'bad topic/../': a topic name may hold only ASCII letters, digits, '.', '_'"
+                + " and '-', not ' ' (at 4)\n", r.err());
+    }
+
+    @Test
+    void dotAndDotDotAndOverlongNamesAreRefusedAsKafkaRefusesThem() {
+        Cli dot = Cli.run("topic-format", "--bootstrap-server", "127.0.0.1:1", "--topic", "..", "--remove");
+        Cli tooLong = Cli.run("topic-format", "--bootstrap-server", "127.0.0.1:1", "--topic", "t".repeat(250),
+                "--remove");
+
+        assertEquals(2, dot.exitCode(), dot.err());
+        assertEquals("kupgrade: --topic '..': a topic name cannot be '.' or '..'\n", dot.err());
+        assertEquals(2, tooLong.exitCode(), tooLong.err());
+        assertTrue(tooLong.err().endsWith("': a topic name has at most 249 characters, this one 250\n"),
+                tooLong.err());
+    }
+
+    @Test
+    void aKraftPlanIsRefusedBeforeAnyConnection() {
+        // the plan's brokers are at *.example: a connection attempt would fail with exit 7, not 2
+        Cli r = Cli.run("topic-format", KRAFT_PLAN, "--topic", "orders", "--message-format-version", "2.8");
+
+        assertEquals(2, r.exitCode(), r.err());
+        assertEquals("kupgrade topic-format: refused, nothing changed: " + KRAFT_PLAN + ": cluster.zookeeper is not"
+                + " set, so the plan is for a KRaft cluster, where message.format.version is ignored (KIP-724):"
+                + " topic-format is only for ZooKeeper-mode clusters whose inter.broker.protocol.version is below"
+                + " 3.0\n", r.err());
+    }
+
+    @Test
+    void aKraftPlanIsRefusedForADryRunToo() {
+        Cli r = Cli.run("topic-format", KRAFT_PLAN, "--bootstrap-server", "127.0.0.1:1", "--all-topics", "--remove",
+                "--dry-run");
+
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().startsWith("kupgrade topic-format: refused, nothing changed: " + KRAFT_PLAN
+                + ": cluster.zookeeper is not set"), r.err());
+    }
+
+    @Test
+    void aBootstrapServerWithoutAPortIsOneClearLineBeforeAnyConnection() {
+        Cli r = Cli.run("topic-format", "--bootstrap-server", "x", "--topic", "orders", "--remove");
+
+        assertEquals(2, r.exitCode(), r.err());
+        assertEquals("kupgrade: topic-format: --bootstrap-server: 'x' is not host:port (e.g. kafka-1.example:9092);"
+                + " give HOST:PORT[,HOST:PORT...]\n", r.err());
+    }
+
+    @Test
+    void everyBootstrapServerIsChecked() {
+        Cli badPort = Cli.run("topic-format", "--bootstrap-server", "kafka-1:9092,kafka-2:99999", "--topic", "t",
+                "--remove");
+        Cli empty = Cli.run("topic-format", "--bootstrap-server", "", "--topic", "t", "--remove");
+        Cli trailingComma = Cli.run("topic-format", ZK_PLAN, "--bootstrap-server", "kafka-1:9092,", "--topic", "t",
+                "--remove");
+
+        assertEquals(2, badPort.exitCode(), badPort.err());
+        assertTrue(badPort.err().startsWith("kupgrade: topic-format: --bootstrap-server: 'kafka-2:99999' is not"
+                + " host:port"), badPort.err());
+        assertEquals(2, empty.exitCode(), empty.err());
+        assertEquals("kupgrade: topic-format: --bootstrap-server: no server given; give HOST:PORT[,HOST:PORT...]\n",
+                empty.err());
+        assertEquals(2, trailingComma.exitCode(), trailingComma.err());
+        assertTrue(trailingComma.err().startsWith("kupgrade: topic-format: --bootstrap-server: '' is not host:port"),
+                trailingComma.err());
     }
 
     @Test

@@ -130,9 +130,15 @@ public record KafkaDistribution(String version, Path libDir) {
      * An existing Kafka installation (official tarball layout): its {@code libs/} directory, the version read
      * from the name of its {@code kafka_2.x-<version>.jar}.
      *
-     * @throws SandboxException when {@code kafkaHome} has no {@code libs/kafka_*.jar}
+     * @throws SandboxException when {@code kafkaHome} is not a directory or has no {@code libs/kafka_*.jar}
      */
     public static KafkaDistribution fromKafkaHome(Path kafkaHome) {
+        if (!Files.exists(kafkaHome)) {
+            throw new SandboxException("no such directory: " + kafkaHome);
+        }
+        if (!Files.isDirectory(kafkaHome)) {
+            throw new SandboxException("not a directory: " + kafkaHome);
+        }
         Path libs = kafkaHome.resolve("libs");
         if (!Files.isDirectory(libs)) {
             throw new SandboxException("not a Kafka installation (no libs/ directory): " + kafkaHome);

@@ -35,6 +35,24 @@ class KafkaDistributionTest {
     }
 
     @Test
+    void shouldSayThatAKafkaHomeDoesNotExist() {
+        Path missing = tmp.resolve("nonexistent");
+
+        SandboxException e = assertThrows(SandboxException.class, () -> KafkaDistribution.fromKafkaHome(missing));
+
+        assertEquals("no such directory: " + missing, e.getMessage());
+    }
+
+    @Test
+    void shouldSayThatAKafkaHomeIsAFile() throws Exception {
+        Path file = Files.createFile(tmp.resolve("kafka.tgz"));
+
+        SandboxException e = assertThrows(SandboxException.class, () -> KafkaDistribution.fromKafkaHome(file));
+
+        assertEquals("not a directory: " + file, e.getMessage());
+    }
+
+    @Test
     void shouldRefuseSomethingThatIsNotAVersion() {
         SandboxException e = assertThrows(SandboxException.class, () -> KafkaDistribution.resolve("latest", tmp));
 

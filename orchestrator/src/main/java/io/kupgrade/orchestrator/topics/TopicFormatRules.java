@@ -1,6 +1,7 @@
 package io.kupgrade.orchestrator.topics;
 
 import io.kupgrade.plans.KafkaVersions;
+import io.kupgrade.plans.Plan;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
@@ -16,8 +17,57 @@ public final class TopicFormatRules {
     static final String TOPIC_CONFIG = "message.format.version";
     static final String IBP = "inter.broker.protocol.version";
     private static final String V3_0 = "3.0";
+    /** Kafka's limit ({@code Topic.MAX_NAME_LENGTH}): the name must fit in a log directory's name. */
+    private static final int MAX_TOPIC_LENGTH = 249;
 
     private TopicFormatRules() {
+    }
+
+    /**
+     * Why {@code topic} cannot be a topic's name, as Kafka decides it ({@code Topic.validate}): 1 to 249
+     * characters of ASCII letters, digits, {@code .}, {@code _} and {@code -}, and not {@code .} or {@code ..}.
+     * Empty when it can.
+     */
+    public static Optional<String> checkTopic(String topic) {
+        String why = null;
+        if (topic.isEmpty()) {
+            why = "a topic name cannot be empty";
+        } else if (topic.equals(".") || topic.equals("..")) {
+            why = "a topic name cannot be '.' or '..'";
+        } else if (topic.length() > MAX_TOPIC_LENGTH) {
+            why = "a topic name has at most " + MAX_TOPIC_LENGTH + " characters, this one " + topic.length();
+        } else {
+            for (int i = 0; i < topic.length() && why == null; i++) {
+                char c = topic.charAt(i);
+                if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_'
+                        || c == '-')) {
+                    why = "a topic name may hold only ASCII letters, digits, '.', '_' and '-', not '"
+                            + printable(String.valueOf(c)) + "' (at " + (i + 1) + ")";
+                }
+            }
+        }
+        return Optional.ofNullable(why).map(w -> "--topic '" + printable(topic) + "': " + w);
+    }
+
+    /** {@code s} with its control characters escaped, so that a message stays on one line. */
+    private static String printable(String s) {
+        StringBuilder b = new StringBuilder();
+        s.chars().forEach(c -> b.append(Character.isISOControl(c) ? String.format("\\u%04x", c) : (char) c));
+        return b.toString();
+    }
+
+    /**
+     * Why the override cannot work on the cluster {@code plan} describes, or empty: a plan without
+     * {@code cluster.zookeeper} is a KRaft cluster (docs/plan-reference.md), where the setting is ignored. Known
+     * offline, so refused before any connection.
+     */
+    public static Optional<String> checkPlan(Plan plan) {
+        if (plan.cluster().zookeeperMode()) {
+            return Optional.empty();
+        }
+        return Optional.of(plan.source() + ": cluster.zookeeper is not set, so the plan is for a KRaft cluster,"
+                + " where message.format.version is ignored (KIP-724): topic-format is only for ZooKeeper-mode"
+                + " clusters whose " + IBP + " is below 3.0");
     }
 
     /** Why {@code version} cannot be a topic's message.format.version, or empty. */

@@ -89,8 +89,13 @@ public final class TopicFormatService {
      * @param stateDir for file state; null = {@code ~/.kupgrade/state}
      * @throws io.kupgrade.orchestrator.lock.LockHeldException when a run holds the lock (nothing changed: pause
      *     the run first, {@code kupgrade pause})
+     * @throws TopicFormatRefusedException before any connection when the plan is for a KRaft cluster
+     *     ({@link TopicFormatRules#checkPlan}), dry run or not
      */
     public TopicFormatResult run(Plan plan, Path stateDir, ClusterSpec cluster, TopicFormatRequest request) {
+        TopicFormatRules.checkPlan(plan).ifPresent(why -> {
+            throw new TopicFormatRefusedException("refused, nothing changed: " + why);
+        });
         if (request.dryRun()) {
             return run(cluster, request);
         }
