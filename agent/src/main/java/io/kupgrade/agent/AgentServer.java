@@ -12,16 +12,24 @@ import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.KeyStoreException;
 import java.security.MessageDigest;
+import java.security.UnrecoverableKeyException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -29,6 +37,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -68,6 +77,9 @@ public final class AgentServer implements AutoCloseable {
     private static final int MIN_TOKEN_LENGTH = 16;
     private static final Set<String> PUT_CONFIG_FIELDS = Set.of("expectedSha256", "content", "backupSuffix");
     private static final Set<String> RUN_FIELDS = Set.of("action", "args", "timeoutMillis");
+    private static final Pattern DOTTED_NUMBERS = Pattern.compile("[0-9.]+");
+    private static final Pattern IPV4 = Pattern.compile(
+            "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
 
     private final AgentConfig config;
     private final byte[] tokenHash;
@@ -94,18 +106,20 @@ public final class AgentServer implements AutoCloseable {
     /**
      * Reads the token (and TLS material) and starts listening.
      *
-     * @throws AgentConfigException for an unreadable, empty or short token file, or unusable TLS files
-     * @throws java.io.UncheckedIOException when the address cannot be bound
+     * @throws AgentConfigException (one line, located at the field in the configuration file) for an unreadable,
+     *     empty or short token file, unusable TLS files or passwords, an address that is not a known host or not
+     *     this host's, or a port in use
+     * @throws java.io.UncheckedIOException when the server cannot be created for another reason
      */
     public static AgentServer start(AgentConfig config) {
-        byte[] tokenHash = sha256(readToken(config.tokenFile()));
-        InetSocketAddress address = new InetSocketAddress(config.address(), config.port());
+        byte[] tokenHash = sha256(readToken(config));
+        InetSocketAddress address = new InetSocketAddress(listenAddress(config), config.port());
+        SSLContext ssl = config.tls() == null ? null : sslContext(config.tls(), config.source());
         HttpServer server;
         try {
-            if (config.tls() == null) {
+            if (ssl == null) {
                 server = HttpServer.create(address, 16);
             } else {
-                SSLContext ssl = sslContext(config.tls());
                 HttpsServer https = HttpsServer.create(address, 16);
                 boolean mutual = config.tls().mutual();
                 https.setHttpsConfigurator(new HttpsConfigurator(ssl) {
@@ -118,6 +132,8 @@ public final class AgentServer implements AutoCloseable {
                 });
                 server = https;
             }
+        } catch (BindException e) {
+            throw cannotListen(config, address.getAddress(), e);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot listen on " + config.address() + ":" + config.port()
                     + ": " + e.getMessage(), e);
@@ -171,14 +187,14 @@ public final class AgentServer implements AutoCloseable {
         }
     }
 
-    private static String readToken(Path file) {
+    private static String readToken(AgentConfig config) {
+        Path file = config.tokenFile();
         String token;
         try {
             token = Files.readString(file, StandardCharsets.UTF_8).strip();
-        } catch (NoSuchFileException e) {
-            throw new AgentConfigException("tokenFile: no such file " + file);
         } catch (IOException e) {
-            throw new AgentConfigException("tokenFile: cannot read " + file + ": " + e.getMessage());
+            throw new AgentConfigException(config.source().locate("tokenFile") + "cannot read " + file + ": "
+                    + AgentConfig.reason(e));
         }
         try {
             java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(file);
@@ -190,39 +206,125 @@ public final class AgentServer implements AutoCloseable {
             // not a POSIX file system: nothing to check
         }
         if (token.length() < MIN_TOKEN_LENGTH || token.chars().anyMatch(Character::isWhitespace)) {
-            throw new AgentConfigException("tokenFile: " + file + " must hold one token of at least "
-                    + MIN_TOKEN_LENGTH + " characters without spaces");
+            throw new AgentConfigException(config.source().locate("tokenFile") + file
+                    + " must hold one token of at least " + MIN_TOKEN_LENGTH + " characters without spaces");
         }
         return token;
     }
 
-    private static SSLContext sslContext(AgentConfig.Tls tls) {
+    /** The address to listen on, resolved here so that a name that is not a host is a located error. */
+    private static InetAddress listenAddress(AgentConfig config) {
+        String address = config.address();
+        if (DOTTED_NUMBERS.matcher(address).matches() && !IPV4.matcher(address).matches()) {
+            // not looked up: no host name is only digits and dots
+            throw new AgentConfigException(config.source().locate("address") + "'" + address
+                    + "' is not an IPv4 address (four numbers 0-255 separated by dots)");
+        }
         try {
-            char[] keyPassword = readPassword(tls.keystorePasswordFile(), "tls.keystorePasswordFile");
-            KeyStore keys = KeyStore.getInstance(tls.keystore().toFile(), keyPassword);
+            return InetAddress.getByName(address);
+        } catch (UnknownHostException e) {
+            throw new AgentConfigException(config.source().locate("address") + "unknown host '" + address
+                    + "': not an IP address nor a name this host can resolve");
+        }
+    }
+
+    private static AgentConfigException cannotListen(AgentConfig config, InetAddress address, BindException e) {
+        String at = address.getHostAddress() + ":" + config.port();
+        if (!address.isAnyLocalAddress() && !isOwnAddress(address)) {
+            return new AgentConfigException(config.source().locate("address") + config.address() + " is not an"
+                    + " address of this host (use 0.0.0.0 for all of them, or one of this host's addresses)");
+        }
+        String reason = String.valueOf(e.getMessage());
+        if (reason.contains("in use")) {
+            return new AgentConfigException(config.source().locate("port") + config.port() + " is already in use on "
+                    + address.getHostAddress() + " (by another agent, or another program?)");
+        }
+        return new AgentConfigException(config.source().locate("port") + "cannot listen on " + at + ": " + reason);
+    }
+
+    private static boolean isOwnAddress(InetAddress address) {
+        try {
+            return address.isLoopbackAddress() || NetworkInterface.getByInetAddress(address) != null;
+        } catch (SocketException e) {
+            return true; // cannot tell: the caller reports the bind error as it is
+        }
+    }
+
+    private static SSLContext sslContext(AgentConfig.Tls tls, AgentConfig.Source source) {
+        Store keys = keyStore(tls.keystore(), "tls.keystore", tls.keystorePasswordFile(), source);
+        try {
+            if (!hasPrivateKey(keys.store())) {
+                throw new AgentConfigException(source.locate("tls.keystore") + tls.keystore() + " holds no private"
+                        + " key: it must hold the agent's key and certificate (is it a truststore?)");
+            }
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(keys, keyPassword);
+            try {
+                kmf.init(keys.store(), keys.password());
+            } catch (UnrecoverableKeyException e) {
+                throw new AgentConfigException(source.locate("tls.keystorePasswordFile") + "the key in "
+                        + tls.keystore() + " has another password than the keystore; give both the same password");
+            }
             TrustManagerFactory tmf = null;
             if (tls.mutual()) {
-                char[] trustPassword = readPassword(tls.truststorePasswordFile(), "tls.truststorePasswordFile");
-                KeyStore trust = KeyStore.getInstance(tls.truststore().toFile(), trustPassword);
+                Store trust = keyStore(tls.truststore(), "tls.truststore", tls.truststorePasswordFile(), source);
                 tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                tmf.init(trust);
+                tmf.init(trust.store());
             }
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(), null);
             return ctx;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new AgentConfigException("tls: cannot load " + tls.keystore()
+        } catch (GeneralSecurityException e) {
+            throw new AgentConfigException(source.locate("tls") + "cannot use " + tls.keystore()
                     + (tls.mutual() ? " or " + tls.truststore() : "") + ": " + e.getMessage());
         }
     }
 
-    private static char[] readPassword(Path file, String field) {
+    private record Store(KeyStore store, char[] password) {
+    }
+
+    /**
+     * Opens a PKCS12 or JKS file with the password in {@code passwordFile}, naming the field that is wrong: the
+     * store ({@code field}) or its password file ({@code field + "PasswordFile"}).
+     */
+    private static Store keyStore(Path file, String field, Path passwordFile, AgentConfig.Source source) {
+        String passwordField = field + "PasswordFile";
+        if (!Files.exists(file)) {
+            throw new AgentConfigException(source.locate(field) + "no such file " + file);
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new AgentConfigException(source.locate(field) + file + " is not a file (a keystore, PKCS12 or JKS)");
+        }
+        char[] password = readPassword(passwordFile, passwordField, source);
+        try {
+            return new Store(KeyStore.getInstance(file.toFile(), password), password);
+        } catch (IOException e) {
+            if (e.getCause() instanceof UnrecoverableKeyException) {
+                throw new AgentConfigException(source.locate(passwordField) + "the password in " + passwordFile
+                        + " does not open " + file + " (" + field + ")");
+            }
+            throw new AgentConfigException(source.locate(field) + "cannot read " + file + ": "
+                    + AgentConfig.reason(e));
+        } catch (KeyStoreException e) {
+            throw new AgentConfigException(source.locate(field) + file + " is not a keystore (PKCS12 or JKS)");
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new AgentConfigException(source.locate(field) + "cannot load " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static boolean hasPrivateKey(KeyStore keys) throws KeyStoreException {
+        for (Enumeration<String> aliases = keys.aliases(); aliases.hasMoreElements(); ) {
+            if (keys.isKeyEntry(aliases.nextElement())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static char[] readPassword(Path file, String field, AgentConfig.Source source) {
         try {
             return Files.readString(file, StandardCharsets.UTF_8).strip().toCharArray();
         } catch (IOException e) {
-            throw new AgentConfigException(field + ": cannot read " + file + ": " + e.getMessage());
+            throw new AgentConfigException(source.locate(field) + "cannot read " + file + ": " + AgentConfig.reason(e));
         }
     }
 
