@@ -63,7 +63,8 @@ class UserMistakesTest {
 
     @Test
     void clientSettingsTheKafkaClientRefusesAreNamed(@TempDir Path dir) throws Exception {
-        assertRefused(Cli.run("check", "--bootstrap-server", "nohost"), "Invalid url in bootstrap.servers: nohost");
+        assertRefused(Cli.run("check", "--bootstrap-server", "nohost"),
+                "--bootstrap-server: 'nohost' is not host:port");
         Path config = Files.writeString(dir.resolve("admin.properties"), "request.timeout.ms=abc\n");
 
         assertRefused(Cli.run("check", "--bootstrap-server", "127.0.0.1:1", "--command-config", config.toString()),
