@@ -10,6 +10,9 @@ import java.util.regex.Pattern;
  * {@code 30s}, {@code 15m}, {@code 2h}, {@code 1h30m}, {@code 7d}, {@code 0s}. Stateless and thread-safe.
  */
 public final class Durations {
+    /** The longest duration a plan may give: 365 days. */
+    public static final Duration MAX = Duration.ofDays(365);
+
     private static final Pattern FORMAT =
             Pattern.compile("(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m(?!s))?(?:(\\d+)s)?(?:(\\d+)ms)?");
 
@@ -28,12 +31,18 @@ public final class Durations {
             throw new IllegalArgumentException("invalid duration '" + text
                     + "': write a number with a unit (d, h, m, s, ms), e.g. 500ms, 30s, 15m, 2h, 1h30m");
         }
+        Duration d;
         try {
-            return Duration.ofDays(part(m, 1)).plusHours(part(m, 2)).plusMinutes(part(m, 3))
+            d = Duration.ofDays(part(m, 1)).plusHours(part(m, 2)).plusMinutes(part(m, 3))
                     .plusSeconds(part(m, 4)).plusMillis(part(m, 5));
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException("invalid duration '" + text + "': too large", e);
         }
+        if (d.compareTo(MAX) > 0) {
+            // no wait, soak or timeout of a roll is longer; a bigger number is a typo (and overflows deadlines)
+            throw new IllegalArgumentException("invalid duration '" + text + "': longer than " + format(MAX));
+        }
+        return d;
     }
 
     /** The shortest text {@link #parse} reads back as {@code d}, e.g. {@code 1h30m}, {@code 500ms}, {@code 0s}. */

@@ -910,6 +910,10 @@ final class PlanBinder {
             problems.error(v, path, "a property value cannot span several lines");
             return null;
         }
+        if (s.text().indexOf('\0') >= 0) {
+            problems.error(v, path, "a property value cannot contain a NUL character (\\0)");
+            return null;
+        }
         return s.text();
     }
 
@@ -1056,6 +1060,10 @@ final class PlanBinder {
         }
         if (s.text().indexOf('\n') >= 0 || s.text().indexOf('\r') >= 0) {
             problems.error(v, path, "a property value cannot span several lines");
+            return null;
+        }
+        if (s.text().indexOf('\0') >= 0) {
+            problems.error(v, path, "a property value cannot contain a NUL character (\\0)");
             return null;
         }
         String lower = s.text().toLowerCase(java.util.Locale.ROOT);

@@ -140,6 +140,12 @@ final class Secrets {
             if (e instanceof java.nio.charset.MalformedInputException) {
                 return "not UTF-8 text";
             }
+            if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+                return fse.getReason();
+            }
+            if (e instanceof java.io.IOException && e.getMessage() != null && !e.getMessage().contains("/")) {
+                return e.getMessage(); // "Is a directory"; a message that names a path could name the secret's
+            }
             return e.getClass().getSimpleName();
         }
 

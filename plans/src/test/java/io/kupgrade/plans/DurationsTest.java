@@ -31,4 +31,11 @@ class DurationsTest {
     void formatReadsBack(String text) {
         assertEquals(text, Durations.format(Durations.parse(text)));
     }
+
+    @Test
+    void refusesADurationLongerThanAYear() {
+        assertEquals(Duration.ofDays(365), Durations.parse("365d"));
+        assertEquals("invalid duration '999999999999d': longer than 365d",
+                assertThrows(IllegalArgumentException.class, () -> Durations.parse("999999999999d")).getMessage());
+    }
 }

@@ -308,4 +308,11 @@ class RolloutAndStateTest {
         assertEquals(List.of("plan.yaml:3:9: cluster.name: a name of 101 characters: at most 100"),
                 problems(HEAD.replace("name: c1", "name: " + name) + PHASES));
     }
+
+    @Test
+    void aNulInAPropertyValueIsRefused() {
+        assertEquals(List.of("plan.yaml:12:27: phases[0].set.num.io.threads: a property value cannot contain a NUL"
+                        + " character (\\0)"),
+                problems(HEAD + "phases:\n  - name: tuning\n    set: {num.io.threads: \"8\\0\"}\n"));
+    }
 }

@@ -11,7 +11,8 @@ import java.time.Instant;
  */
 public record Pause(String reason, String by, Instant since) {
     public Pause {
-        reason = reason == null ? "" : reason.strip();
+        // printed to other operators' terminals and journaled: no escape sequence or line break reaches them
+        reason = reason == null ? "" : reason.replaceAll("\\p{Cntrl}", " ").strip();
     }
 
     /** {@code "paused by alice@ops-1 since 2026-11-25T10:00:00Z: consumers lagging"}. */

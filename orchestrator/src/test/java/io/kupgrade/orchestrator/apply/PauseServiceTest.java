@@ -49,6 +49,13 @@ class PauseServiceTest {
     }
 
     @Test
+    void shouldKeepTerminalEscapesAndLineBreaksOutOfTheReason() {
+        PauseService.Result r = service.pause(planFile, state, "freeze\u001b[2J\u001b[31m until 9\nam");
+
+        assertEquals("freeze [2J [31m until 9 am", r.now().orElseThrow().reason(), "control characters become spaces");
+    }
+
+    @Test
     void shouldRefuseApplyWhilePausedNamingResumeAndTouchNothing() {
         service.pause(planFile, state, "change freeze");
 
