@@ -13,8 +13,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -32,9 +30,6 @@ import picocli.CommandLine.Spec;
  * handed to the client only, never printed.
  */
 public final class ClusterOptions {
-    /** A host (name, IPv4 or [IPv6]) and a port, as the plan language takes them in cluster.bootstrapServers. */
-    private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._-]+):(\\d{1,5})");
-
     @Parameters(arity = "0..1", paramLabel = "PLAN", descriptionKey = "plan",
             description = "A plan whose cluster to use.")
     Path planFile;
@@ -97,8 +92,7 @@ public final class ClusterOptions {
             throw badBootstrapServer("no server given");
         }
         for (String server : bootstrapServer.split(",", -1)) {
-            Matcher hp = HOST_PORT.matcher(server.trim());
-            if (!hp.matches() || Integer.parseInt(hp.group(2)) < 1 || Integer.parseInt(hp.group(2)) > 65535) {
+            if (!io.kupgrade.plans.ClusterSpec.isHostPort(server.trim())) {
                 throw badBootstrapServer("'" + server.trim() + "' is not host:port (e.g. kafka-1.example:9092)");
             }
         }

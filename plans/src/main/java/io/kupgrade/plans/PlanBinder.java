@@ -74,7 +74,6 @@ final class PlanBinder {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final Pattern PROPERTY_NAME = Pattern.compile("[A-Za-z0-9._-]+");
     private static final Pattern PERCENT = Pattern.compile("(\\d+)%");
-    private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._-]+):(\\d{1,5})");
 
     private final Problems problems;
     private final Path baseDir;
@@ -236,8 +235,7 @@ final class PlanBinder {
         }
         boolean ok = true;
         for (String s : servers) {
-            Matcher hp = HOST_PORT.matcher(s);
-            if (!hp.matches() || Integer.parseInt(hp.group(2)) < 1 || Integer.parseInt(hp.group(2)) > 65535) {
+            if (!ClusterSpec.isHostPort(s)) {
                 problems.error(n, path, "'" + s + "' is not host:port (e.g. kafka-1.example:9092)");
                 ok = false;
             }
