@@ -100,8 +100,7 @@ class LeadersIT {
     static List<String> notLedByPreferred() throws Exception {
         List<String> off = new ArrayList<>();
         try (Admin admin = Admin.create(cluster.adminConfig())) {
-            TopicDescription d = admin.describeTopics(Set.of(TOPIC)).allTopicNames().get(30, TimeUnit.SECONDS)
-                    .get(TOPIC);
+            TopicDescription d = describe(admin);
             for (TopicPartitionInfo p : d.partitions()) {
                 int preferred = p.replicas().get(0).id();
                 if (p.leader() == null || p.leader().id() != preferred) {
@@ -111,6 +110,25 @@ class LeadersIT {
             }
         }
         return off;
+    }
+
+    /**
+     * The topic as described; a ZooKeeper-mode broker learns a new topic from the controller a moment after its
+     * creation, so a describe it answers may not know it yet (CI met this once, after awaitTopic's own describe
+     * had passed through another broker): asked again for up to 10 s.
+     */
+    static TopicDescription describe(Admin admin) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return admin.describeTopics(Set.of(TOPIC)).allTopicNames().get(30, TimeUnit.SECONDS).get(TOPIC);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                        || attempt >= 40) {
+                    throw e;
+                }
+                Thread.sleep(250);
+            }
+        }
     }
 
     static List<JournalEntry> succeeded(String phase, String step) {
