@@ -58,7 +58,7 @@ class UserMistakesTest {
 
         Cli r = Cli.run("status", PLAN, "--state-dir", state.toString());
 
-        assertRefused(r, "lock");
+        assertRefused(r, "cannot read the lock " + state.resolve("events-eu1").resolve("lock"));
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -170,22 +171,22 @@ final class PlanBinder {
      * What is wrong with a ZooKeeper connect string ({@code host[:port],...[/chroot]}, as ZooKeeper's
      * ConnectStringParser reads it); empty when nothing.
      */
-    static java.util.Optional<String> zookeeperConnectProblem(String connect) {
+    static Optional<String> zookeeperConnectProblem(String connect) {
         String form = " (write host:port,host:port[/chroot], e.g. zk1:2181,zk2:2181,zk3:2181/kafka)";
         if (connect.chars().anyMatch(Character::isWhitespace)) {
-            return java.util.Optional.of("a ZooKeeper connect string cannot contain spaces: '" + connect + "'" + form);
+            return Optional.of("a ZooKeeper connect string cannot contain spaces: '" + connect + "'" + form);
         }
         int slash = connect.indexOf('/');
         String hosts = slash < 0 ? connect : connect.substring(0, slash);
         if (slash >= 0) {
             String chroot = connect.substring(slash);
             if (chroot.length() > 1 && (chroot.endsWith("/") || chroot.contains("//"))) {
-                return java.util.Optional.of("'" + chroot + "' is not a ZooKeeper path (no empty segment, no"
+                return Optional.of("'" + chroot + "' is not a ZooKeeper path (no empty segment, no"
                         + " trailing '/')" + form);
             }
         }
         if (hosts.isEmpty()) {
-            return java.util.Optional.of("no ZooKeeper server in '" + connect + "'" + form);
+            return Optional.of("no ZooKeeper server in '" + connect + "'" + form);
         }
         for (String h : hosts.split(",", -1)) {
             int colon = h.lastIndexOf(':');
@@ -193,10 +194,10 @@ final class PlanBinder {
             String port = colon < 0 ? "2181" : h.substring(colon + 1);
             if (host.isEmpty() || !port.matches("\\d{1,5}") || Integer.parseInt(port) < 1
                     || Integer.parseInt(port) > 65535) {
-                return java.util.Optional.of("'" + h + "' in '" + connect + "' is not host:port" + form);
+                return Optional.of("'" + h + "' in '" + connect + "' is not host:port" + form);
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private void warnLiteralSecret(Entry e, String value, String path) {

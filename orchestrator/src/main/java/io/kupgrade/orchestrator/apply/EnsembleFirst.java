@@ -57,6 +57,10 @@ final class EnsembleFirst {
         }
     }
 
+    /** The gates around each ZooKeeper server's restart, as shown to people (dry run, plan). */
+    static final List<String> GATES = List.of("every server leader or follower", "leader sees all followers synced",
+            "Kafka controller present, every broker registered");
+
     private EnsembleFirst() {
     }
 
@@ -91,8 +95,6 @@ final class EnsembleFirst {
         List<Integer> done = roll.finishedOrder(mine);
         List<DryRun.Step> out = new ArrayList<>();
         String phase = ZooKeeperEnsembleSpec.PHASE_NAME;
-        List<String> gates = List.of("every server leader or follower", "leader sees all followers synced",
-                "Kafka controller present, every broker registered");
         for (ZooKeeperServerSpec s : ensemble.servers()) {
             if (done.contains(s.id())) {
                 continue;
@@ -118,7 +120,7 @@ final class EnsembleFirst {
                 }
                 boolean gated = k == EnsembleStepKind.PRE_STOP_GATES || k == EnsembleStepKind.POST_START_GATES;
                 out.add(new DryRun.Step(phase, wave, null, s.host(), k.journalName(), Masking.command(command, plan),
-                        gated ? gates : List.of(), changes, note));
+                        gated ? GATES : List.of(), changes, note));
             }
         }
         out.add(new DryRun.Step(phase, null, null, null, EnsembleStepKind.ENSEMBLE_DONE.journalName(), null,
@@ -130,17 +132,16 @@ final class EnsembleFirst {
     static List<DryRun.ConfigChange> zooCfgChanges(ZooKeeperEnsembleSpec ensemble, ZooKeeperServerSpec s,
                                                    String path, HostExecutor executor, List<String> notes) {
         List<DryRun.ConfigChange> changes = new ArrayList<>();
-        String current;
-        try {
-            if (executor == null) {
-                throw new IllegalStateException("offline");
-            }
-            current = executor.readFile(s.host(), path);
-        } catch (RuntimeException e) {
-            if (executor != null) {
+        String current = null;
+        if (executor != null) {
+            try {
+                current = executor.readFile(s.host(), path);
+            } catch (RuntimeException e) {
                 notes.add("cannot read " + path + " on " + s.host() + " (" + e.getMessage() + "): its diff shows"
                         + " the plan's changes only");
             }
+        }
+        if (current == null) {
             ensemble.set().forEach((k, v) -> changes.add(new DryRun.ConfigChange(k, null, Masking.value(k, v),
                     false)));
             ensemble.unset().forEach(k -> changes.add(new DryRun.ConfigChange(k, null, null, false)));

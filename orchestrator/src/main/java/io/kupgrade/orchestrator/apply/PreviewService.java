@@ -267,8 +267,7 @@ public final class PreviewService {
                         EnsembleFirst.zooCfgChanges(ens, s, path, executor, notes)));
             }
         }
-        List<String> gates = List.of("every server leader or follower", "leader sees all followers synced",
-                "Kafka controller present, every broker registered");
+        List<String> gates = EnsembleFirst.GATES;
         List<PlanPreview.StepPreview> steps = new ArrayList<>();
         steps.add(new PlanPreview.StepPreview("pre-stop-gates", "one server at a time, followers first (plan order),"
                 + " the leader last (decided live: one leader election)", gates));

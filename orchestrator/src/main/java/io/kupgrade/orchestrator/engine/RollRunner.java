@@ -100,7 +100,6 @@ public final class RollRunner {
     private PauseCheck pauseCheck = PauseCheck.NEVER;
     /** The plan's maintenance windows, or {@link MaintenanceWindows#ALWAYS} when overridden. */
     private MaintenanceWindows windows;
-    private boolean windowsIgnored;
     /** The kind of the last step this run carried out; null before the first. */
     private StepKind lastDone;
     /** Batch-mates whose start failed together with another's ({@link #startTogether}), with why. */
@@ -132,7 +131,6 @@ public final class RollRunner {
      */
     public RollRunner ignoreWindows() {
         this.windows = MaintenanceWindows.ALWAYS;
-        this.windowsIgnored = !plan.rollout().windows().always();
         return this;
     }
 
@@ -171,6 +169,7 @@ public final class RollRunner {
             return new RollOutcome(OutcomeKind.DONE, "nothing to do: " + target.nothingToDo(), List.of(),
                     Duration.ZERO, null, view.planDone());
         }
+        boolean windowsIgnored = windows != plan.rollout().windows();
         Map<String, String> started = new LinkedHashMap<>();
         started.put("selection", target.label());
         if (windowsIgnored) {
@@ -197,8 +196,9 @@ public final class RollRunner {
             PhaseSpec phase = step.phase();
             // only between brokers (or batches): a pause never leaves a broker stopped (run-book: pause a run
             // between brokers)
-            if (step.kind() == StepKind.PRE_STOP_GATES || step.kind() == StepKind.BATCH_START
-                    || step.kind() == StepKind.PHASE_START) {
+            boolean betweenBrokers = step.kind() == StepKind.PRE_STOP_GATES || step.kind() == StepKind.BATCH_START
+                    || step.kind() == StepKind.PHASE_START;
+            if (betweenBrokers) {
                 Optional<String> pause;
                 try {
                     pause = pauseCheck.pausedBecause();
@@ -211,10 +211,8 @@ public final class RollRunner {
             }
             // a broker (batch, phase, finalize) is begun only inside rollout.maintenanceWindows; one begun is finished.
             // Asked again before the stop its pre-stop gates just passed: those may have waited past the window's end
-            if (step.kind() == StepKind.PRE_STOP_GATES || step.kind() == StepKind.BATCH_START
-                    || step.kind() == StepKind.PHASE_START || step.kind() == StepKind.FINALIZE
-                    || (step.kind() == StepKind.STOP && (lastDone == StepKind.PRE_STOP_GATES
-                    || lastDone == StepKind.BATCH_START))) {
+            if (betweenBrokers || step.kind() == StepKind.FINALIZE || (step.kind() == StepKind.STOP
+                    && (lastDone == StepKind.PRE_STOP_GATES || lastDone == StepKind.BATCH_START))) {
                 Optional<String> closed = RunSupport.outsideWindows(windows, now(), step.describe());
                 if (closed.isPresent()) {
                     return endRun(OutcomeKind.HALTED, closed.get(), step, false);

@@ -1,5 +1,6 @@
 package io.kupgrade.orchestrator.engine;
 
+import io.kupgrade.orchestrator.journal.JournalEntry;
 import io.kupgrade.plans.BrokerSpec;
 import io.kupgrade.plans.PhaseSpec;
 import io.kupgrade.plans.Plan;
@@ -292,7 +293,7 @@ public final class RollbackPlanner {
      */
     private static boolean pastItsGates(JournalView view, String ph, int id) {
         boolean past = false;
-        for (io.kupgrade.orchestrator.journal.JournalEntry e : view.entries()) {
+        for (JournalEntry e : view.entries()) {
             if (Integer.valueOf(id).equals(e.brokerId()) && ph.equals(e.phase())) {
                 RestoreStep step = Rollbacks.restoreStep(e.step());
                 if (step != null && step != RestoreStep.PRE_STOP_GATES) {
