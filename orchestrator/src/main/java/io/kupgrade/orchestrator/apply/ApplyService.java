@@ -14,13 +14,17 @@ import io.kupgrade.orchestrator.engine.Commands;
 import io.kupgrade.orchestrator.engine.Finalizer;
 import io.kupgrade.orchestrator.engine.GateSpec;
 import io.kupgrade.orchestrator.engine.JournalView;
+import io.kupgrade.orchestrator.engine.Journaling;
+import io.kupgrade.orchestrator.engine.OutcomeKind;
 import io.kupgrade.orchestrator.engine.ProgressEvent;
 import io.kupgrade.orchestrator.engine.RollEngine;
 import io.kupgrade.orchestrator.engine.RollOutcome;
 import io.kupgrade.orchestrator.engine.RollRunner;
 import io.kupgrade.orchestrator.engine.RunRefusedException;
 import io.kupgrade.orchestrator.engine.RunSettings;
+import io.kupgrade.orchestrator.engine.Selection;
 import io.kupgrade.orchestrator.engine.Step;
+import io.kupgrade.orchestrator.engine.StepFailedException;
 import io.kupgrade.orchestrator.engine.StepKind;
 import io.kupgrade.orchestrator.engine.Target;
 import io.kupgrade.orchestrator.executor.HostExecutor;
@@ -34,8 +38,10 @@ import io.kupgrade.orchestrator.state.StateStores;
 import io.kupgrade.orchestrator.zookeeper.EnsembleRoller;
 import io.kupgrade.orchestrator.zookeeper.KafkaHealth;
 import io.kupgrade.plans.BrokerSpec;
+import io.kupgrade.plans.PhaseSpec;
 import io.kupgrade.plans.Plan;
 import io.kupgrade.plans.PlanParser;
+import io.kupgrade.plans.Wave;
 import io.kupgrade.plans.WavePlanner;
 import io.kupgrade.plans.ZooKeeperEnsembleSpec;
 import java.nio.file.Path;
@@ -46,6 +52,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.SortedSet;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
@@ -109,6 +116,9 @@ public final class ApplyService {
                 List<BrokerSpec> brokers = Layouts.brokers(plan, first);
                 RollEngine engine = new RollEngine(plan, brokers, Layouts.proposed(plan, brokers,
                         first.activeController()));
+                if (!ZooKeeperEnsembleSpec.PHASE_NAME.equals(request.selection().phase())) {
+                    preflight(plan, brokers, first, engine, journal, request.selection(), executor, listener);
+                }
                 BooleanSupplier stop = interrupted == null ? () -> false : interrupted;
                 RollRunner.Sleeper sleeper = interruptible(env.sleeper(), stop);
                 Sleeper gateSleeper = sleeper::sleep;
@@ -135,8 +145,7 @@ public final class ApplyService {
                 }
                 // a phase is laid out when it starts, with the controller of that moment (it moves after a roll; and a
                 // run that starts inside a phase rolls brokers before it lays the next one out): read anew
-                RollRunner.WaveLayouter layouter = phase -> WavePlanner.expand(plan.waves(), brokers,
-                        readPatiently(reader).activeController());
+                RollRunner.WaveLayouter layouter = phase -> layout(plan, brokers, phase, readPatiently(reader));
                 RollRunner.Ports ports = new RollRunner.Ports(executor, gates, finalizer, layouter,
                         (text, phase) -> PropertiesEditor.apply(text, phase.set(), phase.unset(), phase.name()),
                         journal, env.clock(), sleeper, stop, listener, confirmer);
@@ -145,6 +154,47 @@ public final class ApplyService {
                 return ensemble.then((request.ignoreWindows() ? runner.ignoreWindows() : runner)
                         .run(request.selection()));
             }
+        }
+    }
+
+    /**
+     * A phase's waves on the cluster as read at its start, the active controller last; a point-of-no-return phase
+     * halts instead while a registered broker is missing from the plan (registered since the run's start, which
+     * checked it: {@link Preflight}).
+     */
+    static List<Wave> layout(Plan plan, List<BrokerSpec> brokers, PhaseSpec phase, ClusterSnapshot now)
+            throws StepFailedException {
+        SortedSet<Integer> missing = Preflight.unlisted(plan, now);
+        if (phase.pointOfNoReturn() && !missing.isEmpty()) {
+            throw new StepFailedException(OutcomeKind.HALTED, Preflight.unlistedBeforePointOfNoReturn(missing, phase));
+        }
+        return WavePlanner.expand(plan.waves(), brokers, now.activeController());
+    }
+
+    /**
+     * Before anything is touched (after the lock): a point-of-no-return phase ahead while the cluster has brokers
+     * the plan does not list is refused, as is a broker whose host runs another broker ({@link Preflight}); what
+     * is only worth knowing (brokers left as they are, ids a config file does not state) is said as INFO events.
+     */
+    private void preflight(Plan plan, List<BrokerSpec> brokers, ClusterSnapshot first, RollEngine engine,
+                           Journal journal, Selection selection, HostExecutor executor,
+                           ProgressEvent.Listener listener) {
+        Target target = engine.resolve(JournalView.of(journal.entries(), plan.sha256()), selection);
+        if (target.nothingToDo() != null) {
+            return;
+        }
+        Preflight.unlistedRefusal(plan, first, p -> target.touches(p.name())).ifPresent(why -> {
+            throw new RunRefusedException(why + "; nothing was touched");
+        });
+        Preflight.Identities identities = Preflight.identities(plan, brokers, executor);
+        identities.refusal().ifPresent(why -> {
+            throw new RunRefusedException(why + "; nothing was touched");
+        });
+        List<String> said = new ArrayList<>(identities.notes());
+        Preflight.unlistedWarning(plan, first).ifPresent(said::add);
+        for (String message : said) {
+            listener.onEvent(new ProgressEvent(env.clock().instant(), ProgressEvent.Type.INFO, null, null, null,
+                    Journaling.RUN, Duration.ZERO, Duration.ZERO, message));
         }
     }
 
@@ -186,6 +236,7 @@ public final class ApplyService {
             return new DryRun(plan.source().toString(), plan.sha256(), target.label(), out.isEmpty()
                     ? target.nothingToDo() : null, out, notes);
         }
+        Preflight.unlistedNote(plan, snapshot, p -> target.touches(p.name())).ifPresent(notes::add);
         ClusterSnapshot read = snapshot;
         // batches as chosen on the cluster read now; without it, the engine's rack-by-rack estimate
         List<Step> steps = read == null ? engine.remaining(entries, target, s -> false)
@@ -197,6 +248,7 @@ public final class ApplyService {
             for (Step s : steps) {
                 out.add(describe(plan, s, executor, files, notes));
             }
+            notes.addAll(Preflight.identityNotes(plan, brokers, executor));
         }
         return new DryRun(plan.source().toString(), plan.sha256(), target.label(), null, out, notes);
     }

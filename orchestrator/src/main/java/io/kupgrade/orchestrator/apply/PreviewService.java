@@ -57,6 +57,7 @@ public final class PreviewService {
                 snapshot = reader.read();
                 Layouts.controllerMismatch(plan, snapshot).ifPresent(why -> notes.add(why + ": apply refuses to start"));
                 snapshot.dedicatedControllersNote(Set.copyOf(plan.dedicatedControllerIds())).ifPresent(notes::add);
+                Preflight.unlistedNote(plan, snapshot, phase -> true).ifPresent(notes::add);
             } catch (ClusterUnreachableException e) {
                 notes.add("cluster not readable (" + e.getMessage() + "): the active controller is unknown");
             }
@@ -97,6 +98,9 @@ public final class PreviewService {
                 phases.add(new PlanPreview.PhasePreview(phase.name(), phase.version(), phase.install(),
                         phase.pointOfNoReturn(), phase.finalizeMetadataVersion(), wavePreviews, diffs,
                         brokerSteps(plan, phase)));
+            }
+            if (executor != null && !brokers.isEmpty()) {
+                notes.addAll(Preflight.identityNotes(plan, brokers, executor));
             }
         } finally {
             if (executor != null) {

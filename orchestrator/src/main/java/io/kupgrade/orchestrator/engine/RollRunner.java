@@ -54,10 +54,13 @@ public final class RollRunner {
         boolean confirm(PhaseSpec phase, String question);
     }
 
-    /** Expands a phase's waves for the cluster as it is now (the active controller last). */
+    /**
+     * Expands a phase's waves for the cluster as it is now (the active controller last); throws when the phase
+     * must not start on the cluster as it is now (the phase-start step ends as the exception says).
+     */
     @FunctionalInterface
     public interface WaveLayouter {
-        List<Wave> layout(PhaseSpec phase);
+        List<Wave> layout(PhaseSpec phase) throws StepFailedException;
     }
 
     /** How the runner passes time; tests advance their clock instead of sleeping. */

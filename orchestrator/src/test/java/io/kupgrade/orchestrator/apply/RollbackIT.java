@@ -11,6 +11,7 @@ import io.kupgrade.orchestrator.engine.RollRunner;
 import io.kupgrade.orchestrator.engine.RollbackOutcome;
 import io.kupgrade.orchestrator.engine.RollbackRefusedException;
 import io.kupgrade.orchestrator.engine.Rollbacks;
+import io.kupgrade.orchestrator.engine.RunRefusedException;
 import io.kupgrade.orchestrator.engine.Selection;
 import io.kupgrade.orchestrator.journal.JournalEntry;
 import io.kupgrade.sandbox.Sandbox;
@@ -147,6 +148,58 @@ class RollbackIT {
         assertEquals(pids, pids(), "no broker restarted");
         assertTrue(ItSupport.journal(state, cluster.name()).stream().noneMatch(e -> e.brokerId() != null),
                 "nothing journaled for any broker");
+    }
+
+    @Test
+    @Order(0)
+    void aPlanWhoseConfigFileIsAnotherBrokersIsRefusedBeforeAnythingIsTouched() throws IOException {
+        // a slip: the config path names broker 1's directory for every broker, so "broker 2" and "broker 3" would
+        // be gated as themselves while their edits went to broker 1's file
+        Path plan = plan("one-config", "phases:\n  - name: tuning\n    set: {num.io.threads: \"9\"}\n");
+        String text = Files.readString(plan);
+        String perBroker = "broker-{broker.id}/config/server.properties";
+        assertTrue(text.contains(perBroker), text);
+        Files.writeString(plan, text.replace(perBroker, "broker-1/config/server.properties"));
+        Path state = dir.resolve("state-id");
+        Map<Integer, String> before = configs();
+        Map<Integer, OptionalLong> pids = pids();
+
+        RunRefusedException e = assertThrows(RunRefusedException.class, () -> apply(plan, state, Selection.all()));
+
+        String file = cluster.status().baseDir().resolve("broker-1/config/server.properties").toString();
+        assertTrue(e.getMessage().startsWith("the plan's broker 2 is on " + cluster.status().brokers().get(1).broker()
+                .host() + ", but " + file + " there says broker.id=1; the plan's broker 3 is on "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("Fix the plan's brokers (id and host) or service.configFile; nothing was"
+                + " touched"), e.getMessage());
+        assertEquals(before, configs(), "no config touched");
+        assertEquals(pids, pids(), "no broker restarted");
+        assertTrue(ItSupport.journal(state, cluster.name()).stream().noneMatch(j -> j.brokerId() != null),
+                "nothing journaled for any broker");
+    }
+
+    @Test
+    @Order(0)
+    void aProtocolBumpIsRefusedWhileARegisteredBrokerIsMissingFromThePlan() throws IOException {
+        Path full = upgradePlan();
+        String text = Files.readString(full);
+        String third = text.lines().filter(l -> l.startsWith("  - {id: 3,")).findFirst().orElseThrow();
+        Path plan = dir.resolve("two-of-three.yaml");
+        Files.writeString(plan, text.replace(third + "\n", ""));
+        Path state = dir.resolve("state-unlisted");
+        Map<Integer, String> before = configs();
+        Map<Integer, OptionalLong> pids = pids();
+
+        RunRefusedException e = assertThrows(RunRefusedException.class, () -> apply(plan, state, Selection.all()));
+
+        assertTrue(e.getMessage().startsWith("broker 3 is registered in the cluster but not in the plan's brokers, and"
+                + " phase protocol is a point of no return (raises inter.broker.protocol.version from 3.8 to 3.9"),
+                e.getMessage());
+        assertTrue(e.getMessage().endsWith("; nothing was touched"), e.getMessage());
+        assertEquals(before, configs(), "no config touched");
+        assertEquals(pids, pids(), "no broker restarted");
+        DryRun dry = new ApplyService().dryRun(new ApplyRequest(plan, Selection.all(), false, state));
+        assertTrue(dry.notes().stream().anyMatch(n -> n.startsWith("broker 3 is registered in the cluster but not in"
+                + " the plan's brokers") && n.endsWith(": apply refuses to start")), dry.notes().toString());
     }
 
     @Test

@@ -1,0 +1,192 @@
+package io.kupgrade.orchestrator.apply;
+
+import io.kupgrade.gates.ClusterSnapshot;
+import io.kupgrade.orchestrator.config.PropertiesEditor;
+import io.kupgrade.orchestrator.engine.Commands;
+import io.kupgrade.orchestrator.executor.HostExecutor;
+import io.kupgrade.orchestrator.executor.HostUnreachableException;
+import io.kupgrade.plans.BrokerSpec;
+import io.kupgrade.plans.PhaseSpec;
+import io.kupgrade.plans.Plan;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * What a run checks before it touches anything, beyond the gates: that each broker of the plan is the broker its
+ * host runs, and that the plan names every broker the cluster has before a point of no return.
+ *
+ * <p>Identity: every gate is about a broker id (canStop(3), broker 3 gone, broker 3 back), while the stop and
+ * start commands act on a host. A plan whose broker 3 names the host that runs broker 5 (a copy-paste slip, a
+ * renumbered fleet) would check that broker 3 may stop and then stop broker 5, unchecked; with
+ * {@code maxParallel} &gt; 1 that can take partitions offline. The broker's own {@code server.properties}, read
+ * on its host through the executor, says which broker it is ({@code node.id}, else {@code broker.id}); the
+ * advertised host name cannot, as it often differs from the name kupgrade reaches the host by.
+ *
+ * <p>Coverage: a registered broker the plan does not list is left as it is. Before a protocol or format bump
+ * that is unsafe: "bumping the IBP before every broker runs the new binary makes new-IBP brokers send versions
+ * that old binaries reject" (reference §5, "IBP or version mismatch"); so a point-of-no-return phase is refused
+ * while a registered broker is missing from the plan, and any other phase is only warned about.
+ */
+final class Preflight {
+    private Preflight() {
+    }
+
+    /**
+     * What the identity check found: a mismatch or an unreadable config refuses the run; notes are said and the
+     * run goes on.
+     */
+    record Identities(List<String> mismatches, List<String> unreadable, List<String> notes) {
+        Identities {
+            mismatches = List.copyOf(mismatches);
+            unreadable = List.copyOf(unreadable);
+            notes = List.copyOf(notes);
+        }
+
+        /** Why the run may not start, one line; empty when every broker is who the plan says. */
+        Optional<String> refusal() {
+            List<String> why = new ArrayList<>();
+            if (!mismatches.isEmpty()) {
+                why.add(String.join("; ", mismatches) + ": the stop and start commands would act on another broker"
+                        + " than the gates check. Fix the plan's brokers (id and host) or service.configFile");
+            }
+            if (!unreadable.isEmpty()) {
+                why.add(String.join("; ", unreadable) + ": service.configFile must be each broker's"
+                        + " server.properties (its id is checked there before a stop, and set/unset edit it)");
+            }
+            return why.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", why));
+        }
+    }
+
+    /** A broker id as a config file states it, and the property that states it. */
+    record StatedId(String property, int id) {
+    }
+
+    /**
+     * The broker id a {@code server.properties} states: {@code node.id} (KRaft), else {@code broker.id}; empty
+     * when it states neither as a number of at least 0 (a ZooKeeper-mode generated id, -1 or absent; a config
+     * provider reference).
+     */
+    static Optional<StatedId> statedId(String serverProperties) {
+        Map<String, String> props = PropertiesEditor.read(serverProperties);
+        for (String key : List.of("node.id", "broker.id")) {
+            String value = props.get(key);
+            if (value != null) {
+                try {
+                    int id = Integer.parseInt(value.trim());
+                    return id >= 0 ? Optional.of(new StatedId(key, id)) : Optional.empty();
+                } catch (NumberFormatException e) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Reads each broker's {@code service.configFile} on its host and compares the id it states with the plan's.
+     * A file that cannot be read is a problem too: the run would stop the broker and then fail to edit it (or
+     * restart it with a file nobody checked).
+     *
+     * @throws HostUnreachableException when a host cannot be reached (the caller's exit code says so)
+     */
+    static Identities identities(Plan plan, List<BrokerSpec> brokers, HostExecutor executor) {
+        List<String> mismatches = new ArrayList<>();
+        List<String> unreadable = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        for (BrokerSpec b : brokers) {
+            String path = Commands.render(plan.service().configFile(), b);
+            String text;
+            try {
+                text = executor.readFile(b.host(), path);
+            } catch (HostUnreachableException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                unreadable.add("cannot read " + b.describe() + "'s config (" + e.getMessage() + ")");
+                continue;
+            }
+            Optional<StatedId> stated = statedId(text);
+            if (stated.isEmpty()) {
+                notes.add(path + " on " + b.host() + " states no node.id or broker.id: not checked that it is "
+                        + b.describe());
+            } else if (stated.get().id() != b.id()) {
+                mismatches.add("the plan's " + b.describe() + " is on " + b.host() + ", but " + path + " there says "
+                        + stated.get().property() + "=" + stated.get().id());
+            }
+        }
+        return new Identities(mismatches, unreadable, notes);
+    }
+
+    /** For {@code plan} and {@code apply --dry-run}: what apply's identity check would say, as notes. */
+    static List<String> identityNotes(Plan plan, List<BrokerSpec> brokers, HostExecutor executor) {
+        try {
+            Identities found = identities(plan, brokers, executor);
+            List<String> out = new ArrayList<>(found.notes());
+            found.refusal().ifPresent(why -> out.add(why + ": apply refuses to start"));
+            return out;
+        } catch (HostUnreachableException e) {
+            return List.of("brokers' identities not checked (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * Registered brokers the plan does not list; none when the plan lists no broker (it then rolls the
+     * registered ones) or when the cluster was not read.
+     */
+    static SortedSet<Integer> unlisted(Plan plan, ClusterSnapshot snapshot) {
+        SortedSet<Integer> ids = new TreeSet<>();
+        if (plan.brokers().isEmpty() || snapshot == null) {
+            return ids;
+        }
+        ids.addAll(snapshot.brokers().keySet());
+        plan.brokers().forEach(b -> ids.remove(b.id()));
+        return ids;
+    }
+
+    /**
+     * Why a run that would take a point-of-no-return phase ({@code touched}) may not start while registered
+     * brokers are missing from the plan; empty when there is no such phase or no such broker.
+     */
+    static Optional<String> unlistedRefusal(Plan plan, ClusterSnapshot snapshot, Predicate<PhaseSpec> touched) {
+        SortedSet<Integer> missing = unlisted(plan, snapshot);
+        if (missing.isEmpty()) {
+            return Optional.empty();
+        }
+        return plan.phases().stream().filter(p -> p.pointOfNoReturn() && touched.test(p)).findFirst()
+                .map(p -> unlistedBeforePointOfNoReturn(missing, p));
+    }
+
+    /** For {@code plan} and {@code apply --dry-run}: the refusal apply would give, else the warning; or none. */
+    static Optional<String> unlistedNote(Plan plan, ClusterSnapshot snapshot, Predicate<PhaseSpec> touched) {
+        Optional<String> refusal = unlistedRefusal(plan, snapshot, touched);
+        return refusal.isPresent() ? refusal.map(why -> why + ": apply refuses to start")
+                : unlistedWarning(plan, snapshot);
+    }
+
+    /** Why {@code phase} may not start while {@code missing} are registered and not in the plan. */
+    static String unlistedBeforePointOfNoReturn(SortedSet<Integer> missing, PhaseSpec phase) {
+        return brokers(missing) + " registered in the cluster but not in the plan's brokers, and phase " + phase.name()
+                + " is a point of no return (" + String.join("; ", phase.pointOfNoReturnReasons()) + "): a broker"
+                + " left behind on the old binaries or protocol cannot follow the others after it (reference §5,"
+                + " \"IBP or version mismatch\"). List " + (missing.size() == 1 ? "it" : "them") + " in brokers (a"
+                + " broker whose config is already as the phase wants it is only restarted)";
+    }
+
+    /** The warning for a run that leaves registered brokers as they are; empty when the plan lists them all. */
+    static Optional<String> unlistedWarning(Plan plan, ClusterSnapshot snapshot) {
+        SortedSet<Integer> missing = unlisted(plan, snapshot);
+        return missing.isEmpty() ? Optional.empty() : Optional.of("WARNING: " + brokers(missing)
+                + " registered in the cluster but not in the plan's brokers: this run leaves "
+                + (missing.size() == 1 ? "it" : "them") + " as " + (missing.size() == 1 ? "it is" : "they are"));
+    }
+
+    private static String brokers(SortedSet<Integer> ids) {
+        return ids.size() == 1 ? "broker " + ids.first() + " is" : "brokers " + ids.stream().map(String::valueOf)
+                .collect(Collectors.joining(", ", "[", "]")) + " are";
+    }
+}

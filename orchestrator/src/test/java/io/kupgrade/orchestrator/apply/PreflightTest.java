@@ -1,0 +1,185 @@
+package io.kupgrade.orchestrator.apply;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kupgrade.gates.Snapshots;
+import io.kupgrade.orchestrator.engine.OutcomeKind;
+import io.kupgrade.orchestrator.engine.StepFailedException;
+import io.kupgrade.orchestrator.executor.CommandResult;
+import io.kupgrade.orchestrator.executor.HostExecutor;
+import io.kupgrade.orchestrator.executor.HostUnreachableException;
+import io.kupgrade.plans.Plan;
+import io.kupgrade.plans.PlanParser;
+import io.kupgrade.plans.Wave;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Before a run touches anything: each broker is the one its host runs; the plan names every registered broker. */
+class PreflightTest {
+    private static final String PLAN = """
+            apiVersion: kupgrade/v1
+            cluster: {name: c1, bootstrapServers: "k1:9092"}
+            brokers:
+              - {id: 1, host: k1}
+              - {id: 2, host: k2}
+              - {id: 3, host: k3}
+            access: {executor: local}
+            service: {configFile: "/etc/kafka/server.properties", stop: stop, start: start, isRunning: running}
+            waves: [1, "100%"]
+            phases:
+            """;
+    private static final String BINARIES = "  - name: pin\n    set: {inter.broker.protocol.version: \"3.8\"}\n"
+            + "  - {name: binaries, install: \"install 3.9.2\", version: 3.9.2}\n";
+    private static final String IBP = "  - name: ibp\n    set: {inter.broker.protocol.version: \"3.9\"}\n";
+
+    private static Plan plan(String phases) {
+        return new PlanParser(Map.<String, String>of()::get).read(PLAN + phases, "plan.yaml");
+    }
+
+    /** Each host's server.properties, by host; a host missing from the map has no such file. */
+    private static final class Hosts implements HostExecutor {
+        final Map<String, String> files = new HashMap<>();
+        String unreachable;
+
+        Hosts with(String host, String text) {
+            files.put(host, text);
+            return this;
+        }
+
+        @Override
+        public CommandResult run(String host, String command, Duration timeout) {
+            throw new AssertionError("a preflight runs no command, ran " + command);
+        }
+
+        @Override
+        public String readFile(String host, String path) {
+            if (host.equals(unreachable)) {
+                throw new HostUnreachableException("cannot reach " + host, null);
+            }
+            String text = files.get(host);
+            if (text == null) {
+                throw new IllegalStateException("no file " + path + " on " + host);
+            }
+            return text;
+        }
+
+        @Override
+        public void writeFile(String host, String path, String content, String backupPath) {
+            throw new AssertionError("a preflight writes nothing");
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static Hosts hostsAsPlanned() {
+        return new Hosts().with("k1", "broker.id=1\n").with("k2", "# two\nbroker.id = 2\n").with("k3", "node.id=3\n");
+    }
+
+    @Test
+    void shouldReadTheIdFromNodeIdElseBrokerId() {
+        assertEquals(Optional.of(new Preflight.StatedId("node.id", 7)),
+                Preflight.statedId("process.roles=broker\nnode.id=7\nbroker.id=7\n"));
+        assertEquals(Optional.of(new Preflight.StatedId("broker.id", 4)), Preflight.statedId("broker.id=4\n"));
+        assertEquals(Optional.empty(), Preflight.statedId("broker.id=-1\n"), "a ZooKeeper-mode generated id");
+        assertEquals(Optional.empty(), Preflight.statedId("broker.id=${env:ID}\n"), "a config provider");
+        assertEquals(Optional.empty(), Preflight.statedId("log.dirs=/data\n"));
+    }
+
+    @Test
+    void shouldPassWhenEveryHostRunsTheBrokerThePlanSays() {
+        Preflight.Identities found = Preflight.identities(plan(BINARIES), plan(BINARIES).brokers(), hostsAsPlanned());
+        assertEquals(Optional.empty(), found.refusal());
+        assertEquals(List.of(), found.notes());
+    }
+
+    @Test
+    void shouldRefuseAHostThatRunsAnotherBroker() {
+        Hosts swapped = hostsAsPlanned().with("k2", "broker.id=3\n").with("k3", "node.id=2\n");
+        Preflight.Identities found = Preflight.identities(plan(BINARIES), plan(BINARIES).brokers(), swapped);
+        assertEquals(Optional.of("the plan's broker 2 is on k2, but /etc/kafka/server.properties there says"
+                + " broker.id=3; the plan's broker 3 is on k3, but /etc/kafka/server.properties there says node.id=2:"
+                + " the stop and start commands would act on another broker than the gates check. Fix the plan's"
+                + " brokers (id and host) or service.configFile"), found.refusal());
+    }
+
+    @Test
+    void shouldRefuseAConfigThatCannotBeReadAndNoteOneWithoutAnId() {
+        Hosts hosts = hostsAsPlanned().with("k1", "log.dirs=/data\n");
+        hosts.files.remove("k3");
+        Preflight.Identities found = Preflight.identities(plan(BINARIES), plan(BINARIES).brokers(), hosts);
+        assertEquals(List.of("/etc/kafka/server.properties on k1 states no node.id or broker.id: not checked that it"
+                + " is broker 1"), found.notes());
+        assertEquals(Optional.of("cannot read broker 3's config (no file /etc/kafka/server.properties on k3):"
+                + " service.configFile must be each broker's server.properties (its id is checked there before a"
+                + " stop, and set/unset edit it)"), found.refusal());
+    }
+
+    @Test
+    void shouldLeaveAnUnreachableHostToTheCaller() {
+        Hosts hosts = hostsAsPlanned();
+        hosts.unreachable = "k2";
+        assertThrows(HostUnreachableException.class,
+                () -> Preflight.identities(plan(BINARIES), plan(BINARIES).brokers(), hosts));
+        assertEquals(List.of("brokers' identities not checked (cannot reach k2)"),
+                Preflight.identityNotes(plan(BINARIES), plan(BINARIES).brokers(), hosts));
+    }
+
+    @Test
+    void shouldRefuseAPointOfNoReturnWhileARegisteredBrokerIsNotInThePlan() {
+        Plan plan = plan(BINARIES + IBP);
+        var cluster = Snapshots.cluster().brokers(1, 2, 3, 4).build();
+        Optional<String> refusal = Preflight.unlistedRefusal(plan, cluster, p -> true);
+        assertTrue(refusal.isPresent());
+        assertEquals("broker 4 is registered in the cluster but not in the plan's brokers, and phase ibp is a point of"
+                + " no return (" + String.join("; ", plan.phases().get(2).pointOfNoReturnReasons()) + "): a broker"
+                + " left behind on the old binaries or protocol cannot follow the others after it (reference §5, \"IBP"
+                + " or version mismatch\"). List it in brokers (a broker whose config is already as the phase wants it"
+                + " is only restarted)", refusal.get());
+        // a run of the pin and binaries phases alone is only warned: nothing they do cannot be undone
+        assertEquals(Optional.empty(), Preflight.unlistedRefusal(plan, cluster, p -> !p.name().equals("ibp")));
+        assertEquals(Optional.of("WARNING: broker 4 is registered in the cluster but not in the plan's brokers: this"
+                + " run leaves it as it is"), Preflight.unlistedWarning(plan, cluster));
+        assertEquals(Optional.of(refusal.get() + ": apply refuses to start"),
+                Preflight.unlistedNote(plan, cluster, p -> true));
+    }
+
+    @Test
+    void shouldHaltAPointOfNoReturnPhaseAtItsStartWhenABrokerRegisteredMeanwhile() throws StepFailedException {
+        Plan plan = plan(BINARIES + IBP);
+        var joined = Snapshots.cluster().brokers(1, 2, 3, 4).controller(2).build();
+        StepFailedException e = assertThrows(StepFailedException.class,
+                () -> ApplyService.layout(plan, plan.brokers(), plan.phases().get(2), joined));
+        assertEquals(OutcomeKind.HALTED, e.kind());
+        assertTrue(e.getMessage().startsWith("broker 4 is registered in the cluster but not in the plan's brokers, and"
+                + " phase ibp is a point of no return"), e.getMessage());
+        // the binaries phase is laid out as usual, the active controller last
+        List<Wave> waves = ApplyService.layout(plan, plan.brokers(), plan.phases().get(1), joined);
+        assertEquals(List.of(1, 3, 2), waves.stream().flatMap(w -> w.brokers().stream()).map(b -> b.id()).toList());
+        assertEquals(3, ApplyService.layout(plan, plan.brokers(), plan.phases().get(2),
+                Snapshots.cluster().brokers(1, 2, 3).controller(2).build()).stream()
+                .mapToInt(w -> w.brokers().size()).sum());
+    }
+
+    @Test
+    void shouldSayNothingWhenThePlanListsEveryBrokerOrNone() {
+        Plan plan = plan(BINARIES + IBP);
+        assertEquals(Optional.empty(), Preflight.unlistedNote(plan, Snapshots.cluster().brokers(1, 2, 3).build(),
+                p -> true));
+        assertEquals(Optional.empty(), Preflight.unlistedNote(plan, null, p -> true), "the cluster not read");
+        Plan none = new PlanParser(Map.<String, String>of()::get).read(PLAN.replaceAll("(?s)brokers:.*?access",
+                "access") + IBP, "plan.yaml");
+        assertEquals(Optional.empty(), Preflight.unlistedNote(none, Snapshots.cluster().brokers(1, 2, 3, 4).build(),
+                p -> true), "a plan without brokers rolls the registered ones");
+        assertEquals(Optional.of("WARNING: brokers [4, 5] are registered in the cluster but not in the plan's"
+                + " brokers: this run leaves them as they are"), Preflight.unlistedWarning(plan,
+                Snapshots.cluster().brokers(1, 2, 3, 4, 5).build()));
+    }
+}
