@@ -231,6 +231,7 @@ public record AgentConfig(String address, int port, Path tokenFile, Tls tls, Pat
             throw new AgentConfigException(name + ": line 1, column 1: expected a mapping of settings such as"
                     + " 'port: 7070', got nothing");
         }
+        oneDocument(name, text);
         Path base = file.toAbsolutePath().getParent();
         try {
             return raw.bind(base, source);
@@ -238,6 +239,27 @@ public record AgentConfig(String address, int port, Path tokenFile, Tls tls, Pat
             throw new AgentConfigException(source.locate(e.field) + e.problem);
         } catch (IllegalArgumentException e) {
             throw new AgentConfigException(name + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The binding reads the first YAML document only: settings after a {@code ---} would be ignored without a word
+     * (the plan parser refuses them the same way).
+     */
+    private static void oneDocument(String name, String text) {
+        try (JsonParser p = new YAMLFactory().createParser(text)) {
+            p.nextToken();
+            p.skipChildren();
+            if (p.nextToken() != null) {
+                JsonLocation at = p.currentTokenLocation();
+                throw new AgentConfigException(name + ": line " + at.getLineNr() + ", column " + at.getColumnNr()
+                        + ": the agent's file holds one YAML document; found a second one (remove the '---' and keep"
+                        + " the settings in one mapping)");
+            }
+        } catch (JsonProcessingException e) {
+            throw new AgentConfigException(syntaxError(name, text, e));
+        } catch (IOException e) {
+            throw new AgentConfigException(name + ": cannot read: " + e.getMessage());
         }
     }
 

@@ -160,6 +160,15 @@ class AgentConfigTest {
     }
 
     @Test
+    void shouldRefuseASecondDocumentInsteadOfIgnoringIt() throws Exception {
+        assertEquals(dir.resolve("agent.yaml") + ": line 13, column 1: the agent's file holds one YAML document; found"
+                + " a second one (remove the '---' and keep the settings in one mapping)",
+                error(GOOD + "---\nmaxCommandTimeout: 10m\n"));
+        String broken = error(GOOD + "---\nport: [\n");
+        assertTrue(broken.contains("found a second one"), broken);
+    }
+
+    @Test
     void shouldGiveAYamlSyntaxErrorOnOneLineAtTheProblem() throws Exception {
         String m = error("port: 7070\ntokenFile: 'token\n");
 
