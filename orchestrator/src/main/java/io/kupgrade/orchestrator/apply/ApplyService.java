@@ -186,6 +186,9 @@ public final class ApplyService {
         Preflight.unlistedRefusal(plan, first, p -> target.touches(p.name())).ifPresent(why -> {
             throw new RunRefusedException(why + "; nothing was touched");
         });
+        Preflight.neverStoppable(first, brokers).ifPresent(why -> {
+            throw new RunRefusedException(why + "; nothing was touched");
+        });
         Preflight.Identities identities = Preflight.identities(plan, brokers, executor);
         identities.refusal().ifPresent(why -> {
             throw new RunRefusedException(why + "; nothing was touched");
@@ -237,6 +240,7 @@ public final class ApplyService {
                     ? target.nothingToDo() : null, out, notes);
         }
         Preflight.unlistedNote(plan, snapshot, p -> target.touches(p.name())).ifPresent(notes::add);
+        Preflight.neverStoppable(snapshot, brokers).ifPresent(why -> notes.add(why + ": apply refuses to start"));
         ClusterSnapshot read = snapshot;
         // batches as chosen on the cluster read now; without it, the engine's rack-by-rack estimate
         List<Step> steps = read == null ? engine.remaining(entries, target, s -> false)

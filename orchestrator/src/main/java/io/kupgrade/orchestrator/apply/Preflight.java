@@ -12,7 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -34,6 +37,9 @@ import java.util.stream.Collectors;
  * while a registered broker is missing from the plan, and any other phase is only warned about.
  */
 final class Preflight {
+    /** Topics named in a message; the rest are counted. */
+    private static final int TOPICS_NAMED = 10;
+
     private Preflight() {
     }
 
@@ -185,8 +191,55 @@ final class Preflight {
                 + (missing.size() == 1 ? "it" : "them") + " as " + (missing.size() == 1 ? "it is" : "they are"));
     }
 
+    /**
+     * Why the run's brokers can never all pass canStop, whatever the cluster does meanwhile: some hold a replica of a
+     * partition with one replica, or of a topic whose {@code min.insync.replicas} is at least its replication
+     * factor, which goes offline or under min ISR whenever one replica stops ({@code kupgrade check}'s RF1_TOPICS
+     * and MIN_ISR_AT_RF). Without this the first such broker's pre-stop gates wait out the gate timeout (15 min
+     * by default) before the run halts. A topic whose config could not be read is left to the gate; empty when
+     * nothing blocks.
+     */
+    static Optional<String> neverStoppable(ClusterSnapshot snapshot, List<BrokerSpec> brokers) {
+        if (snapshot == null) {
+            return Optional.empty();
+        }
+        Set<Integer> ids = brokers.stream().filter(b -> !b.dedicatedController()).map(BrokerSpec::id)
+                .collect(Collectors.toSet());
+        SortedSet<Integer> blocked = new TreeSet<>();
+        SortedMap<String, String> topics = new TreeMap<>();
+        for (ClusterSnapshot.PartitionState p : snapshot.partitions()) {
+            int rf = p.replicas().length;
+            boolean known = !snapshot.minIsrUnknown(p.topic());
+            if (rf > 1 && !(known && snapshot.minIsr(p.topic()) >= rf)) {
+                continue;
+            }
+            for (int replica : p.replicas()) {
+                if (ids.contains(replica)) {
+                    blocked.add(replica);
+                    topics.putIfAbsent(p.topic(), rf <= 1 ? "RF 1" : "RF " + rf + ", min.insync.replicas "
+                            + snapshot.minIsr(p.topic()));
+                }
+            }
+        }
+        if (blocked.isEmpty()) {
+            return Optional.empty();
+        }
+        String named = topics.entrySet().stream().limit(TOPICS_NAMED).map(e -> e.getKey() + " (" + e.getValue() + ")")
+                .collect(Collectors.joining(", ")) + (topics.size() > TOPICS_NAMED ? " and " + (topics.size()
+                - TOPICS_NAMED) + " more" : "");
+        return Optional.of(named(blocked) + " can never pass canStop: "
+                + (blocked.size() == 1 ? "it holds" : "they hold") + " replicas of topics that go offline or under"
+                + " min ISR whenever one replica stops: " + named
+                + " (kupgrade check: RF1_TOPICS, MIN_ISR_AT_RF). Raise their replication factor or lower their"
+                + " min.insync.replicas first");
+    }
+
     private static String brokers(SortedSet<Integer> ids) {
-        return ids.size() == 1 ? "broker " + ids.first() + " is" : "brokers " + ids.stream().map(String::valueOf)
-                .collect(Collectors.joining(", ", "[", "]")) + " are";
+        return named(ids) + (ids.size() == 1 ? " is" : " are");
+    }
+
+    private static String named(SortedSet<Integer> ids) {
+        return ids.size() == 1 ? "broker " + ids.first() : "brokers " + ids.stream().map(String::valueOf)
+                .collect(Collectors.joining(", ", "[", "]"));
     }
 }

@@ -58,6 +58,8 @@ public final class PreviewService {
                 Layouts.controllerMismatch(plan, snapshot).ifPresent(why -> notes.add(why + ": apply refuses to start"));
                 snapshot.dedicatedControllersNote(Set.copyOf(plan.dedicatedControllerIds())).ifPresent(notes::add);
                 Preflight.unlistedNote(plan, snapshot, phase -> true).ifPresent(notes::add);
+                Preflight.neverStoppable(snapshot, Layouts.brokers(plan, snapshot))
+                        .ifPresent(why -> notes.add(why + ": apply refuses to start"));
             } catch (ClusterUnreachableException e) {
                 notes.add("cluster not readable (" + e.getMessage() + "): the active controller is unknown");
             }

@@ -169,6 +169,29 @@ class PreflightTest {
     }
 
     @Test
+    void shouldRefuseBrokersThatCanNeverStopWithoutTakingAPartitionUnderMinIsr() {
+        Plan plan = plan(BINARIES);
+        var cluster = Snapshots.cluster().brokers(1, 2, 3).topic("orders", 3, 2, 6)
+                .partition("scratch", new int[] {2}, new int[] {2}).minIsr("scratch", 1)
+                .topic("ledger", 3, 3, 1);
+        assertEquals(Optional.of("brokers [1, 2, 3] can never pass canStop: they hold replicas of topics that go"
+                + " offline or under min ISR whenever one replica stops: ledger (RF 3, min.insync.replicas 3),"
+                + " scratch (RF 1) (kupgrade check: RF1_TOPICS, MIN_ISR_AT_RF). Raise their replication factor or"
+                + " lower their min.insync.replicas first"), Preflight.neverStoppable(cluster.build(), plan.brokers()));
+        assertEquals(Optional.of("broker 2 can never pass canStop: it holds replicas of topics that go offline or"
+                        + " under min ISR whenever one replica stops: scratch (RF 1) (kupgrade check: RF1_TOPICS,"
+                        + " MIN_ISR_AT_RF). Raise their replication factor or lower their min.insync.replicas first"),
+                Preflight.neverStoppable(Snapshots.cluster().brokers(1, 2, 3).topic("orders", 3, 2, 6)
+                        .partition("scratch", new int[] {2}, new int[] {2}).build(), plan.brokers()));
+        assertEquals(Optional.empty(), Preflight.neverStoppable(Snapshots.cluster().brokers(1, 2, 3)
+                .topic("orders", 3, 2, 6).build(), plan.brokers()), "RF 3, min ISR 2: each broker may stop");
+        assertEquals(Optional.empty(), Preflight.neverStoppable(Snapshots.cluster().brokers(1, 2, 3, 4)
+                .partition("scratch", new int[] {4}, new int[] {4}).build(), plan.brokers()),
+                "on a broker the plan does not roll");
+        assertEquals(Optional.empty(), Preflight.neverStoppable(null, plan.brokers()), "the cluster not read");
+    }
+
+    @Test
     void shouldSayNothingWhenThePlanListsEveryBrokerOrNone() {
         Plan plan = plan(BINARIES + IBP);
         assertEquals(Optional.empty(), Preflight.unlistedNote(plan, Snapshots.cluster().brokers(1, 2, 3).build(),

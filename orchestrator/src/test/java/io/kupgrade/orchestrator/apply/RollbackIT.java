@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -200,6 +201,37 @@ class RollbackIT {
         DryRun dry = new ApplyService().dryRun(new ApplyRequest(plan, Selection.all(), false, state));
         assertTrue(dry.notes().stream().anyMatch(n -> n.startsWith("broker 3 is registered in the cluster but not in"
                 + " the plan's brokers") && n.endsWith(": apply refuses to start")), dry.notes().toString());
+    }
+
+    @Test
+    @Order(0)
+    void aTopicWithOneReplicaRefusesTheRunAtOnceInsteadOfAfterTheGateTimeout() throws Exception {
+        Path plan = plan("rf1", "phases:\n  - name: tuning\n    set: {num.io.threads: \"9\"}\n");
+        Path state = dir.resolve("state-rf1");
+        Map<Integer, String> before = configs();
+        Map<Integer, OptionalLong> pids = pids();
+        try (Admin admin = Admin.create(cluster.adminConfig())) {
+            admin.createTopics(List.of(new NewTopic("rf1-scratch", Map.of(0, List.of(2))))).all()
+                    .get(30, TimeUnit.SECONDS);
+            cluster.awaitTopic("rf1-scratch", 1, Duration.ofSeconds(60));
+            try {
+                long t = System.nanoTime();
+
+                RunRefusedException e = assertThrows(RunRefusedException.class,
+                        () -> apply(plan, state, Selection.all()));
+
+                Duration took = Duration.ofNanos(System.nanoTime() - t);
+                assertEquals("broker 2 can never pass canStop: it holds replicas of topics that go offline or under"
+                        + " min ISR whenever one replica stops: rf1-scratch (RF 1) (kupgrade check: RF1_TOPICS,"
+                        + " MIN_ISR_AT_RF). Raise their replication factor or lower their min.insync.replicas first;"
+                        + " nothing was touched", e.getMessage());
+                assertTrue(took.compareTo(Duration.ofSeconds(30)) < 0, "at once, not after the gates: " + took);
+                assertEquals(before, configs(), "no config touched");
+                assertEquals(pids, pids(), "no broker restarted");
+            } finally {
+                admin.deleteTopics(List.of("rf1-scratch")).all().get(30, TimeUnit.SECONDS);
+            }
+        }
     }
 
     @Test
