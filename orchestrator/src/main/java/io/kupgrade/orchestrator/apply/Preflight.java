@@ -196,15 +196,16 @@ final class Preflight {
      * partition with one replica, or of a topic whose {@code min.insync.replicas} is at least its replication
      * factor, which goes offline or under min ISR whenever one replica stops ({@code kupgrade check}'s RF1_TOPICS
      * and MIN_ISR_AT_RF). Without this the first such broker's pre-stop gates wait out the gate timeout (15 min
-     * by default) before the run halts. A topic whose config could not be read is left to the gate; empty when
+     * by default) before the run halts. A topic whose config could not be read is left to the gate, and a broker
+     * that is not registered is not counted (it is down: a resumed run starts it, it does not stop it); empty when
      * nothing blocks.
      */
     static Optional<String> neverStoppable(ClusterSnapshot snapshot, List<BrokerSpec> brokers) {
         if (snapshot == null) {
             return Optional.empty();
         }
-        Set<Integer> ids = brokers.stream().filter(b -> !b.dedicatedController()).map(BrokerSpec::id)
-                .collect(Collectors.toSet());
+        Set<Integer> ids = brokers.stream().filter(b -> !b.dedicatedController() && snapshot.registered(b.id()))
+                .map(BrokerSpec::id).collect(Collectors.toSet());
         SortedSet<Integer> blocked = new TreeSet<>();
         SortedMap<String, String> topics = new TreeMap<>();
         for (ClusterSnapshot.PartitionState p : snapshot.partitions()) {

@@ -189,6 +189,9 @@ class PreflightTest {
                 .partition("scratch", new int[] {4}, new int[] {4}).build(), plan.brokers()),
                 "on a broker the plan does not roll");
         assertEquals(Optional.empty(), Preflight.neverStoppable(null, plan.brokers()), "the cluster not read");
+        assertEquals(Optional.empty(), Preflight.neverStoppable(Snapshots.cluster().brokers(1, 2, 3)
+                .partition("scratch", new int[] {2}, new int[] {}).unregistered(2).build(), plan.brokers()),
+                "broker 2 is down (a run interrupted after its stop): resuming starts it, nothing to refuse");
     }
 
     @Test
