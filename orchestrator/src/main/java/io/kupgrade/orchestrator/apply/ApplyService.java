@@ -172,9 +172,11 @@ public final class ApplyService {
     }
 
     /**
-     * Before anything is touched (after the lock): a point-of-no-return phase ahead while the cluster has brokers
-     * the plan does not list is refused, as is a broker whose host runs another broker ({@link Preflight}); what
-     * is only worth knowing (brokers left as they are, ids a config file does not state) is said as INFO events.
+     * Before anything is touched (after the lock), {@link Preflight}: refused are a point-of-no-return phase ahead
+     * while the cluster has brokers the plan does not list, brokers that can never pass canStop, a broker whose
+     * host runs another broker (or whose config cannot be read), and a registered broker that service.isRunning
+     * says is not running; what is only worth knowing (brokers left as they are, ids a config file does not
+     * state) is said as INFO events.
      */
     private void preflight(Plan plan, List<BrokerSpec> brokers, ClusterSnapshot first, RollEngine engine,
                            Journal journal, Selection selection, HostExecutor executor,
@@ -193,6 +195,10 @@ public final class ApplyService {
         identities.refusal().ifPresent(why -> {
             throw new RunRefusedException(why + "; nothing was touched");
         });
+        Preflight.processes(plan, brokers, first, executor, RunSettings.from(plan, true).commandTimeout())
+                .ifPresent(why -> {
+                    throw new RunRefusedException(why + "; nothing was touched");
+                });
         List<String> said = new ArrayList<>(identities.notes());
         Preflight.unlistedWarning(plan, first).ifPresent(said::add);
         for (String message : said) {

@@ -3,11 +3,13 @@ package io.kupgrade.orchestrator.apply;
 import io.kupgrade.gates.ClusterSnapshot;
 import io.kupgrade.orchestrator.config.PropertiesEditor;
 import io.kupgrade.orchestrator.engine.Commands;
+import io.kupgrade.orchestrator.executor.CommandResult;
 import io.kupgrade.orchestrator.executor.HostExecutor;
 import io.kupgrade.orchestrator.executor.HostUnreachableException;
 import io.kupgrade.plans.BrokerSpec;
 import io.kupgrade.plans.PhaseSpec;
 import io.kupgrade.plans.Plan;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -138,6 +140,40 @@ final class Preflight {
         } catch (HostUnreachableException e) {
             return List.of("brokers' identities not checked (" + e.getMessage() + ")");
         }
+    }
+
+    /**
+     * Asks the plan's {@code service.isRunning} about every listed broker the cluster has registered: it must say
+     * running. One that says otherwise is a wrong command (a typo exits 127, a pattern that matches no process) and
+     * would make the roll misjudge that broker's stop and start: take the exit as done at once, then wait out the
+     * start timeout for a process it cannot see. Dedicated controllers are not registered brokers and are not
+     * asked; a broker that is down is not asked (a resumed run starts it).
+     *
+     * @return the refusal, one line; empty when every answer agrees with the cluster
+     * @throws HostUnreachableException when a host cannot be reached
+     */
+    static Optional<String> processes(Plan plan, List<BrokerSpec> brokers, ClusterSnapshot snapshot,
+                                      HostExecutor executor, Duration timeout) {
+        if (snapshot == null) {
+            return Optional.empty();
+        }
+        List<String> wrong = new ArrayList<>();
+        for (BrokerSpec b : brokers) {
+            if (b.dedicatedController() || !snapshot.registered(b.id())) {
+                continue;
+            }
+            CommandResult r = executor.run(b.host(), Commands.render(plan.service().isRunning(), b), timeout);
+            if (r.timedOut()) {
+                wrong.add(b.describe() + ": it timed out after " + timeout.toSeconds() + " s");
+            } else if (r.exitCode() != 0) {
+                wrong.add(b.describe() + ": it exited " + r.exitCode() + (r.exitCode() == 127 ? " (command not found)"
+                        : r.exitCode() == 126 ? " (not executable)" : ""));
+            }
+        }
+        return wrong.isEmpty() ? Optional.empty() : Optional.of("service.isRunning does not say running for registered "
+                + String.join("; ", wrong) + ": the roll judges each stop and start by it, so it must exit 0 while"
+                + " the broker's process runs (a wrong path, or a check of another process? A broker that stopped a"
+                + " moment ago: run apply again)");
     }
 
     /**

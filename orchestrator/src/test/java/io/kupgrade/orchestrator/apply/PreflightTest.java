@@ -52,9 +52,18 @@ class PreflightTest {
             return this;
         }
 
+        /** isRunning's exit code by host (0 when absent); -1 for a command that times out. */
+        final Map<String, Integer> isRunningExit = new HashMap<>();
+        final List<String> commands = new java.util.ArrayList<>();
+
         @Override
         public CommandResult run(String host, String command, Duration timeout) {
-            throw new AssertionError("a preflight runs no command, ran " + command);
+            if (host.equals(unreachable)) {
+                throw new HostUnreachableException("cannot reach " + host, null);
+            }
+            commands.add(host + ": " + command);
+            int exit = isRunningExit.getOrDefault(host, 0);
+            return new CommandResult(exit < 0 ? -1 : exit, "", "", exit < 0);
         }
 
         @Override
@@ -192,6 +201,29 @@ class PreflightTest {
         assertEquals(Optional.empty(), Preflight.neverStoppable(Snapshots.cluster().brokers(1, 2, 3)
                 .partition("scratch", new int[] {2}, new int[] {}).unregistered(2).build(), plan.brokers()),
                 "broker 2 is down (a run interrupted after its stop): resuming starts it, nothing to refuse");
+    }
+
+    @Test
+    void shouldRefuseAnIsRunningThatDoesNotSeeARegisteredBroker() {
+        Plan plan = plan(BINARIES);
+        Hosts hosts = hostsAsPlanned();
+        var cluster = Snapshots.cluster().brokers(1, 2, 3).build();
+        assertEquals(Optional.empty(), Preflight.processes(plan, plan.brokers(), cluster, hosts, Duration.ofSeconds(60)));
+        assertEquals(List.of("k1: running", "k2: running", "k3: running"), hosts.commands, "asked once each");
+
+        hosts.isRunningExit.put("k2", 127);
+        hosts.isRunningExit.put("k3", -1);
+        assertEquals(Optional.of("service.isRunning does not say running for registered broker 2: it exited 127"
+                + " (command not found); broker 3: it timed out after 60 s: the roll judges each stop and start by it,"
+                + " so it must exit 0 while the broker's process runs (a wrong path, or a check of another process? A"
+                + " broker that stopped a moment ago: run apply again)"),
+                Preflight.processes(plan, plan.brokers(), cluster, hosts, Duration.ofSeconds(60)));
+
+        hosts.commands.clear();
+        assertEquals(Optional.empty(), Preflight.processes(plan, plan.brokers(),
+                Snapshots.cluster().brokers(1, 2, 3).unregistered(2).unregistered(3).build(), hosts,
+                Duration.ofSeconds(60)), "brokers that are down are not asked: a resumed run starts them");
+        assertEquals(List.of("k1: running"), hosts.commands);
     }
 
     @Test

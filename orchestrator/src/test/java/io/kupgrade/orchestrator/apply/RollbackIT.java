@@ -180,6 +180,26 @@ class RollbackIT {
 
     @Test
     @Order(0)
+    void anIsRunningCommandThatDoesNotSeeTheBrokersIsRefusedBeforeAnythingIsTouched() throws IOException {
+        Path plan = plan("typo", "phases:\n  - name: tuning\n    set: {num.io.threads: \"9\"}\n");
+        String text = Files.readString(plan);
+        assertTrue(text.contains("/bin/is-running\""), text);
+        Files.writeString(plan, text.replace("/bin/is-running\"", "/bin/is-runing\""));
+        Map<Integer, String> before = configs();
+        Map<Integer, OptionalLong> pids = pids();
+
+        RunRefusedException e = assertThrows(RunRefusedException.class,
+                () -> apply(plan, dir.resolve("state-typo"), Selection.all()));
+
+        assertTrue(e.getMessage().startsWith("service.isRunning does not say running for registered broker 1: it"
+                + " exited 127 (command not found); broker 2: it exited 127 (command not found); broker 3: it exited"
+                + " 127 (command not found): the roll judges each stop and start by it"), e.getMessage());
+        assertEquals(before, configs(), "no config touched");
+        assertEquals(pids, pids(), "no broker restarted");
+    }
+
+    @Test
+    @Order(0)
     void aProtocolBumpIsRefusedWhileARegisteredBrokerIsMissingFromThePlan() throws IOException {
         Path full = upgradePlan();
         String text = Files.readString(full);
