@@ -24,7 +24,9 @@ import java.util.stream.Collectors;
 
 /**
  * What a run checks before it touches anything, beyond the gates: that each broker of the plan is the broker its
- * host runs, and that the plan names every broker the cluster has before a point of no return.
+ * host runs, that the plan names every broker the cluster has before a point of no return, that no broker holds a
+ * replica it can never stop safely, and that {@code service.isRunning} sees the brokers' processes. Each finding
+ * that would only surface after a stop or a gate timeout refuses the run at once.
  *
  * <p>Identity: every gate is about a broker id (canStop(3), broker 3 gone, broker 3 back), while the stop and
  * start commands act on a host. A plan whose broker 3 names the host that runs broker 5 (a copy-paste slip, a
