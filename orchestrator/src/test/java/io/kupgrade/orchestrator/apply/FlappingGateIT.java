@@ -48,8 +48,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * the ISR) and fails (3) by turns, while everything else stays healthy.
  *
  * <p>The switching follows kupgrade's own polls rather than a timer: after each time kupgrade's reader has read
- * the topic's configs, the next value is set, so the polls see 3, 2, 3, 2, ... A timer would alias with the 1 s
- * poll interval (a 300 ms toggle gives runs of 3 passing polls) and make the test pass or fail by chance. And
+ * the topic's configs, the next value is set, so the reads see 2, 3, 2, 3, ... (the first, apply's start, sees 2:
+ * a topic whose min ISR equals its RF when apply starts is refused at once, see Preflight). A timer would alias
+ * with the 1 s poll interval (a 300 ms toggle gives runs of 3 passing polls) and make the test pass or fail by
+ * chance. And
  * kupgrade's reader re-reads topic configs only every 60 polls by default ({@code
  * AdminClusterReader.DEFAULT_CONFIG_REFRESH_POLLS}): here it re-reads them on every poll, so the flap is seen.
  * The config change itself, and the brokers answering it, are real.
@@ -107,7 +109,7 @@ class FlappingGateIT {
     @Order(1)
     void aFlappingCanStopHaltsTheRunWithoutStoppingAnyBroker() throws Exception {
         Map<String, Long> pids = cluster.processIds();
-        setMinIsr(3);
+        setMinIsr(2);
         flapping.set(true);
 
         RollOutcome o = new ApplyService(flappingEnvironment()).apply(new ApplyRequest(plan,
@@ -169,8 +171,8 @@ class FlappingGateIT {
 
     /**
      * The standard environment, whose cluster reader re-reads topic configs on every poll and, each time it has
-     * read the flapping topic's, switches min.insync.replicas for the next poll: the n-th read sees 3 when n is
-     * odd, 2 when it is even.
+     * read the flapping topic's, switches min.insync.replicas for the next poll: the n-th read sees 2 when n is
+     * odd, 3 when it is even.
      */
     static ApplyEnvironment flappingEnvironment() {
         ApplyEnvironment standard = ApplyEnvironment.standard();
@@ -184,7 +186,7 @@ class FlappingGateIT {
                     if (flapping.get() && r.values().containsKey(topic)) {
                         r.values().get(topic).whenComplete((config, error) -> {
                             int next = configReads.incrementAndGet() + 1;
-                            SWITCHER.execute(() -> switchTo(next % 2 == 0 ? 2 : 3));
+                            SWITCHER.execute(() -> switchTo(next % 2 == 0 ? 3 : 2));
                         });
                     }
                     return r;
