@@ -250,7 +250,11 @@ public record AgentConfig(String address, int port, Path tokenFile, Tls tls, Pat
         try (JsonParser p = new YAMLFactory().createParser(text)) {
             p.nextToken();
             p.skipChildren();
-            if (p.nextToken() != null) {
+            JsonToken next = p.nextToken();
+            while (next == JsonToken.VALUE_NULL) {
+                next = p.nextToken(); // an empty document ("---" at the end, or before a comment) holds no setting
+            }
+            if (next != null) {
                 JsonLocation at = p.currentTokenLocation();
                 throw new AgentConfigException(name + ": line " + at.getLineNr() + ", column " + at.getColumnNr()
                         + ": the agent's file holds one YAML document; found a second one (remove the '---' and keep"

@@ -166,6 +166,11 @@ class AgentConfigTest {
                 error(GOOD + "---\nmaxCommandTimeout: 10m\n"));
         String broken = error(GOOD + "---\nport: [\n");
         assertTrue(broken.contains("found a second one"), broken);
+        for (String end : List.of("---\n", "--- # end\n", "---\n# a comment\n")) {
+            Path f = dir.resolve("agent.yaml");
+            Files.writeString(f, GOOD + end);
+            assertEquals(7070, AgentConfig.load(f).port(), "an empty last document is no setting: " + end);
+        }
     }
 
     @Test

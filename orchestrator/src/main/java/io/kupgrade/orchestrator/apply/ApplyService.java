@@ -51,6 +51,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.SortedSet;
 import java.util.function.BooleanSupplier;
@@ -62,13 +63,18 @@ import java.util.stream.Collectors;
  * exact steps without touching anything. Thread-safe: every call builds its own adapters.
  *
  * <p>Thrown, before anything is touched: {@link io.kupgrade.plans.PlanException} (invalid plan),
- * {@link RunRefusedException} (journal of another plan, bad selection),
+ * {@link RunRefusedException} (journal of another plan, bad selection, and the {@link Preflight} refusals: a broker
+ * whose host runs another broker, an isRunning that does not see a registered broker, a registered broker missing
+ * from a plan with a point of no return ahead),
+ * {@link io.kupgrade.orchestrator.executor.HostUnreachableException} and
+ * {@link io.kupgrade.orchestrator.executor.HostAccessException} (a listed host not reached, or refusing kupgrade),
  * {@link io.kupgrade.orchestrator.lock.LockHeldException} (another run holds the lock; the journal and lock live
  * where the plan's {@code state:} says, chosen by {@link StateStores}),
  * {@link ClusterUnreachableException} (the cluster cannot be read at the start),
  * {@link ClusterPausedException} (the cluster is paused, as its pause marker says wherever the plan's state
  * lives: {@code kupgrade resume} first). Everything after the
- * start is reported in the {@link RollOutcome}.
+ * start is reported in the {@link RollOutcome}, and so are brokers the run would stop that can never pass canStop
+ * (HALTED, nothing touched).
  */
 public final class ApplyService {
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
@@ -117,7 +123,11 @@ public final class ApplyService {
                 RollEngine engine = new RollEngine(plan, brokers, Layouts.proposed(plan, brokers,
                         first.activeController()));
                 if (!ZooKeeperEnsembleSpec.PHASE_NAME.equals(request.selection().phase())) {
-                    preflight(plan, brokers, first, engine, journal, request.selection(), executor, listener);
+                    Optional<String> halt = preflight(plan, brokers, first, engine, journal, request.selection(),
+                            executor, listener);
+                    if (halt.isPresent()) {
+                        return new RollOutcome(OutcomeKind.HALTED, halt.get(), List.of(), Duration.ZERO, null, false);
+                    }
                 }
                 BooleanSupplier stop = interrupted == null ? () -> false : interrupted;
                 RollRunner.Sleeper sleeper = interruptible(env.sleeper(), stop);
@@ -176,21 +186,28 @@ public final class ApplyService {
      * while the cluster has brokers the plan does not list, brokers that can never pass canStop, a broker whose
      * host runs another broker (or whose config cannot be read), and a registered broker that service.isRunning
      * says is not running; what is only worth knowing (brokers left as they are, ids a config file does not
-     * state) is said as INFO events.
+     * state) is said as INFO events. Brokers that can never stop are a state of the cluster, not of the input:
+     * they end the run HALTED (exit 3), as their pre-stop gate would have after its timeout.
+     *
+     * @return the reason to halt before anything is touched; empty to go on
      */
-    private void preflight(Plan plan, List<BrokerSpec> brokers, ClusterSnapshot first, RollEngine engine,
-                           Journal journal, Selection selection, HostExecutor executor,
-                           ProgressEvent.Listener listener) {
-        Target target = engine.resolve(JournalView.of(journal.entries(), plan.sha256()), selection);
+    private Optional<String> preflight(Plan plan, List<BrokerSpec> brokers, ClusterSnapshot first, RollEngine engine,
+                                       Journal journal, Selection selection, HostExecutor executor,
+                                       ProgressEvent.Listener listener) {
+        List<JournalEntry> entries = journal.entries();
+        Target target = engine.resolve(JournalView.of(entries, plan.sha256()), selection);
         if (target.nothingToDo() != null) {
-            return;
+            return Optional.empty();
         }
         Preflight.unlistedRefusal(plan, first, p -> target.touches(p.name())).ifPresent(why -> {
             throw new RunRefusedException(why + "; nothing was touched");
         });
-        Preflight.neverStoppable(first, brokers).ifPresent(why -> {
-            throw new RunRefusedException(why + "; nothing was touched");
-        });
+        // only the brokers this run will still stop: not a finalize-only run's, not another wave's, not one done
+        Optional<String> never = Preflight.neverStoppable(first,
+                Preflight.stopping(engine.remaining(entries, target, s -> true)));
+        if (never.isPresent()) {
+            return Optional.of(never.get() + "; nothing was touched");
+        }
         Preflight.Identities identities = Preflight.identities(plan, brokers, executor);
         identities.refusal().ifPresent(why -> {
             throw new RunRefusedException(why + "; nothing was touched");
@@ -205,6 +222,7 @@ public final class ApplyService {
             listener.onEvent(new ProgressEvent(env.clock().instant(), ProgressEvent.Type.INFO, null, null, null,
                     Journaling.RUN, Duration.ZERO, Duration.ZERO, message));
         }
+        return Optional.empty();
     }
 
     /**
@@ -246,13 +264,14 @@ public final class ApplyService {
                     ? target.nothingToDo() : null, out, notes);
         }
         Preflight.unlistedNote(plan, snapshot, p -> target.touches(p.name())).ifPresent(notes::add);
-        Preflight.neverStoppable(snapshot, brokers).ifPresent(why -> notes.add(why + ": apply refuses to start"));
         ClusterSnapshot read = snapshot;
         // batches as chosen on the cluster read now; without it, the engine's rack-by-rack estimate
         List<Step> steps = read == null ? engine.remaining(entries, target, s -> false)
                 : engine.remaining(entries, target, s -> false, s -> SafeBatches.choose(read,
                         s.candidates().stream().map(BrokerSpec::id).toList(), plan.rollout().maxParallel(),
                         plan.rollout().rackAware()).brokers());
+        Preflight.neverStoppable(snapshot, Preflight.stopping(steps))
+                .ifPresent(why -> notes.add(why + ": apply halts before it touches anything"));
         Map<String, String> files = new HashMap<>();
         try (HostExecutor executor = env.executors().apply(plan)) {
             for (Step s : steps) {

@@ -3,7 +3,10 @@ package io.kupgrade.orchestrator.apply;
 import io.kupgrade.gates.ClusterSnapshot;
 import io.kupgrade.orchestrator.config.PropertiesEditor;
 import io.kupgrade.orchestrator.engine.Commands;
+import io.kupgrade.orchestrator.engine.Step;
+import io.kupgrade.orchestrator.engine.StepKind;
 import io.kupgrade.orchestrator.executor.CommandResult;
+import io.kupgrade.orchestrator.executor.HostAccessException;
 import io.kupgrade.orchestrator.executor.HostExecutor;
 import io.kupgrade.orchestrator.executor.HostUnreachableException;
 import io.kupgrade.plans.BrokerSpec;
@@ -103,7 +106,8 @@ final class Preflight {
      * A file that cannot be read is a problem too: the run would stop the broker and then fail to edit it (or
      * restart it with a file nobody checked).
      *
-     * @throws HostUnreachableException when a host cannot be reached (the caller's exit code says so)
+     * @throws HostUnreachableException when a host cannot be reached, {@link HostAccessException} when it refuses
+     *     kupgrade (its host key, the login): the caller's exit code says so
      */
     static Identities identities(Plan plan, List<BrokerSpec> brokers, HostExecutor executor) {
         List<String> mismatches = new ArrayList<>();
@@ -111,16 +115,16 @@ final class Preflight {
         List<String> notes = new ArrayList<>();
         for (BrokerSpec b : brokers) {
             String path = Commands.render(plan.service().configFile(), b);
-            String text;
+            Optional<StatedId> stated;
             try {
-                text = executor.readFile(b.host(), path);
-            } catch (HostUnreachableException e) {
+                stated = statedId(executor.readFile(b.host(), path));
+            } catch (HostUnreachableException | HostAccessException e) {
+                // the host, its key or the login: exit 7 with the executor's own words, not a plan problem
                 throw e;
             } catch (RuntimeException e) {
                 unreadable.add("cannot read " + b.describe() + "'s config (" + e.getMessage() + ")");
                 continue;
             }
-            Optional<StatedId> stated = statedId(text);
             if (stated.isEmpty()) {
                 notes.add(path + " on " + b.host() + " states no node.id or broker.id: not checked that it is "
                         + b.describe());
@@ -139,7 +143,7 @@ final class Preflight {
             List<String> out = new ArrayList<>(found.notes());
             found.refusal().ifPresent(why -> out.add(why + ": apply refuses to start"));
             return out;
-        } catch (HostUnreachableException e) {
+        } catch (HostUnreachableException | HostAccessException e) {
             return List.of("brokers' identities not checked (" + e.getMessage() + ")");
         }
     }
@@ -227,6 +231,23 @@ final class Preflight {
         return missing.isEmpty() ? Optional.empty() : Optional.of("WARNING: " + brokers(missing)
                 + " registered in the cluster but not in the plan's brokers: this run leaves "
                 + (missing.size() == 1 ? "it" : "them") + " as " + (missing.size() == 1 ? "it is" : "they are"));
+    }
+
+    /**
+     * The brokers {@code steps} (the run's remaining steps, {@code RollEngine.remaining}) would stop: those of its
+     * stop steps and the candidates of its batches, in order; none for a finalize-only or closing run.
+     */
+    static List<BrokerSpec> stopping(List<Step> steps) {
+        Map<Integer, BrokerSpec> out = new java.util.LinkedHashMap<>();
+        for (Step s : steps) {
+            if (s.kind() == StepKind.STOP && s.broker() != null) {
+                out.putIfAbsent(s.broker().id(), s.broker());
+            }
+            if (s.kind() == StepKind.BATCH_START) {
+                s.candidates().forEach(b -> out.putIfAbsent(b.id(), b));
+            }
+        }
+        return List.copyOf(out.values());
     }
 
     /**

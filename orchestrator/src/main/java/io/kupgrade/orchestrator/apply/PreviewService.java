@@ -59,7 +59,7 @@ public final class PreviewService {
                 snapshot.dedicatedControllersNote(Set.copyOf(plan.dedicatedControllerIds())).ifPresent(notes::add);
                 Preflight.unlistedNote(plan, snapshot, phase -> true).ifPresent(notes::add);
                 Preflight.neverStoppable(snapshot, Layouts.brokers(plan, snapshot))
-                        .ifPresent(why -> notes.add(why + ": apply refuses to start"));
+                        .ifPresent(why -> notes.add(why + ": apply halts before it touches anything"));
             } catch (ClusterUnreachableException e) {
                 notes.add("cluster not readable (" + e.getMessage() + "): the active controller is unknown");
             }

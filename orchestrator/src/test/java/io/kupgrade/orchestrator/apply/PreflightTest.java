@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kupgrade.gates.Snapshots;
+import io.kupgrade.orchestrator.engine.JournalView;
 import io.kupgrade.orchestrator.engine.OutcomeKind;
+import io.kupgrade.orchestrator.engine.RollEngine;
+import io.kupgrade.orchestrator.engine.Selection;
 import io.kupgrade.orchestrator.engine.StepFailedException;
 import io.kupgrade.orchestrator.executor.CommandResult;
 import io.kupgrade.orchestrator.executor.HostExecutor;
@@ -43,7 +46,7 @@ class PreflightTest {
     }
 
     /** Each host's server.properties, by host; a host missing from the map has no such file. */
-    private static final class Hosts implements HostExecutor {
+    private static class Hosts implements HostExecutor {
         final Map<String, String> files = new HashMap<>();
         String unreachable;
 
@@ -129,6 +132,50 @@ class PreflightTest {
         assertEquals(Optional.of("cannot read broker 3's config (no file /etc/kafka/server.properties on k3):"
                 + " service.configFile must be each broker's server.properties (its id is checked there before a"
                 + " stop, and set/unset edit it)"), found.refusal());
+    }
+
+    @Test
+    void shouldCallAConfigThatIsNoPropertiesFileUnreadableNotCrash() {
+        Hosts hosts = hostsAsPlanned().with("k2", "broker.id=2\nlistener.name=\\u12\n");
+        Preflight.Identities found = Preflight.identities(plan(BINARIES), plan(BINARIES).brokers(), hosts);
+        assertEquals(List.of("cannot read broker 2's config (line 2: malformed \\uxxxx escape)"), found.unreadable());
+    }
+
+    @Test
+    void shouldLeaveAHostThatRefusesKupgradeToTheCaller() {
+        HostExecutor refusing = new Hosts() {
+            @Override
+            public String readFile(String host, String path) {
+                throw new io.kupgrade.orchestrator.executor.HostAccessException("host key of " + host + " changed", null);
+            }
+        };
+        assertThrows(io.kupgrade.orchestrator.executor.HostAccessException.class,
+                () -> Preflight.identities(plan(BINARIES), plan(BINARIES).brokers(), refusing));
+        assertEquals(List.of("brokers' identities not checked (host key of k1 changed)"),
+                Preflight.identityNotes(plan(BINARIES), plan(BINARIES).brokers(), refusing));
+    }
+
+    @Test
+    void shouldCountOnlyTheBrokersTheRunWillStillStop() {
+        Plan plan = new PlanParser(Map.<String, String>of()::get).read(PLAN + "  - name: restart\n"
+                + "  - name: finalize\n    finalize: {metadataVersion: \"4.1\"}\n", "plan.yaml");
+        RollEngine engine = new RollEngine(plan, plan.brokers(), Layouts.proposed(plan, plan.brokers(),
+                java.util.OptionalInt.of(3)));
+        JournalView empty = JournalView.of(List.of(), plan.sha256());
+        assertEquals(List.of(1, 2, 3), ids(engine.remaining(List.of(), engine.resolve(empty, Selection.all()),
+                s -> true)));
+        assertEquals(List.of(1), ids(engine.remaining(List.of(), engine.resolve(empty,
+                new Selection("restart", "canary")), s -> true)), "the canary alone");
+        Plan finalizeOnly = new PlanParser(Map.<String, String>of()::get).read(PLAN
+                + "  - name: finalize\n    finalize: {metadataVersion: \"4.1\"}\n", "plan.yaml");
+        RollEngine finalizing = new RollEngine(finalizeOnly, finalizeOnly.brokers(), Layouts.proposed(finalizeOnly,
+                finalizeOnly.brokers(), java.util.OptionalInt.of(3)));
+        assertEquals(List.of(), ids(finalizing.remaining(List.of(), finalizing.resolve(JournalView.of(List.of(),
+                finalizeOnly.sha256()), Selection.all()), s -> true)), "a finalize-only phase stops no broker");
+    }
+
+    private static List<Integer> ids(List<io.kupgrade.orchestrator.engine.Step> steps) {
+        return Preflight.stopping(steps).stream().map(b -> b.id()).toList();
     }
 
     @Test
