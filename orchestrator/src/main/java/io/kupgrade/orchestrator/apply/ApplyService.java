@@ -122,9 +122,10 @@ public final class ApplyService {
                 List<BrokerSpec> brokers = Layouts.brokers(plan, first);
                 RollEngine engine = new RollEngine(plan, brokers, Layouts.proposed(plan, brokers,
                         first.activeController()));
+                RunSettings settings = RunSettings.from(plan, request.yes());
                 if (!ZooKeeperEnsembleSpec.PHASE_NAME.equals(request.selection().phase())) {
                     Optional<String> halt = preflight(plan, brokers, first, engine, journal, request.selection(),
-                            executor, listener);
+                            executor, settings.commandTimeout(), listener);
                     if (halt.isPresent()) {
                         return new RollOutcome(OutcomeKind.HALTED, halt.get(), List.of(), Duration.ZERO, null, false);
                     }
@@ -159,7 +160,7 @@ public final class ApplyService {
                 RollRunner.Ports ports = new RollRunner.Ports(executor, gates, finalizer, layouter,
                         (text, phase) -> PropertiesEditor.apply(text, phase.set(), phase.unset(), phase.name()),
                         journal, env.clock(), sleeper, stop, listener, confirmer);
-                RollRunner runner = new RollRunner(engine, ports, RunSettings.from(plan, request.yes()))
+                RollRunner runner = new RollRunner(engine, ports, settings)
                         .pauseWhen(state.pauseMarker());
                 return ensemble.then((request.ignoreWindows() ? runner.ignoreWindows() : runner)
                         .run(request.selection()));
@@ -193,7 +194,7 @@ public final class ApplyService {
      */
     private Optional<String> preflight(Plan plan, List<BrokerSpec> brokers, ClusterSnapshot first, RollEngine engine,
                                        Journal journal, Selection selection, HostExecutor executor,
-                                       ProgressEvent.Listener listener) {
+                                       Duration commandTimeout, ProgressEvent.Listener listener) {
         List<JournalEntry> entries = journal.entries();
         Target target = engine.resolve(JournalView.of(entries, plan.sha256()), selection);
         if (target.nothingToDo() != null) {
@@ -212,7 +213,7 @@ public final class ApplyService {
         identities.refusal().ifPresent(why -> {
             throw new RunRefusedException(why + "; nothing was touched");
         });
-        Preflight.processes(plan, brokers, first, executor, RunSettings.from(plan, true).commandTimeout())
+        Preflight.processes(plan, brokers, first, executor, commandTimeout)
                 .ifPresent(why -> {
                     throw new RunRefusedException(why + "; nothing was touched");
                 });
@@ -274,10 +275,11 @@ public final class ApplyService {
                 .ifPresent(why -> notes.add(why + ": apply halts before it touches anything"));
         Map<String, String> files = new HashMap<>();
         try (HostExecutor executor = env.executors().apply(plan)) {
+            // first, so that the config diffs below use the files read here
+            notes.addAll(Preflight.identityNotes(plan, brokers, Preflight.caching(executor, files)));
             for (Step s : steps) {
                 out.add(describe(plan, s, executor, files, notes));
             }
-            notes.addAll(Preflight.identityNotes(plan, brokers, executor));
         }
         return new DryRun(plan.source().toString(), plan.sha256(), target.label(), null, out, notes);
     }

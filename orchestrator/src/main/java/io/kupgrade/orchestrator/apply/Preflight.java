@@ -110,6 +110,44 @@ final class Preflight {
      *     kupgrade (its host key, the login): the caller's exit code says so
      */
     static Identities identities(Plan plan, List<BrokerSpec> brokers, HostExecutor executor) {
+        return identities(plan, brokers, executor::readFile);
+    }
+
+    /** Reads a file on a host, as {@link HostExecutor#readFile}. */
+    @FunctionalInterface
+    interface ConfigReader {
+        String read(String host, String path);
+    }
+
+    /**
+     * {@code executor}'s reads kept in {@code files} (key {@code host:path}; null for a file that could not be read),
+     * the map {@code plan} and {@code apply --dry-run} build their config diffs from: each file is read once.
+     */
+    static ConfigReader caching(HostExecutor executor, Map<String, String> files) {
+        return (host, path) -> {
+            String key = host + ":" + path;
+            if (files.containsKey(key)) {
+                String text = files.get(key);
+                if (text == null) {
+                    throw new IllegalStateException("cannot read " + path + " on " + host);
+                }
+                return text;
+            }
+            try {
+                String text = executor.readFile(host, path);
+                files.put(key, text);
+                return text;
+            } catch (HostUnreachableException | HostAccessException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                files.put(key, null);
+                throw e;
+            }
+        };
+    }
+
+    /** {@link #identities(Plan, List, HostExecutor)}, reading through {@code reader}. */
+    static Identities identities(Plan plan, List<BrokerSpec> brokers, ConfigReader reader) {
         List<String> mismatches = new ArrayList<>();
         List<String> unreadable = new ArrayList<>();
         List<String> notes = new ArrayList<>();
@@ -117,7 +155,7 @@ final class Preflight {
             String path = Commands.render(plan.service().configFile(), b);
             Optional<StatedId> stated;
             try {
-                stated = statedId(executor.readFile(b.host(), path));
+                stated = statedId(reader.read(b.host(), path));
             } catch (HostUnreachableException | HostAccessException e) {
                 // the host, its key or the login: exit 7 with the executor's own words, not a plan problem
                 throw e;
@@ -137,9 +175,9 @@ final class Preflight {
     }
 
     /** For {@code plan} and {@code apply --dry-run}: what apply's identity check would say, as notes. */
-    static List<String> identityNotes(Plan plan, List<BrokerSpec> brokers, HostExecutor executor) {
+    static List<String> identityNotes(Plan plan, List<BrokerSpec> brokers, ConfigReader reader) {
         try {
-            Identities found = identities(plan, brokers, executor);
+            Identities found = identities(plan, brokers, reader);
             List<String> out = new ArrayList<>(found.notes());
             found.refusal().ifPresent(why -> out.add(why + ": apply refuses to start"));
             return out;

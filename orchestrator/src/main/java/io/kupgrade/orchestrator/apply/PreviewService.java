@@ -74,6 +74,10 @@ public final class PreviewService {
         Map<String, String> files = new HashMap<>();
         HostExecutor executor = offline ? null : openExecutor(plan, notes);
         try {
+            if (executor != null && !brokers.isEmpty()) {
+                // first, so that the config diffs below use the files read here
+                notes.addAll(Preflight.identityNotes(plan, brokers, Preflight.caching(executor, files)));
+            }
             if (plan.zookeeperEnsemble() != null) {
                 phases.add(ensemble(plan, executor, notes));
             }
@@ -100,9 +104,6 @@ public final class PreviewService {
                 phases.add(new PlanPreview.PhasePreview(phase.name(), phase.version(), phase.install(),
                         phase.pointOfNoReturn(), phase.finalizeMetadataVersion(), wavePreviews, diffs,
                         brokerSteps(plan, phase)));
-            }
-            if (executor != null && !brokers.isEmpty()) {
-                notes.addAll(Preflight.identityNotes(plan, brokers, executor));
             }
         } finally {
             if (executor != null) {

@@ -69,8 +69,11 @@ class PreflightTest {
             return new CommandResult(exit < 0 ? -1 : exit, "", "", exit < 0);
         }
 
+        final List<String> reads = new java.util.ArrayList<>();
+
         @Override
         public String readFile(String host, String path) {
+            reads.add(host);
             if (host.equals(unreachable)) {
                 throw new HostUnreachableException("cannot reach " + host, null);
             }
@@ -142,6 +145,23 @@ class PreflightTest {
     }
 
     @Test
+    void shouldReadEachFileOnceForPlanAndDryRun() {
+        Hosts hosts = hostsAsPlanned();
+        hosts.files.remove("k3");
+        Map<String, String> files = new HashMap<>();
+        Preflight.ConfigReader cached = Preflight.caching(hosts, files);
+        assertEquals(Optional.of("cannot read broker 3's config (no file /etc/kafka/server.properties on k3):"
+                + " service.configFile must be each broker's server.properties (its id is checked there before a"
+                + " stop, and set/unset edit it)"),
+                Preflight.identities(plan(BINARIES), plan(BINARIES).brokers(), cached).refusal());
+        assertEquals("broker.id=1\n", files.get("k1:/etc/kafka/server.properties"), "kept for the config diffs");
+        assertTrue(files.containsKey("k3:/etc/kafka/server.properties") && files.get("k3:/etc/kafka/server.properties")
+                == null, "an unreadable file is remembered as such");
+        Preflight.identities(plan(BINARIES), plan(BINARIES).brokers(), cached);
+        assertEquals(List.of("k1", "k2", "k3"), hosts.reads, "the second pass reads nothing");
+    }
+
+    @Test
     void shouldLeaveAHostThatRefusesKupgradeToTheCaller() {
         HostExecutor refusing = new Hosts() {
             @Override
@@ -152,7 +172,7 @@ class PreflightTest {
         assertThrows(io.kupgrade.orchestrator.executor.HostAccessException.class,
                 () -> Preflight.identities(plan(BINARIES), plan(BINARIES).brokers(), refusing));
         assertEquals(List.of("brokers' identities not checked (host key of k1 changed)"),
-                Preflight.identityNotes(plan(BINARIES), plan(BINARIES).brokers(), refusing));
+                Preflight.identityNotes(plan(BINARIES), plan(BINARIES).brokers(), refusing::readFile));
     }
 
     @Test
@@ -185,7 +205,7 @@ class PreflightTest {
         assertThrows(HostUnreachableException.class,
                 () -> Preflight.identities(plan(BINARIES), plan(BINARIES).brokers(), hosts));
         assertEquals(List.of("brokers' identities not checked (cannot reach k2)"),
-                Preflight.identityNotes(plan(BINARIES), plan(BINARIES).brokers(), hosts));
+                Preflight.identityNotes(plan(BINARIES), plan(BINARIES).brokers(), hosts::readFile));
     }
 
     @Test
